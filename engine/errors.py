@@ -1,0 +1,99 @@
+"""The one exception hierarchy of slacheck.
+
+Every error a user can cause is an ``InputError``: it carries a location (file, record, field) and what was
+expected, and the CLI turns it into exit code 2 without a traceback. ``EngineError`` marks a bug in slacheck.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input: ``file: record: field: message``."""
+
+    file: str
+    message: str
+    record: str | None = None  # "line 12", "record 3", a ticket id …
+    field: str | None = None  # a JSON path such as "$.events[2].at"
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.record:
+            parts.append(self.record)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts) + ": " + self.message
+
+
+class SlacheckError(Exception):
+    """Base of every error slacheck raises on purpose."""
+
+
+class InputError(SlacheckError):
+    """Bad input or usage (exit code 2). Holds every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, *, cap_note: str | None = None):
+        if isinstance(problems, (Problem, str)):
+            problems = [problems]
+        self.problems: list[Problem | str] = list(problems)
+        self.cap_note = cap_note
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [str(p) for p in self.problems]
+        if self.cap_note:
+            lines.append(self.cap_note)
+        return "\n".join(lines)
+
+
+class RuleFileError(InputError):
+    """A rule file or the goals file is malformed."""
+
+
+class SettingsError(InputError):
+    """The contract settings are malformed or impossible (e.g. a service window that closes before it opens)."""
+
+
+class EvidenceError(InputError):
+    """An evidence bundle or one of its documents is malformed."""
+
+
+class PeriodError(InputError):
+    """A period or as-of argument cannot be parsed."""
+
+
+class ChangeRequestError(InputError):
+    """A tender sheet, change request or norm register is malformed."""
+
+
+class EngineError(SlacheckError):
+    """An internal inconsistency: a bug in slacheck, never the user's fault."""
+
+
+@dataclass
+class ProblemCollector:
+    """Collects problems up to a cap per file, counting the rest, so one bad export cannot flood the output."""
+
+    cap_per_file: int = 50
+    problems: list[Problem] = field(default_factory=list)
+    _counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, problem: Problem) -> None:
+        n = self._counts.get(problem.file, 0) + 1
+        self._counts[problem.file] = n
+        if n <= self.cap_per_file:
+            self.problems.append(problem)
+
+    def __bool__(self) -> bool:
+        return bool(self._counts)
+
+    def cap_note(self) -> str | None:
+        over = {f: n - self.cap_per_file for f, n in self._counts.items() if n > self.cap_per_file}
+        if not over:
+            return None
+        return "\n".join(f"{f}: … and {n} more problem(s) not shown" for f, n in sorted(over.items()))
+
+    def raise_if_any(self, cls: type[InputError] = InputError) -> None:
+        if self:
+            raise cls(self.problems, cap_note=self.cap_note())
