@@ -115,9 +115,10 @@ class _Parser:
     """Turns the settings mapping into plain values, collecting every problem instead of stopping at the first."""
 
     def __init__(self, source: str):
-        self.source, self.problems = source, []
+        self.source, self.problems, self.hard = source, [], False
 
-    def err(self, field: str, msg: str) -> None:
+    def err(self, field: str, msg: str, hard: bool = False) -> None:
+        self.hard |= hard
         self.problems.append(Problem(file=self.source, field="calendar." + field if field else "calendar", message=msg))
 
     def mapping(self, v, field: str, keys: set | None = None) -> Mapping:
@@ -209,11 +210,11 @@ class ServiceCalendar:
                 try:
                     span[j] = _parse_date(span_cfg[k])
                     if not _LIMITS[0] <= span[j] <= _LIMITS[1]:
-                        p.err(f"span.{k}", f"{span[j]} is outside the supported years 1900-2199")
+                        p.err(f"span.{k}", f"{span[j]} is outside the supported years 1900-2199", hard=True)
                 except ValueError as e:
-                    p.err(f"span.{k}", str(e))
+                    p.err(f"span.{k}", str(e), hard=True)
         if span[0] > span[1]:
-            p.err("span", f"span.from {span[0]} is after span.to {span[1]}")
+            p.err("span", f"span.from {span[0]} is after span.to {span[1]}", hard=True)
         h = p.mapping(cfg.get("holidays"), "holidays",
                       {"country", "subdiv", "categories", "language", "add", "remove", "dates"})
         pinned = None
@@ -236,7 +237,7 @@ class ServiceCalendar:
                                               categories=tuple(cats), language=lang)
             except (NotImplementedError, ValueError, TypeError, KeyError) as e:
                 p.err("holidays", f"the holidays package rejects country={country!r} subdiv={h.get('subdiv')!r} "
-                                  f"categories={cats!r} language={lang!r}: {e}")
+                                  f"categories={cats!r} language={lang!r}: {e}", hard=True)
         add = p.day_rules(h.get("add"), "holidays.add", names=False)
         if any(n is None for n in add.values()):
             p.err("holidays.add", "give every added holiday a name: {\"05-05\": \"Bevrijdingsdag\"}")
@@ -253,8 +254,8 @@ class ServiceCalendar:
                 work_hol = p.day_rules(o.get("working_holidays"), f + ".working_holidays", names=True)
                 closed = p.day_rules(o.get("extra_closed"), f + ".extra_closed", names=False,
                                      default_name="organisatie gesloten")
-        if p.problems:
-            raise SettingsError(p.problems)
+        if tz is None or p.hard:
+            raise SettingsError(p.problems)  # no table to check the remaining rules against (bad entries are dropped)
         cal = cls(tz=tz, windows=tuple(windows), working_weekdays={WEEKDAYS.index(x) for x in ww}, span=tuple(span),
                   country=country, subdiv=h.get("subdiv"), categories=tuple(cats), language=lang, add=add,
                   remove=remove, pinned=pinned, working_holidays=work_hol, extra_closed=closed, source=source)
