@@ -252,3 +252,48 @@ def test_holidays_between_lists_names_in_order(cal):
     got = cal.holidays_between(dt.date(2026, 12, 1), dt.date(2027, 1, 2))
     assert got == [(dt.date(2026, 12, 25), "Eerste kerstdag"), (dt.date(2026, 12, 26), "Tweede kerstdag"),
                    (dt.date(2027, 1, 1), "Nieuwjaarsdag")]
+
+
+# ---------------------------------------------------------------- explanation
+from engine.calendar_explain import explain, render_timeline  # noqa: E402
+
+
+def test_explain_settles_the_figure_segment_by_segment():
+    org = cal_("Gemeente Voorbeeld")
+    s, e = t(2026, 12, 23, 17, 55), t(2026, 12, 29, 8, 10)
+    pause = (t(2026, 12, 28, 9), t(2026, 12, 28, 10))
+    tl = explain(org, s, e, pauses=[pause, (t(2026, 12, 28, 9, 30), t(2026, 12, 28, 9, 45))])
+    bulk = org.business_seconds([s], [e], (np.array([0]), np.array([pause[0]]), np.array([pause[1]])))[0]
+    assert tl.counted_seconds == bulk == 5 * 60 + 10 * H - H + 10 * 60
+    assert tl.paused_seconds == H
+    kinds = [(x.kind, x.name) for x in tl.segments]
+    assert ("organisation_closed", "Kerstavond (organisatie gesloten)") in kinds
+    assert ("holiday", "Eerste kerstdag") in kinds and ("weekend", "") in kinds and ("pause", "") in kinds
+    assert sum(x.seconds for x in tl.segments) == e - s
+    assert all(a.end == b.start for a, b in zip(tl.segments, tl.segments[1:]))
+    md = render_timeline(tl)
+    assert "| Thu 2026-12-24 00:00:00 | Fri 2026-12-25 00:00:00 | organisation closed: Kerstavond" in md
+    assert "Counted 9:15:00 (33300 s), paused 1:00:00" in md
+    assert "feestdag: Eerste kerstdag" in render_timeline(tl, lang="nl")
+
+
+def test_explain_clock_time_across_dst_and_ambiguous_hour(cal):
+    tl = explain(cal, t(2026, 10, 24, 12), t(2026, 10, 25, 12), clock="clock")
+    assert tl.counted_seconds == 25 * H == int(cal.clock_seconds([t(2026, 10, 24, 12)], [t(2026, 10, 25, 12)])[0])
+    amb = dt.datetime(2026, 10, 25, 2, 30, tzinfo=AMS, fold=1)
+    md = render_timeline(explain(cal, amb, t(2026, 10, 25, 4), clock="clock"))
+    assert "Sun 2026-10-25 02:30:00 (UTC+01:00)" in md
+    with pytest.raises(ValueError, match="naive"):
+        explain(cal, dt.datetime(2026, 1, 1), t(2026, 1, 2))
+
+
+def test_explain_matches_bulk_on_random_intervals(cal):
+    rng = np.random.default_rng(7)
+    s = rng.integers(t(2024, 1, 1), t(2028, 11, 1), 300)
+    e = s + rng.integers(0, 30 * 86400, 300)
+    ps = s + rng.integers(0, 20 * 86400, 300)
+    pe = ps + rng.integers(0, 5 * 86400, 300)
+    bulk = cal.business_seconds(s, e, (np.arange(300), ps, pe))
+    for i in range(300):
+        tl = explain(cal, int(s[i]), int(e[i]), pauses=[(int(ps[i]), int(pe[i]))])
+        assert tl.counted_seconds == bulk[i]
