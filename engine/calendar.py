@@ -64,13 +64,11 @@ def _parse_time(v) -> int:
 def _parse_date(v) -> dt.date:
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return v
-    try:
-        return dt.date.fromisoformat(v) if isinstance(v, str) and len(v) == 10 else _bad_date(v)
-    except ValueError:
-        return _bad_date(v)
-
-
-def _bad_date(v):
+    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", v):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
     raise ValueError(f"{v!r} is not a date YYYY-MM-DD")
 
 
@@ -195,8 +193,6 @@ class ServiceCalendar:
                 continue
             if c <= o:
                 p.err(f, f"the window closes ({w['close']}) at or before it opens ({w['open']})")
-            elif o >= 1440:
-                p.err(f + ".open", "a window cannot open at 24:00")
             else:
                 windows[i] = (o, c)
         ww = cfg.get("working_weekdays", list(WEEKDAYS[:5]))
@@ -426,7 +422,8 @@ class ServiceCalendar:
         lo, hi = np.minimum(s[owner], e[owner]), np.maximum(s[owner], e[owner])
         ps, pe = np.clip(ps, lo, hi), np.clip(pe, lo, hi)
         np.maximum(pe, ps, out=pe)
-        base, width = int(lo.min()), int(hi.max() - lo.min()) + 1
+        base = int(lo.min())
+        width = int(hi.max()) - base + 1
         if width * (s.size + 1) >= 1 << 62:
             raise ValueError("pauses: batch too large for one call; split it")
         ks = owner * width + (ps - base)

@@ -6,6 +6,15 @@ expected, and the CLI turns it into exit code 2 without a traceback. ``EngineErr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+
+def json_path(path: Iterable[Any]) -> str:
+    """``$.norm.clauses[0].op`` for a jsonschema error's ``absolute_path``."""
+    out = "$"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
 
 
 @dataclass(frozen=True)

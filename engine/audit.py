@@ -1,0 +1,161 @@
+"""The audit pipeline: load → validate → measure → judge → roll up. Rendering lives in ``engine.report``.
+
+Nothing here reads the wall clock: the period and the as-of instant are inputs.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .bundle import Bundle, load_bundle
+from .calendar import ServiceCalendar
+from .errors import InputError
+from .judge import Judge
+from .measures import MeasureRegistry, default_registry
+from .measures.common import MeasureContext
+from .model import Cadence, ClauseResult, GoalResult, KpiResult, Measurement, Rule, Status
+from .norms import norms_in_force
+from .periods import Period, sub_periods, views
+from .rollup import roll_up
+from .rulefiles import Catalogue, load_catalogue, rule_files
+from .settings import Contract, load_contract
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    meeting: str
+    period: str
+    rule_id: str
+    reason: str  # "always", "below norm", "deviation", "standing item"
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    span: Period
+    as_of: str
+    bundle: Bundle
+    contract: Contract
+    catalogue: Catalogue
+    rules_version: str
+    results: tuple[KpiResult, ...]
+    goals: tuple[GoalResult, ...]
+    deviations: tuple[KpiResult, ...]
+    agenda: tuple[AgendaItem, ...] = field(default=())
+
+    @property
+    def exit_code(self) -> int:
+        """0: no minimum requirement failed; 1: at least one did (a deviation from the Agreement)."""
+        return 1 if self.deviations else 0
+
+
+def rules_fingerprint(catalogue: Catalogue) -> str:
+    """The engine version and a SHA-256 over the rule files and goals, so a report names the rules it used."""
+    h = hashlib.sha256()
+    for path in rule_files(catalogue.root) + [catalogue.root / "goals.yaml"]:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"slacheck {__version__}, rules sha256:{h.hexdigest()[:16]}"
+
+
+def _periods_for(rule: Rule, span: Period) -> list[tuple[Period, Cadence | None]]:
+    """Each period the rule is judged on in the span: its cadence periods, then the span's aggregate view."""
+    out: dict[str, tuple[Period, Cadence | None]] = {}
+    for cadence in rule.reporting:
+        for p in sub_periods(span, cadence):
+            out.setdefault(p.label, (p, cadence))
+    for cadence in rule.reporting:
+        for p in views(span, cadence):
+            out.setdefault(p.label, (p, None))
+    return sorted(out.values(), key=lambda x: (x[1] is None, x[0].first, x[0].last))
+
+
+def _measure(rule: Rule, registry: MeasureRegistry, ctx: MeasureContext, period: Period, norms) -> tuple[Measurement | None, str]:
+    definition = registry.get(rule.measure.id)
+    try:
+        return definition.func(ctx, rule, period, norms), ""
+    except InputError:
+        raise
+    except Exception as exc:  # a measure that cannot run gives an ERROR result, never a crash or a pass
+        return None, f"measure {rule.measure.id!r} failed: {type(exc).__name__}: {exc}"
+
+
+def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = None,
+              contract: Contract | None = None, catalogue: Catalogue | None = None,
+              registry: MeasureRegistry | None = None,
+              progress: Callable[[int, int], None] | None = None) -> AuditResult:
+    """Audit a bundle over ``span``; ``as_of`` defaults to the bundle's export time (never the wall clock)."""
+    registry = registry or default_registry()
+    catalogue = catalogue or load_catalogue(registry=registry)
+    contract = contract or load_contract()
+    bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
+    calendar = ServiceCalendar.from_settings(contract.calendar_settings, None, source=contract.source)
+    ctx = MeasureContext(bundle=bundle, calendar=calendar, as_of=bundle.exported_at if as_of is None else as_of)
+
+    jobs = [(rule, p, c) for rule in catalogue.rules.values() for p, c in _periods_for(rule, span)]
+    measured = []
+    for n, (rule, period, cadence) in enumerate(jobs, start=1):
+        norms = norms_in_force(rule, contract, period.first)
+        measurement, error = _measure(rule, registry, ctx, period, norms)
+        measured.append((rule, period, cadence, norms, measurement, error))
+        if progress:
+            progress(n, len(jobs))
+
+    with Judge() as judge:
+        clause_facts = []
+        for j, (rule, period, cadence, norms, m, error) in enumerate(measured):
+            for cid, norm in norms.items():
+                value = None if m is None else m.metrics.get(norm.clause.metric)
+                clause_facts.append({"id": f"{j}/{cid}", "op": norm.clause.op, "value": value if value is not None else 0,
+                                     "threshold": norm.threshold if norm.threshold is not None else 0,
+                                     "sufficient": int(m is not None and m.sufficient),
+                                     "has_norm": int(norm.threshold is not None),
+                                     "applicable": int(value is not None)})
+        clause_status = judge.clauses(clause_facts)
+        kpi_facts, clause_results = [], {}
+        for j, (rule, period, cadence, norms, m, error) in enumerate(measured):
+            crs = tuple(ClauseResult(cid, n.clause.metric, None if m is None else m.metrics.get(n.clause.metric),
+                                     n.clause.op, n.threshold, n.clause.unit, Status(clause_status[f"{j}/{cid}"]), n.origin)
+                        for cid, n in norms.items())
+            clause_results[j] = crs
+            counts = {s: sum(1 for c in crs if c.status is s) for s in Status}
+            kpi_facts.append({"id": str(j), "passes": counts[Status.PASS], "fails": counts[Status.FAIL],
+                              "no_data": counts[Status.NO_DATA] if m is not None else 0,
+                              "not_applicable": counts[Status.NOT_APPLICABLE],
+                              "errors": counts[Status.ERROR] + (1 if m is None else 0)})
+        kpi_status = judge.kpis(kpi_facts)
+        results = []
+        for j, (rule, period, cadence, norms, m, error) in enumerate(measured):
+            status = Status(kpi_status[str(j)])
+            message = error or (m.insufficiency if m is not None and not m.sufficient else "")
+            if status is Status.ERROR and not message:
+                missing = [c for c, n in norms.items() if n.threshold is None]
+                message = f"no norm in force for clause(s) {', '.join(missing)} (a supplier norm not in the contract settings?)"
+            if status is Status.NOT_APPLICABLE and not message:
+                message = f"no cases in {period.label}"
+            results.append(KpiResult(rule.id, rule.goal, period.label, cadence, status, clause_results[j], m,
+                                      rule.minimum_requirement, message))
+        for rule in catalogue.rules.values():
+            if not _periods_for(rule, span):
+                results.append(KpiResult(rule.id, rule.goal, span.label, None, Status.NOT_APPLICABLE, (), None,
+                                         rule.minimum_requirement,
+                                         f"not due: reported {', '.join(c.value for c in rule.reporting)}"))
+        verdicts = judge.verdicts([
+            {"id": str(i), "status": r.status.value, "minimum": r.minimum_requirement.value,
+             "agenda": catalogue.rules[r.rule_id].agenda.value, "primary": int(r.cadence is not None)}
+            for i, r in enumerate(results)])
+    deviations = tuple(r for i, r in enumerate(results) if "deviation" in verdicts[str(i)])
+    agenda = []
+    for i, r in enumerate(results):
+        if "agenda" in verdicts[str(i)]:
+            rule = catalogue.rules[r.rule_id]
+            reason = "deviation" if "deviation" in verdicts[str(i)] else (
+                "always" if rule.agenda.value == "always" else "below norm")
+            agenda.append(AgendaItem(rule.meeting.value, r.period, r.rule_id, reason))
+    results_t = tuple(results)
+    goals = roll_up(catalogue, results_t)
+    return AuditResult(span=span, as_of=ctx.iso(ctx.as_of), bundle=bundle, contract=contract, catalogue=catalogue,
+                       rules_version=rules_fingerprint(catalogue), results=results_t, goals=goals,
+                       deviations=deviations, agenda=tuple(agenda))

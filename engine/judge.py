@@ -1,0 +1,178 @@
+"""The durable-rules adapter: the only module that imports durable-rules.
+
+Judging runs on aggregate facts, in three stages inside one private ``Host`` per run:
+1. clause facts (a metric's value against the threshold in force) → PASS / FAIL / NO-DATA per clause;
+2. KPI facts (how many clauses failed, lacked data, …) → the KPI's status;
+3. verdict facts → minimum-requirement deviations and agenda routing.
+The rule definitions below are generated from ``engine.operators`` (the same table the rule schema and the
+bulk evaluator use). The Host's background timer threads are switched off and the host is torn down after the
+run (state first, then rulesets), which keeps results deterministic (see the dependency notes).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import durable_rules_engine as _dre
+from durable import engine as _durable
+
+from . import operators
+from .errors import EngineError
+
+_SID = "run"
+
+
+class _PrivateHost(_durable.Host):
+    """A Host without the self-rescheduling dispatch threads: actions run synchronously in ``post``/``assert``."""
+
+    def _run(self) -> None:  # noqa: D401 - durable's hook
+        return None
+
+    def close(self) -> None:
+        for ruleset in self._ruleset_list:
+            try:
+                ruleset.delete_state(_SID)
+            except Exception:  # state may not exist when nothing was posted
+                pass
+            _dre.delete_ruleset(ruleset._handle)
+        self._ruleset_list.clear()
+        self._ruleset_directory.clear()
+
+
+def _when(*conds: dict) -> list[dict]:
+    return [{"m": {"$and": list(conds)}}]
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    fact_id: str
+    rule: str  # the durable rule that fired
+    outcome: str
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.out: list[Conclusion] = []
+
+    def action(self, rule: str, outcome: str) -> Callable[[Any], None]:
+        def act(c: Any) -> None:  # one parameter: durable treats two as asynchronous
+            self.out.append(Conclusion(c.m["id"], rule, outcome))
+        return act
+
+
+def _clause_rules(col: _Collector) -> dict:
+    rules: dict[str, dict] = {
+        "clause_no_data": {"all": _when({"kind": "clause"}, {"sufficient": 0}), "run": col.action("clause_no_data", "NO-DATA")},
+        "clause_no_norm": {"all": _when({"kind": "clause"}, {"sufficient": 1}, {"has_norm": 0}),
+                           "run": col.action("clause_no_norm", "ERROR")},
+        "clause_no_cases": {"all": _when({"kind": "clause"}, {"sufficient": 1}, {"has_norm": 1}, {"applicable": 0}),
+                            "run": col.action("clause_no_cases", "NOT-APPLICABLE")},
+    }
+    for sym, op in operators.OPERATORS.items():
+        if not op.durable:
+            continue
+        base = ({"kind": "clause"}, {"sufficient": 1}, {"has_norm": 1}, {"applicable": 1}, {"op": sym})
+        name = {">=": "ge", ">": "gt", "<=": "le", "<": "lt", "==": "eq", "!=": "ne"}[sym]
+        rules[f"clause_{name}_met"] = {"all": _when(*base, {op.durable: {"value": {"$m": "threshold"}}}),
+                                       "run": col.action(f"clause_{name}_met", "PASS")}
+        rules[f"clause_{name}_not_met"] = {"all": _when(*base, {op.negated: {"value": {"$m": "threshold"}}}),
+                                           "run": col.action(f"clause_{name}_not_met", "FAIL")}
+    return rules
+
+
+def _kpi_rules(col: _Collector) -> dict:
+    k = {"kind": "kpi"}
+    return {
+        "kpi_error": {"all": _when(k, {"$gt": {"errors": 0}}), "run": col.action("kpi_error", "ERROR")},
+        "kpi_fail": {"all": _when(k, {"errors": 0}, {"$gt": {"fails": 0}}), "run": col.action("kpi_fail", "FAIL")},
+        "kpi_no_data": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"$gt": {"no_data": 0}}),
+                        "run": col.action("kpi_no_data", "NO-DATA")},
+        "kpi_not_applicable": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"no_data": 0}, {"$gt": {"not_applicable": 0}}),
+                               "run": col.action("kpi_not_applicable", "NOT-APPLICABLE")},
+        "kpi_pass": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"no_data": 0}, {"not_applicable": 0}, {"$gt": {"passes": 0}}),
+                     "run": col.action("kpi_pass", "PASS")},
+    }
+
+
+def _verdict_rules(col: _Collector) -> dict:
+    v = {"kind": "verdict"}
+    return {
+        # "Indien niet aan een minimale eis wordt voldaan, is sprake van een afwijking van de Overeenkomst."
+        "deviation": {"all": _when(v, {"minimum": "yes"}, {"status": "FAIL"}, {"primary": 1}),
+                      "run": col.action("deviation", "deviation")},
+        # Agendatype "Altijd": "Komt standaard terug op de agenda, ongeacht de score."
+        "agenda_always": {"all": _when(v, {"agenda": "always"}, {"primary": 1}), "run": col.action("agenda_always", "agenda")},
+        # "Alleen bij afwijking": "Komt op agenda wanneer score onder norm valt."
+        "agenda_below_norm": {"all": _when(v, {"agenda": "on_deviation"}, {"status": "FAIL"}, {"primary": 1}),
+                              "run": col.action("agenda_below_norm", "agenda")},
+        "agenda_deviation": {"all": _when(v, {"$neq": {"agenda": "on_deviation"}}, {"$neq": {"agenda": "always"}},
+                                          {"minimum": "yes"}, {"status": "FAIL"}, {"primary": 1}),
+                             "run": col.action("agenda_deviation", "agenda")},
+        "catch_all": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": col.action("catch_all", "none")},
+    }
+
+
+class Judge:
+    """One judging run; use as a context manager so the private Host is always torn down."""
+
+    def __init__(self, extra_rulesets: dict[str, Callable[[_Collector], dict]] | None = None) -> None:
+        self._col = _Collector()
+        self._builders = {"clauses": _clause_rules, "kpis": _kpi_rules, "verdicts": _verdict_rules,
+                          **(extra_rulesets or {})}
+        self._host = _PrivateHost({name: build(self._col) for name, build in self._builders.items()})
+        self._ids = itertools.count()
+
+    def __enter__(self) -> "Judge":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._host.close()
+
+    def _run(self, ruleset: str, facts: list[dict], as_facts: bool) -> dict[str, list[Conclusion]]:
+        if not facts:
+            return {}
+        self._col.out.clear()
+        msgs = [{**f, "sid": _SID} for f in facts]
+        try:
+            if as_facts:
+                self._host.assert_facts(ruleset, msgs)
+            else:
+                self._host.post_batch(ruleset, msgs)
+        except _durable.MessageNotHandledException as exc:
+            raise EngineError(f"durable-rules: no rule in {ruleset!r} handles {exc}") from None
+        if as_facts:  # facts stay until retracted; retract so the next stage starts clean
+            self._host.retract_facts(ruleset, msgs)
+        found: dict[str, list[Conclusion]] = {}
+        for c in self._col.out:
+            found.setdefault(c.fact_id, []).append(c)
+        return found
+
+    def clauses(self, facts: Iterable[dict]) -> dict[str, str]:
+        """Facts: id, op, value, threshold, sufficient, has_norm, applicable (0/1 each). Returns id → status."""
+        facts = [{"kind": "clause", **f} for f in facts]
+        found = self._run("clauses", facts, as_facts=False)
+        return {f["id"]: self._one(found, f["id"]) for f in facts}
+
+    def kpis(self, facts: Iterable[dict]) -> dict[str, str]:
+        """Facts: id, passes, fails, no_data, not_applicable, errors. Returns id → status."""
+        facts = [{"kind": "kpi", **f} for f in facts]
+        found = self._run("kpis", facts, as_facts=False)
+        return {f["id"]: self._one(found, f["id"]) for f in facts}
+
+    def verdicts(self, facts: Iterable[dict]) -> dict[str, set[str]]:
+        """Facts: id, status, minimum, agenda, primary (0/1). Returns id → {"deviation", "agenda"}."""
+        facts = [{"kind": "verdict", **f} for f in facts]
+        found = self._run("verdicts", facts, as_facts=True)
+        return {f["id"]: {c.outcome for c in found.get(f["id"], []) if c.outcome != "none"} for f in facts}
+
+    def run_facts(self, ruleset: str, facts: list[dict]) -> dict[str, list[Conclusion]]:
+        """For rulesets added by ``extra_rulesets`` (e.g. change control): every matching rule fires."""
+        return self._run(ruleset, facts, as_facts=True)
+
+    @staticmethod
+    def _one(found: dict[str, list[Conclusion]], fid: str) -> str:
+        got = found.get(fid, [])
+        if len(got) != 1:
+            raise EngineError(f"durable-rules gave {len(got)} conclusions for {fid!r}: {got}")
+        return got[0].outcome

@@ -1,0 +1,18 @@
+"""Measures: compute a KPI's metrics from evidence. Judging the metrics against the norm happens in the judge."""
+from __future__ import annotations
+
+from .registry import MeasureDef, MeasureRegistry
+
+
+def default_registry() -> MeasureRegistry:
+    """A fresh registry holding every built-in measure."""
+    from . import security, tickets
+
+    registry = MeasureRegistry()
+    for module in (tickets, security):
+        for definition in module.DEFS:
+            registry.register(definition)
+    return registry
+
+
+__all__ = ["MeasureDef", "MeasureRegistry", "default_registry"]

@@ -1,0 +1,111 @@
+"""What every measure needs: the measuring context, evidence sufficiency, bulk record filters, durations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from .. import operators
+from ..bundle import Bundle
+from ..calendar import ServiceCalendar
+from ..model import Measurement, NormInForce, PerRecordLimit
+from ..periods import Period
+from ..tables import Table
+from ..timeparse import NAT, local_midnight, to_iso
+
+
+@dataclass
+class MeasureContext:
+    bundle: Bundle
+    calendar: ServiceCalendar
+    as_of: int  # epoch seconds; nothing after it is known
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.calendar.tz
+
+    def window(self, period: Period) -> tuple[int, int]:
+        """[start, end) of the period in epoch seconds: local midnight to local midnight."""
+        return local_midnight(period.first, self.tz), local_midnight(period.end_exclusive, self.tz)
+
+    def iso(self, epoch: int) -> str:
+        return to_iso(epoch, self.tz)
+
+
+def insufficient(why: str) -> Measurement:
+    return Measurement(metrics={}, population=0, sufficient=False, insufficiency=why)
+
+
+def check_evidence(ctx: MeasureContext, kinds: Iterable[str], period: Period) -> Measurement | None:
+    """NO-DATA unless every document kind is in the bundle and covers every day of the period up to as-of."""
+    for kind in kinds:
+        table = ctx.bundle.table(kind)
+        if table is None:
+            return insufficient(f"the bundle has no '{kind}' document")
+        if not table.covers(period.first, period.last):
+            spans = ", ".join(f"{a}..{b}" for a, b in table.coverage)
+            return insufficient(f"the '{kind}' export covers {spans}, not all of {period.label} "
+                                f"({period.first}..{period.last})")
+    start, end = ctx.window(period)
+    if ctx.as_of < end:
+        return insufficient(f"{period.label} has not ended at the as-of time {ctx.iso(ctx.as_of)}")
+    return None
+
+
+def select(table: Table, where: Sequence[Mapping[str, Any]] | None) -> np.ndarray:
+    """Bulk record filter from a rule's ``where`` list, through the shared operator table."""
+    mask = np.ones(len(table), dtype=bool)
+    for flt in where or ():
+        column = table.cols.get(flt["field"])
+        if column is None:
+            raise KeyError(flt["field"])
+        mask &= np.asarray(operators.get(flt["op"]).apply(column, flt["value"]), dtype=bool)
+    return mask
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    """A share in percent, rounded so that 19/20 is exactly 95.0 and never 94.99999999."""
+    if denominator == 0:
+        return None
+    return round(100.0 * numerator / denominator, 9)
+
+
+_SECONDS = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
+
+
+def limit_seconds(limit: PerRecordLimit) -> float:
+    return float(limit.limit) * _SECONDS[limit.unit]
+
+
+def per_record_norm(norms: Mapping[str, NormInForce], metric: str) -> NormInForce | None:
+    for n in norms.values():
+        if n.clause.metric == metric:
+            return n
+    return None
+
+
+def sub_pauses(table: Table, rows: np.ndarray, until: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The third-party pauses of the selected rows, re-indexed to positions in ``rows``; an open pause ends at
+    the record's ``until`` instant."""
+    if table.pauses is None or len(table.pauses[0]) == 0:
+        return None
+    owner, ps, pe = table.pauses
+    pos = np.full(len(table), -1, dtype=np.int64)
+    pos[rows] = np.arange(len(rows))
+    keep = pos[owner] >= 0
+    new_owner = pos[owner[keep]]
+    pe = np.where(pe[keep] == NAT, until[new_owner], pe[keep])
+    return new_owner, ps[keep], pe
+
+
+def fmt_duration(seconds: float, unit: str) -> str:
+    if unit in ("min", "business_min"):
+        return f"{seconds / 60:.0f} min" + (" (business)" if unit.startswith("business") else "")
+    hours = seconds / 3600
+    return f"{hours:.2f} h" + (" (business)" if unit.startswith("business") else "")
+
+
+def in_window(values: np.ndarray, start: int, end: int) -> np.ndarray:
+    return (values != NAT) & (values >= start) & (values < end)

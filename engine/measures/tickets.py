@@ -1,0 +1,134 @@
+"""Ticket measures: time-to-X shares (first response, stabilisation, resolution) and backlog age."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..model import Breach, Measurement, NormInForce, Rule
+from ..periods import Period
+from ..timeparse import NAT
+from .common import (MeasureContext, check_evidence, fmt_duration, in_window, limit_seconds, per_record_norm,
+                     percent, select, sub_pauses)
+from .registry import MeasureDef
+
+_TS_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+
+
+def _clock(ctx: MeasureContext, clock: str, start: np.ndarray, end: np.ndarray, pauses=None) -> np.ndarray:
+    if clock == "clock":
+        return ctx.calendar.clock_seconds(start, end, pauses)
+    if clock == "business":
+        return ctx.calendar.business_seconds(start, end, pauses)
+    raise ValueError(clock)
+
+
+def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Share of records whose duration (start → end, on the rule's clock, minus pauses) meets the per-record limit.
+
+    A record enters the period by its start instant. One without an end yet is a breach as soon as the limit
+    has passed at the as-of time, and pending before that (neither pass nor fail).
+    """
+    p = rule.measure.params
+    kind = p.get("document", "tickets")
+    if (missing := check_evidence(ctx, [kind], period)) is not None:
+        return missing
+    table = ctx.bundle.table(kind)
+    start_col = table.col(p["start"])
+    w0, w1 = ctx.window(period)
+    rows = np.flatnonzero(select(table, p.get("where")) & in_window(start_col, w0, min(w1, ctx.as_of + 1)))
+    metrics: dict[str, float | None] = {}
+    breaches: list[Breach] = []
+    pending_total = 0
+    ids = table.ids[rows]
+    start = start_col[rows]
+    for name, spec in p["durations"].items():
+        metric = f"{name}_share"
+        norm = per_record_norm(norms, metric)
+        if norm is None or norm.per_record is None or norm.per_record.limit is None:
+            metrics[metric] = None
+            continue
+        end = table.col(spec["end"])[rows]
+        done = end != NAT
+        until = np.where(done, end, ctx.as_of)
+        pauses = sub_pauses(table, rows, until) if p.get("pause_third_party") else None
+        elapsed = _clock(ctx, p["clock"], start, until, pauses)
+        limit = limit_seconds(norm.per_record)
+        ok = np.asarray(_within(norm.per_record.op, elapsed, limit), dtype=bool)
+        pending = ~done & ok
+        judged = ~pending
+        pending_total = max(pending_total, int(pending.sum()))
+        metrics[metric] = percent(int((ok & judged).sum()), int(judged.sum()))
+        label = spec.get("label", name.replace("_", " "))
+        for i in np.flatnonzero(judged & ~ok):
+            state = f"{label} after" if done[i] else f"no {label} yet; at as-of"
+            breaches.append(Breach(str(ids[i]), f"{state} {fmt_duration(float(elapsed[i]), norm.per_record.unit)} "
+                                                f"(limit {norm.per_record.op} {norm.per_record.limit:g} "
+                                                f"{norm.per_record.unit})"))
+    population = len(rows) - pending_total
+    if len(rows) == 0:
+        metrics = {k: None for k in metrics}
+    return Measurement(metrics=metrics, population=population, breaches=_merge(breaches), pending=pending_total,
+                       notes=(f"{len(rows)} record(s) started in {period.label}",))
+
+
+def _within(op: str, elapsed: np.ndarray, limit: float) -> np.ndarray:
+    from .. import operators
+
+    return operators.get(op).apply(elapsed, limit)
+
+
+def _merge(breaches: list[Breach]) -> tuple[Breach, ...]:
+    merged: dict[str, list[str]] = {}
+    for b in breaches:
+        merged.setdefault(b.record_id, []).append(b.detail)
+    return tuple(Breach(rid, "; ".join(d)) for rid, d in sorted(merged.items()))
+
+
+def backlog_age(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Open tickets at the end of the period older than N working days: their share and their number."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
+        return missing
+    table = ctx.bundle.table("tickets")
+    _, w1 = ctx.window(period)
+    snapshot = w1 - 1  # the last second of the period
+    reported = table.col("reported_at")
+    done_at = table.col("resolved_at").copy()
+    for alt in ("resolved_event_at", "closed_at"):
+        fill = done_at == NAT
+        done_at[fill] = table.col(alt)[fill]
+    open_mask = select(table, p.get("where")) & (reported <= snapshot) & ((done_at == NAT) | (done_at > snapshot))
+    rows = np.flatnonzero(open_mask)
+    age = ctx.calendar.working_days(reported[rows], np.full(len(rows), snapshot, dtype=np.int64))
+    old = age > int(p["age_working_days"])
+    ids = table.ids[rows]
+    breaches = tuple(sorted((Breach(str(ids[i]), f"open {int(age[i])} working days at {period.last}")
+                             for i in np.flatnonzero(old)), key=lambda b: b.record_id))
+    n_old = int(old.sum())
+    return Measurement(metrics={"old_share": percent(n_old, len(rows)) if len(rows) else 0.0, "old_count": float(n_old)},
+                       population=len(rows), breaches=breaches,
+                       notes=(f"snapshot at the end of {period.label}: {len(rows)} open ticket(s)",))
+
+
+_WHERE = {"type": "array"}
+
+DEFS = (
+    MeasureDef(
+        id="duration_share", func=duration_share, documents=(),
+        metrics=lambda params: tuple(f"{n}_share" for n in (params.get("durations") or {})),
+        per_record=True,
+        params_schema={"type": "object", "additionalProperties": False, "required": ["start", "durations", "clock"],
+                       "properties": {"document": {"type": "string"}, "start": _TS_FIELD,
+                                      "clock": {"enum": ["clock", "business"]},
+                                      "pause_third_party": {"type": "boolean"}, "where": _WHERE,
+                                      "durations": {"type": "object", "minProperties": 1, "additionalProperties": {
+                                          "type": "object", "required": ["end"], "additionalProperties": False,
+                                          "properties": {"end": _TS_FIELD, "label": {"type": "string"}}}}}},
+        doc="share of records whose start→end duration meets the per-record limit"),
+    MeasureDef(
+        id="backlog_age", func=backlog_age, documents=("tickets",), metrics=("old_share", "old_count"),
+        params_schema={"type": "object", "additionalProperties": False, "required": ["age_working_days"],
+                       "properties": {"age_working_days": {"type": "integer", "minimum": 0}, "where": _WHERE}},
+        doc="share and number of open tickets older than N working days at the end of the period"),
+)

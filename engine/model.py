@@ -1,0 +1,195 @@
+"""Typed vocabulary of slacheck: enums and frozen dataclasses for rules, measurements and results.
+
+Results are never bare strings: a ``Status`` says PASS / FAIL / NO-DATA / NOT-APPLICABLE / ERROR, and a waiver
+annotates a finding (the raw status stays visible) instead of deleting it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+
+class Status(str, Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    NO_DATA = "NO-DATA"  # insufficient evidence: never a pass
+    NOT_APPLICABLE = "NOT-APPLICABLE"  # nothing to judge (not due, no cases in the period)
+    ERROR = "ERROR"  # the rule could not be evaluated (e.g. no norm in force)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class MinimumRequirement(str, Enum):
+    YES = "yes"
+    NO = "no"
+    CONTRACT = "contract_requirement"  # "Contracteis": process requirement, no running KPI report
+
+
+class NormStatus(str, Enum):
+    CLIENT = "client"  # "Opdrachtgever"
+    SUPPLIER = "supplier"  # "Leverancier": filled in at tender
+    CLIENT_FLOOR_SUPPLIER = "client_floor_supplier"  # "Minimumeis + invulling leverancier"
+
+
+class Cadence(str, Enum):
+    PER_INCIDENT = "per_incident"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class Meeting(str, Enum):
+    OPERATIONAL = "operational"
+    TACTICAL = "tactical"
+    STRATEGIC = "strategic"
+    NONE = "none"
+
+
+class AgendaType(str, Enum):
+    ALWAYS = "always"  # "Altijd"
+    ON_DEVIATION = "on_deviation"  # "Alleen bij afwijking"
+    NONE = "none"  # contract requirements have no agenda slot
+
+
+@dataclass(frozen=True)
+class PerRecordLimit:
+    """The per-record part of a norm, e.g. "≤ 15 min" in "≤ 15 min in 95 % of cases"."""
+
+    op: str
+    limit: float
+    unit: str  # min, h, business_h, working_days, calendar_days
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One comparison of a norm; a compound norm is the AND of its clauses."""
+
+    id: str
+    metric: str
+    op: str
+    threshold: float | None  # None: the supplier fills it in at tender
+    unit: str
+    floor: float | None = None  # the buyer's floor for supplier-raised norms
+    per_record: PerRecordLimit | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Norm:
+    text: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    id: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    goal: str
+    title: str
+    annex_name: str
+    annex_definition: str
+    annex_norm: str
+    norm_status: NormStatus
+    minimum_requirement: MinimumRequirement
+    reporting: tuple[Cadence, ...]
+    meeting: Meeting
+    agenda: AgendaType
+    interpretation: str
+    measure: MeasureSpec
+    norm: Norm
+    evidence: tuple[str, ...]  # document kinds the measure needs
+    source: str  # the rule file, for messages
+    title_nl: str = ""
+
+    @property
+    def is_minimum_requirement(self) -> bool:
+        return self.minimum_requirement is MinimumRequirement.YES
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A record that did not meet the per-record condition, with the figure that shows it."""
+
+    record_id: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A finding excepted by a formal exception: kept visible, annotated, never deleted ("muted")."""
+
+    record_id: str
+    reason: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What a measure computed for one rule and one period; judging happens elsewhere."""
+
+    metrics: Mapping[str, float | None]
+    population: int
+    breaches: tuple[Breach, ...] = ()
+    waived: tuple[Waiver, ...] = ()
+    pending: int = 0  # records whose outcome is not known yet (e.g. a term that runs past the period)
+    sufficient: bool = True
+    insufficiency: str | None = None  # why the evidence does not suffice
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NormInForce:
+    """The threshold of one clause as it applies in a period, and where it came from."""
+
+    clause: Clause
+    threshold: float | None
+    per_record: PerRecordLimit | None
+    origin: str  # "annex", "tender", "register:<entry id>"
+
+
+@dataclass(frozen=True)
+class ClauseResult:
+    clause_id: str
+    metric: str
+    value: float | None
+    op: str
+    threshold: float | None
+    unit: str
+    status: Status
+    origin: str
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    rule_id: str
+    goal: str
+    period: str  # the sub-period this result covers, e.g. "2026-07"
+    cadence: Cadence | None
+    status: Status
+    clauses: tuple[ClauseResult, ...]
+    measurement: Measurement | None
+    minimum_requirement: MinimumRequirement
+    message: str = ""
+
+    @property
+    def deviation(self) -> bool:
+        """A failed minimum requirement in one of its reporting periods: a deviation from the Agreement.
+        (An aggregate view over several periods repeats what its periods say and adds no deviation.)"""
+        return self.status is Status.FAIL and self.minimum_requirement is MinimumRequirement.YES and self.cadence is not None
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    goal: str
+    status: Status
+    deviation: bool
+    kpi_statuses: Mapping[str, Status] = field(default_factory=dict)
+    assured_by: tuple[str, ...] = ()
+    reason: str = ""

@@ -1,0 +1,55 @@
+"""Contract settings: the service calendar, tendered norms and norm register of one contract.
+
+They are kept apart from the rules (the annex, the same for every contract) and from the evidence (what
+happened): ``--contract FILE`` selects them; the sample bundle ships one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
+
+from . import resources
+from .errors import Problem, SettingsError, json_path
+from .yamlio import load_yaml
+
+
+@dataclass(frozen=True)
+class Contract:
+    contract_id: str
+    source: str
+    sha256: str
+    data: Mapping[str, Any]
+
+    @property
+    def calendar_settings(self) -> Mapping[str, Any]:
+        return self.data["calendar"]
+
+    def tendered(self, rule_id: str, clause_id: str) -> Mapping[str, Any] | None:
+        return (self.data.get("tendered_norms") or {}).get(rule_id, {}).get(clause_id)
+
+    @property
+    def register(self) -> list[Mapping[str, Any]]:
+        return list(self.data.get("norm_register") or [])
+
+
+def default_contract_path() -> Path:
+    return resources.sample_dir() / "contract.yaml"
+
+
+def load_contract(path: Path | str | None = None) -> Contract:
+    path = Path(path) if path else default_contract_path()
+    source = str(path) if path != default_contract_path() else "sample/contract.yaml"
+    raw = path.read_bytes() if path.is_file() else None
+    if raw is None:
+        raise SettingsError(Problem(source, "contract settings file not found"))
+    doc = load_yaml(path, source)
+    schema = json.loads(resources.schema_path("contract.schema.json").read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise SettingsError([Problem(source, e.message, field=json_path(e.absolute_path)) for e in errors])
+    return Contract(doc["contract_id"], source, hashlib.sha256(raw).hexdigest(), doc)

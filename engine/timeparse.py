@@ -1,0 +1,51 @@
+"""Timestamps and dates from evidence, as int64 UTC epoch seconds.
+
+A timestamp must carry its offset: "09:12" means nothing in a contract dispute unless the zone is known. A naive
+timestamp is accepted only when the bundle's manifest declares ``default_timezone``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+#: the "no timestamp" sentinel in int64 columns
+NAT = np.iinfo(np.int64).min
+
+
+class TimeParseError(ValueError):
+    pass
+
+
+def parse_ts(text: str, default_tz: ZoneInfo | None) -> int:
+    """Parse an ISO 8601 timestamp to UTC epoch seconds (fractions are truncated)."""
+    try:
+        dt = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise TimeParseError(f"{text!r} is not an ISO 8601 timestamp") from None
+    if dt.tzinfo is None:
+        if default_tz is None:
+            raise TimeParseError(
+                f"{text!r} has no time zone offset and the manifest declares no default_timezone")
+        dt = dt.replace(tzinfo=default_tz)
+    return int(dt.timestamp() // 1)
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise TimeParseError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def to_iso(epoch: int, tz: ZoneInfo) -> str:
+    """Render epoch seconds as local ISO time with offset, for reports and messages."""
+    if epoch == NAT:
+        return "—"
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).astimezone(tz).isoformat()
+
+
+def local_midnight(d: date, tz: ZoneInfo) -> int:
+    """Epoch seconds of 00:00 local time on day ``d`` (the start of a period day)."""
+    return int(datetime(d.year, d.month, d.day, tzinfo=tz).timestamp())
