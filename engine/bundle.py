@@ -20,7 +20,7 @@ import jsonschema
 from . import resources
 from .errors import EvidenceError, Problem, ProblemCollector, json_path
 from .readers import CsvOptions, read_records
-from .tables import DERIVERS, RowError, Table, attach_pauses, build_table, column_kinds, convert_row
+from .tables import RowError, Table, attach_pauses, build_table, column_kinds, convert_row, derivers
 from .timeparse import TimeParseError, parse_date, parse_ts
 from .yamlio import load_yaml
 
@@ -128,7 +128,7 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
     schema = document_schema(kind)
     fast, slow = _validators(kind)
     kinds = column_kinds(schema)
-    derive = DERIVERS.get(kind)
+    derive = derivers().get(kind)
     id_field = schema.get("x-record-id", "id")
     csv_opts = CsvOptions(**{k: v for k, v in (entry.get("csv") or {}).items() if k in ("delimiter", "decimal")})
     rows, derived, locations = [], [], []

@@ -1,7 +1,7 @@
 """Ticket measures: time-to-X shares (first response, stabilisation, resolution) and backlog age."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Mapping
 
 import numpy as np
 

@@ -1,0 +1,21 @@
+"""Per document kind code: a module ``<kind>.py`` here may define ``derive(record, tz) -> dict`` that adds derived
+columns (keys starting with ``_`` are not columns; ``_pauses`` is a list of (start, end) clock pauses).
+
+Modules are discovered by name, so a new document kind needs no edit elsewhere.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from typing import Any, Callable
+
+
+@lru_cache(maxsize=1)
+def derivers() -> dict[str, Callable[..., dict[str, Any]]]:
+    found = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "derive"):
+            found[info.name] = module.derive
+    return found
