@@ -1,0 +1,115 @@
+"""The command line through click's runner: exit codes, outputs, located errors."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from casefiles import write_bundle
+from engine.cli import build_cli
+from engine.resources import sample_dir
+
+
+@pytest.fixture()
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(build_cli(), list(args), catch_exceptions=False)
+    return invoke
+
+
+def test_sample_audit_prints_markdown_and_exits_1_on_deviations(run):
+    res = run("audit", "--sample", "--period", "2026-Q3")
+    assert res.exit_code == 1
+    assert res.output.startswith("# Bevindingen SLA-toetsing Bijlage 12a")
+    assert "O1-first-response-p1" in res.output
+
+
+def test_sample_audit_json_carries_results_and_documents(run):
+    res = run("audit", "--sample", "--period", "2026-Q3", "--format", "json")
+    data = json.loads(res.output)
+    assert res.exit_code == 1 == data["exit_code"]
+    assert {d["kind"] for d in data["bundle"]["documents"]} >= {"tickets", "vulnerabilities", "patch_states"}
+    assert all(len(d["sha256"]) == 64 for d in data["bundle"]["documents"])
+    cvss = [r for r in data["results"] if r["rule"] == "T3-cvss-remediation" and r["period"] == "2026-Q3"][0]
+    assert cvss["waived"][0]["reference"] == "EXC-2026-003"
+
+
+def test_out_writes_both_reports(run, tmp_path):
+    res = run("audit", "--sample", "--period", "2026-Q3", "--out", str(tmp_path / "out"))
+    assert res.exit_code == 1
+    assert (tmp_path / "out" / "report.md").read_text(encoding="utf-8").startswith("# ")
+    json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_bad_period_is_usage_error(run):
+    res = run("audit", "--sample", "--period", "2026-Q5")
+    assert res.exit_code == 2
+    assert "--period: '2026-Q5' is not a period" in res.output
+
+
+def test_audit_without_bundle_is_usage_error(run):
+    res = run("audit", "--period", "2026-Q3")
+    assert res.exit_code == 2
+
+
+def test_rules_list_shows_every_rule(run):
+    res = run("rules", "list")
+    assert res.exit_code == 0
+    for rid in ("O1-first-response-p1", "T2-backlog-age", "T3-cvss-remediation"):
+        assert rid in res.output
+    assert "quarterly" in res.output and "tactical" in res.output and "always" in res.output
+
+
+def test_rules_validate_reports_every_error_in_every_file(run, tmp_path):
+    src = Path(__file__).resolve().parent.parent / "rules" / "kpis"
+    bad = tmp_path / "rules"
+    bad.mkdir()
+    good = (src / "T2-backlog-age.yaml").read_text(encoding="utf-8")
+    (bad / "T2-backlog-age.yaml").write_text(good.replace('op: "<="', 'op: "=<"', 1).replace("goal: T2", "goal: T9"),
+                                             encoding="utf-8")
+    (bad / "O5-patch-compliance.yaml").write_text("id: O5-patch-compliance\nid: again\n", encoding="utf-8")
+    (bad / "T3-wrong-name.yaml").write_text((src / "T3-cvss-remediation.yaml").read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    res = run("rules", "validate", str(bad))
+    assert res.exit_code == 2
+    out = res.output
+    assert "rules/T2-backlog-age.yaml: $.goal:" in out
+    assert "rules/T2-backlog-age.yaml: $.norm.clauses[0].op: '=<' is not one of" in out
+    assert "rules/O5-patch-compliance.yaml: line 2: duplicate key 'id'" in out
+    assert "rules/T3-wrong-name.yaml: $.id: id 'T3-cvss-remediation' must equal the file name 'T3-wrong-name'" in out
+
+
+def test_evidence_check_valid_and_invalid(run, tmp_path):
+    res = run("evidence", "check", str(sample_dir() / "bundle"))
+    assert res.exit_code == 0 and "valid" in res.output
+    broken = tmp_path / "b"
+    shutil.copytree(sample_dir() / "bundle", broken)
+    lines = (broken / "tickets.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace('"priority": "P', '"priority": "X', 1)
+    lines[4] = "{not json"
+    (broken / "tickets.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run("evidence", "check", str(broken))
+    assert res.exit_code == 2
+    assert "b/tickets.jsonl: line 3" in res.output and "$.priority" in res.output
+    assert "b/tickets.jsonl: line 5: not valid JSON" in res.output
+
+
+def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
+    bundle = write_bundle(tmp_path / "b", {"tickets": [
+        {"id": "INC-7", "type": "incident", "priority": "P2", "reported_at": "2026-03-06T17:55:00+01:00",
+         "status": "closed", "events": [{"at": "2026-03-06T17:56:00+01:00", "type": "auto_ack"},
+                                        {"at": "2026-03-09T08:10:00+01:00", "type": "response"}]}]},
+        ["2026-01-01", "2026-12-31"], "2026-04-10T00:00:00+02:00")
+    res = run("explain", str(bundle), "INC-7", "--lang", "en", "--rule", "O1-first-response-p2")
+    assert res.exit_code == 0, res.output
+    assert "measured: 900 s (15.0 min)" in res.output
+    assert "verdict: within the limit" in res.output
+    assert "weekend" in res.output
+    res = run("explain", str(bundle), "INC-404")
+    assert res.exit_code == 2 and "no record with this id" in res.output
