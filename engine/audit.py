@@ -92,7 +92,8 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
     contract = contract or load_contract()
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
     calendar = ServiceCalendar.from_settings(contract.calendar_settings, None, source=contract.source)
-    ctx = MeasureContext(bundle=bundle, calendar=calendar, as_of=bundle.exported_at if as_of is None else as_of)
+    ctx = MeasureContext(bundle=bundle, calendar=calendar, as_of=bundle.exported_at if as_of is None else as_of,
+                         contract=contract)
 
     jobs = [(rule, p, c) for rule in catalogue.rules.values() for p, c in _periods_for(rule, span)]
     measured = []

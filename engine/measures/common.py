@@ -12,6 +12,7 @@ from ..bundle import Bundle
 from ..calendar import ServiceCalendar
 from ..model import Measurement, NormInForce, PerRecordLimit
 from ..periods import Period
+from ..settings import Contract
 from ..tables import Table
 from ..timeparse import NAT, local_midnight, to_iso
 
@@ -21,6 +22,7 @@ class MeasureContext:
     bundle: Bundle
     calendar: ServiceCalendar
     as_of: int  # epoch seconds; nothing after it is known
+    contract: Contract | None = None  # the contract settings (section 3 rules read the configured calendar)
 
     @property
     def tz(self) -> ZoneInfo:
