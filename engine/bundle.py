@@ -19,7 +19,8 @@ import jsonschema
 
 from . import resources
 from .errors import EvidenceError, Problem, ProblemCollector, json_path
-from .readers import CsvOptions, read_records
+from .consistency import check_consistency
+from .readers import CsvOptions, read_records, schema_message
 from .tables import RowError, Table, attach_pauses, build_table, column_kinds, convert_row, derivers
 from .timeparse import TimeParseError, parse_date, parse_ts
 from .yamlio import load_yaml
@@ -83,7 +84,7 @@ def load_manifest(root: Path) -> tuple[dict, str, ZoneInfo | None]:
     schema = json.loads(resources.schema_path("manifest.schema.json").read_text(encoding="utf-8"))
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
     if errors:
-        raise EvidenceError([Problem(source, e.message, field=json_path(e.absolute_path)) for e in errors])
+        raise EvidenceError([Problem(source, schema_message(e), field=json_path(e.absolute_path)) for e in errors])
     problems: list[Problem] = []
     tz = None
     if doc.get("default_timezone"):
@@ -102,10 +103,17 @@ def load_manifest(root: Path) -> tuple[dict, str, ZoneInfo | None]:
         if d["kind"] not in kinds:
             problems.append(Problem(source, f"unknown document kind {d['kind']!r} (known: {', '.join(kinds)})",
                                     field=where + ".kind"))
-        target = (root / d["path"]).resolve()
-        if not target.is_relative_to(resolved_root):
+        try:
+            target = (root / d["path"]).resolve()
+            inside, is_dir, is_file = target.is_relative_to(resolved_root), target.is_dir(), target.is_file()
+        except (OSError, ValueError, RuntimeError) as exc:  # NUL byte, name too long, symlink loop
+            problems.append(Problem(source, f"path {d['path']!r} cannot be used: {exc}", field=where + ".path"))
+            continue
+        if not inside:
             problems.append(Problem(source, f"path {d['path']!r} leaves the bundle folder; refused", field=where + ".path"))
-        elif not target.is_file():
+        elif is_dir:
+            problems.append(Problem(source, f"document {d['path']!r} is a folder, expected a file", field=where + ".path"))
+        elif not is_file:
             problems.append(Problem(source, f"document {d['path']!r} does not exist", field=where + ".path"))
         try:
             if parse_date(d["covers"]["from"]) > parse_date(d["covers"]["to"]):
@@ -121,7 +129,12 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
                    ) -> tuple[list[dict], list[dict], list[str], DocumentInfo]:
     kind, rel, fmt = entry["kind"], entry["path"], entry["format"]
     source = f"{root.name}/{rel}"
-    raw = (root / rel).read_bytes()
+    covers = (parse_date(entry["covers"]["from"]), parse_date(entry["covers"]["to"]))
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as exc:
+        problems.add(Problem(source, f"cannot be read: {exc.strerror or exc}"))
+        return [], [], [], DocumentInfo(kind, rel, fmt, "", 0, covers)
     digest = hashlib.sha256(raw).hexdigest()
     if entry.get("sha256") and entry["sha256"] != digest:
         problems.add(Problem(source, f"SHA-256 mismatch: the manifest says {entry['sha256']}, the file is {digest}"))
@@ -130,7 +143,7 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
     kinds = column_kinds(schema)
     derive = derivers().get(kind)
     id_field = schema.get("x-record-id", "id")
-    csv_opts = CsvOptions(**{k: v for k, v in (entry.get("csv") or {}).items() if k in ("delimiter", "decimal")})
+    csv_opts = CsvOptions(**(entry.get("csv") or {}))
     rows, derived, locations = [], [], []
     count = 0
     for loc, rec in read_records(raw, fmt, source, problems, schema, csv_opts):
@@ -141,7 +154,7 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
             errors = sorted(slow.iter_errors(rec), key=lambda e: list(map(str, e.absolute_path)))
             label = loc if not isinstance(rec, dict) or not isinstance(rec.get(id_field), str) else f"{loc} ({rec[id_field]})"
             for e in errors or [None]:
-                problems.add(Problem(source, e.message if e else "does not match the schema", record=label,
+                problems.add(Problem(source, schema_message(e) if e else "does not match the schema", record=label,
                                      field=json_path(e.absolute_path) if e else None))
             continue
         try:
@@ -154,8 +167,7 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
         if extra is not None:
             derived.append(extra)
         locations.append(f"{source}: {loc}")
-    info = DocumentInfo(kind, rel, fmt, digest, count,
-                        (parse_date(entry["covers"]["from"]), parse_date(entry["covers"]["to"])))
+    info = DocumentInfo(kind, rel, fmt, digest, count, covers)
     return rows, derived, locations, info
 
 
@@ -183,14 +195,8 @@ def load_bundle(root: Path | str) -> Bundle:
         table.sources = dict(zip((str(i) for i in table.ids), locs))
         if derived:
             attach_pauses(table, derived)
-        seen: dict[str, str] = {}
-        for rid, loc in zip(table.ids, locs):
-            if rid in seen:
-                problems.add(Problem(loc.split(": ")[0], f"duplicate {kind} id {rid!r} (also at {seen[rid]})",
-                                     record=loc.split(": ", 1)[1]))
-            else:
-                seen[rid] = loc
         tables[kind] = table
+    check_consistency(tables, {k: v[2] for k, v in per_kind.items()}, document_schema, problems, tz)
     problems.raise_if_any(EvidenceError)
     return Bundle(root=root, contract_id=manifest["contract_id"], organisation=manifest["organisation"],
                   exported_at=parse_ts(manifest["exported_at"], tz), default_timezone=manifest.get("default_timezone"),

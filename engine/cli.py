@@ -36,6 +36,22 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except SlacheckError as exc:
             click.echo(f"slacheck: internal error: {exc}", err=True)
             sys.exit(EXIT_INTERNAL)
+        except OSError as exc:  # a file or folder named on the command line that cannot be read or written
+            where = exc.filename if exc.filename is not None else "input/output"
+            click.echo(f"slacheck: 1 problem(s) in the input:\n{where}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("slacheck: interrupted; nothing was written", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - never a traceback; a template error is the user's, the rest ours
+            if type(exc).__module__.startswith("jinja2"):
+                where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+                line = f": line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+                click.echo(f"slacheck: 1 problem(s) in the input:\n{where}{line}: {type(exc).__name__}: {exc}",
+                           err=True)
+                sys.exit(EXIT_BAD_INPUT)
+            click.echo(f"slacheck: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
+            sys.exit(EXIT_INTERNAL)
     return wrapper
 
 

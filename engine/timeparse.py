@@ -14,6 +14,12 @@ import numpy as np
 NAT = np.iinfo(np.int64).min
 
 
+#: evidence timestamps must lie in [1970-01-01, 2200-01-01) UTC: anything else is a typo or a placeholder
+#: (``0001-01-01``, ``9999-12-31``) that would otherwise turn into a huge duration
+MIN_EPOCH = 0
+MAX_EPOCH = 7258118400
+
+
 class TimeParseError(ValueError):
     pass
 
@@ -29,14 +35,23 @@ def parse_ts(text: str, default_tz: ZoneInfo | None) -> int:
             raise TimeParseError(
                 f"{text!r} has no time zone offset and the manifest declares no default_timezone")
         dt = dt.replace(tzinfo=default_tz)
-    return int(dt.timestamp() // 1)
+    try:
+        epoch = int(dt.timestamp() // 1)
+    except (OverflowError, ValueError, OSError):
+        epoch = MIN_EPOCH - 1
+    if not MIN_EPOCH <= epoch < MAX_EPOCH:
+        raise TimeParseError(f"{text!r} is out of range (expected a time between 1970 and 2199)")
+    return epoch
 
 
 def parse_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        d = date.fromisoformat(text)
     except (TypeError, ValueError):
         raise TimeParseError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    if not 1970 <= d.year < 2200:
+        raise TimeParseError(f"{text!r} is out of range (expected a date between 1970 and 2199)")
+    return d
 
 
 def to_iso(epoch: int, tz: ZoneInfo) -> str:

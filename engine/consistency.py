@@ -1,0 +1,197 @@
+"""Consistency across records and documents, checked in bulk once every document has been read.
+
+A record can be valid on its own and still impossible in the bundle: two records with one id, a vulnerability
+that cites an exception the register does not hold, a ticket resolved before it was reported. Measured as-is such
+data gives negative durations or silent misses, so every such record is reported as bad input instead.
+
+What to check is declared in the kind's JSON Schema, next to the fields:
+
+* ``"x-record-id": "id"``: ids are unique within the kind (over all documents of that kind);
+* ``"x-references": {"exception_id": "security_exceptions"}``: each non-null value (or each item of a list of
+  strings) is the id of a record of that kind. A reference is checked when the bundle holds documents of the
+  target kind; without them the measures that need the target report NO-DATA themselves;
+* ``"x-order": [["reported_at", "resolved_at"], ["reported_at", "events[].at"]]``: the first instant is not after
+  the second whenever both are present; ``list[].field`` compares every item of a list of records.
+
+Numbers in columns must be finite and at most 10^15 in magnitude (larger is an export error, and would overflow
+the time arithmetic).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from .errors import EngineError, Problem, ProblemCollector
+from .tables import Table, column_kinds
+from .timeparse import NAT, TimeParseError, parse_ts
+
+NUMBER_LIMIT = 1e15
+
+
+def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
+                      schema_of: Callable[[str], dict], problems: ProblemCollector,
+                      tz: ZoneInfo | None = None) -> None:
+    """Add a located problem for every duplicate id, dangling reference, impossible order or absurd number."""
+    for kind in sorted(tables):
+        table, locs, schema = tables[kind], locations[kind], schema_of(kind)
+        kinds = column_kinds(schema)
+        at = _Locator(kind, table, locs, problems)
+        _unique_ids(table, at)
+        _numbers(table, kinds, at)
+        for field, target in sorted((schema.get("x-references") or {}).items()):
+            if target in tables:
+                _references(table, field, target, tables[target], at)
+        for first, second in schema.get("x-order") or ():
+            _order(table, kinds, first, second, tz, at)
+
+
+class _Locator:
+    """Turns a row number into a located problem: ``file: line n (id): $.field: message``."""
+
+    def __init__(self, kind: str, table: Table, locs: list[str], problems: ProblemCollector):
+        self.kind, self.table, self.locs, self.problems = kind, table, locs, problems
+
+    def add(self, row: int, message: str, field: str | None = None, with_id: bool = True) -> None:
+        file, _, where = self.locs[row].partition(": ")
+        if with_id:
+            where = f"{where} ({self.table.ids[row]})"
+        self.problems.add(Problem(file, message, record=where, field=field))
+
+
+def _unique_ids(table: Table, at: _Locator) -> None:
+    if len(table) < 2:
+        return
+    ids = table.ids.astype(str)
+    order = np.argsort(ids, kind="stable")
+    ranked = ids[order]
+    repeat = np.flatnonzero(ranked[1:] == ranked[:-1]) + 1
+    for pos in repeat:
+        first = pos
+        while first > 0 and ranked[first - 1] == ranked[pos]:
+            first -= 1
+        row, first_row = int(order[pos]), int(order[first])
+        at.add(row, f"duplicate {at.kind} id {ranked[pos]!r} (also at {at.locs[first_row]})", with_id=False)
+
+
+def _numbers(table: Table, kinds: dict[str, str], at: _Locator) -> None:
+    for name in sorted(n for n, k in kinds.items() if k == "num" and n in table.cols):
+        values = table.cols[name]
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(~np.isnan(values) & ~(np.abs(values) <= NUMBER_LIMIT))
+        for row in bad:
+            at.add(int(row), f"found {values[row]:g}, expected a number of at most 10^15 in magnitude",
+                   field=f"$.{name}")
+
+
+def _references(table: Table, field: str, target: str, target_table: Table, at: _Locator) -> None:
+    known = target_table.ids.astype(str)
+    if field in table.cols:
+        column = table.cols[field]
+        rows = np.flatnonzero(np.not_equal(column, None))
+        values = column[rows].astype(str)
+        paths = [f"$.{field}"] * len(rows)
+    elif field in table.lists:
+        lists = table.lists[field]
+        pairs = [(row, j, v) for row, items in enumerate(lists) for j, v in enumerate(items or ()) if v is not None]
+        rows = np.asarray([p[0] for p in pairs], dtype=np.int64)
+        values = np.asarray([str(p[2]) for p in pairs], dtype=str)
+        paths = [f"$.{field}[{p[1]}]" for p in pairs]
+    else:
+        raise EngineError(f"x-references names {field!r}, which is not a field of {at.kind}")
+    if len(values) == 0:
+        return
+    missing = np.flatnonzero(~np.isin(values, known))
+    for i in missing:
+        at.add(int(rows[i]), f"found {values[i]!r}, expected the id of a {target} record "
+                             f"(no {target} record in the bundle has it)", field=paths[i])
+
+
+def _order(table: Table, kinds: dict[str, str], first: str, second: str, tz: ZoneInfo | None,
+           at: _Locator) -> None:
+    a_rows, a_vals, a_paths, a_kind = _instants(table, kinds, first, tz, at)
+    b_rows, b_vals, b_paths, b_kind = _instants(table, kinds, second, tz, at)
+    if a_kind != b_kind:
+        raise EngineError(f"x-order compares {first} ({a_kind}) with {second} ({b_kind}) in {at.kind}")
+    # align: every value of the side with one value per row is looked up by the other side's row
+    if a_paths is None:
+        a_at = a_vals[b_rows]
+        bad = np.flatnonzero((a_at != NAT) & (b_vals != NAT) & (b_vals < a_at))
+        pairs = [(int(b_rows[i]), int(a_at[i]), int(b_vals[i]), b_paths[i] if b_paths else f"$.{second}")
+                 for i in bad]
+    elif b_paths is None:
+        b_at = b_vals[a_rows]
+        bad = np.flatnonzero((a_vals != NAT) & (b_at != NAT) & (b_at < a_vals))
+        pairs = [(int(a_rows[i]), int(a_vals[i]), int(b_at[i]), a_paths[i]) for i in bad]
+    else:
+        raise EngineError(f"x-order cannot compare two lists ({first}, {second}) in {at.kind}")
+    for row, a, b, path in pairs:
+        at.add(row, f"found {second} {_show(b, a_kind)} before {first} {_show(a, a_kind)}; "
+                    f"expected {first} ≤ {second}", field=path)
+
+
+def _instants(table: Table, kinds: dict[str, str], name: str, tz: ZoneInfo | None, at: _Locator
+              ) -> tuple[np.ndarray, np.ndarray, list[str] | None, str]:
+    """(rows, values, paths, kind): a column gives one value per row (paths None); ``list[].field`` gives one
+    value per item, with its row and JSON path."""
+    if "[]." not in name:
+        if kinds.get(name) not in ("ts", "date") or name not in table.cols:
+            raise EngineError(f"x-order names {name!r}, which is not a timestamp or date field of {at.kind}")
+        return np.arange(len(table)), table.cols[name], None, kinds[name]
+    list_name, _, sub = name.partition("[].")
+    if list_name not in table.lists:
+        raise EngineError(f"x-order names {name!r}, but {list_name!r} is not a list field of {at.kind}")
+    rows, values, paths = [], [], []
+    kind = "ts"
+    for row, items in enumerate(table.lists[list_name]):
+        for j, item in enumerate(items or ()):
+            text = item.get(sub) if isinstance(item, dict) else None
+            if text is None:
+                continue
+            try:
+                values.append(parse_ts(text, tz))
+            except TimeParseError as exc:
+                at.add(row, str(exc), field=f"$.{list_name}[{j}].{sub}")
+                continue
+            rows.append(row)
+            paths.append(f"$.{list_name}[{j}].{sub}")
+    return np.asarray(rows, dtype=np.int64), np.asarray(values, dtype=np.int64), paths, kind
+
+
+def _show(value: int, kind: str) -> str:
+    if kind == "date":
+        return date.fromordinal(value).isoformat()
+    return datetime.fromtimestamp(value, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def annotation_problems(kind: str, schema: dict, known_kinds: list[str]) -> list[str]:
+    """What is wrong with a schema's ``x-references``/``x-order`` (for the schema meta-test)."""
+    out: list[str] = []
+    props: dict[str, Any] = schema.get("properties", {})
+    kinds = column_kinds(schema)
+    for field, target in (schema.get("x-references") or {}).items():
+        if field not in props:
+            out.append(f"{kind}: x-references names {field!r}, not a top-level field")
+        if target not in known_kinds:
+            out.append(f"{kind}: x-references target {target!r} is not a document kind")
+    for pair in schema.get("x-order") or ():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            out.append(f"{kind}: x-order entries are [earlier, later] pairs, found {pair!r}")
+            continue
+        nested = [p for p in pair if "[]." in p]
+        if len(nested) > 1:
+            out.append(f"{kind}: x-order {pair!r} compares two lists")
+        for p in pair:
+            if "[]." in p:
+                base, _, sub = p.partition("[].")
+                items = props.get(base, {}).get("items", {})
+                if sub not in items.get("properties", {}):
+                    out.append(f"{kind}: x-order names {p!r}, not a field of the {base!r} items")
+            elif kinds.get(p) not in ("ts", "date"):
+                out.append(f"{kind}: x-order names {p!r}, not a timestamp or date field")
+        if not nested and len({kinds.get(p) for p in pair}) != 1:
+            out.append(f"{kind}: x-order {pair!r} compares a timestamp with a date")
+    return out
+
