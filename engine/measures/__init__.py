@@ -7,9 +7,10 @@ from .registry import MeasureDef, MeasureRegistry
 def default_registry() -> MeasureRegistry:
     """A fresh registry holding every built-in measure."""
     from . import security, tickets
+    from . import availability, workplace
 
     registry = MeasureRegistry()
-    for module in (tickets, security):
+    for module in (tickets, security, availability, workplace):
         for definition in module.DEFS:
             registry.register(definition)
     return registry

@@ -1,4 +1,5 @@
-"""Security measures: CVSS ≥ 8 remediation within term (joined with the exception register), patch compliance."""
+"""Security measures: CVSS ≥ 8 remediation within term (joined with the exception register), patch compliance,
+the exception register itself (complete and re-evaluated in time) and device compliance (Conditional Access)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -9,12 +10,12 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
-from .common import MeasureContext, check_evidence, percent
+from .common import MeasureContext, check_evidence, insufficient, percent, select
 from .registry import MeasureDef
 
 
-def _deadlines(ctx: MeasureContext, identified: np.ndarray, term_days: np.ndarray) -> np.ndarray:
-    """End of the term: local midnight after the last allowed calendar day (identified day + term)."""
+def calendar_deadlines(ctx: MeasureContext, identified: np.ndarray, term_days: np.ndarray) -> np.ndarray:
+    """End of a term of calendar days: local midnight after the last allowed day (the start's local day + term)."""
     out = np.empty(len(identified), dtype=np.int64)
     cache: dict[tuple[int, int], int] = {}
     days = (identified + _offsets(ctx, identified)) // 86400
@@ -49,7 +50,7 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     severe = np.flatnonzero(vul.col("cvss") >= float(p["min_cvss"]))
     terms = vul.col("remediation_term_days")[severe]
     terms = np.where(np.isnan(terms), float(p["term_days"]), terms).astype(np.int64)
-    deadline = _deadlines(ctx, vul.col("identified_at")[severe], terms)
+    deadline = calendar_deadlines(ctx, vul.col("identified_at")[severe], terms)
     w0, w1 = ctx.window(period)
     due = (deadline > w0) & (deadline <= w1)
     rows, deadline, terms = severe[due], deadline[due], terms[due]
@@ -119,6 +120,81 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
                        notes=(f"{n} managed component(s) with a patch due or overdue in {period.label}",))
 
 
+def _filled(values: np.ndarray) -> np.ndarray:
+    return np.asarray([isinstance(v, str) and bool(v.strip()) for v in values], dtype=bool)
+
+
+def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Completeness of the exceptions in force at some day of the period (reason, compensating control and
+    herijkdatum present) and timeliness of the re-evaluations whose last allowed day falls in the period (the
+    herijkdatum, or the day before the vervaldatum when that is earlier; no herijkdatum: the day before it)."""
+    if (missing := check_evidence(ctx, ["security_exceptions"], period)) is not None:
+        return missing
+    t = ctx.bundle.table("security_exceptions")
+    first, last = period.first.toordinal(), period.last.toordinal()
+    frm, until, gone = t.col("valid_from"), t.col("expires_on"), t.col("withdrawn_on")
+    withdrawn = t.col("status") == "withdrawn"
+    in_force = ((frm <= last) & ((until == NAT) | (until >= first)) & ((gone == NAT) | (gone > first))
+                & ~(withdrawn & (gone == NAT)))
+    lacks = {"reason": ~_filled(t.col("reason")), "compensating control": ~_filled(t.col("compensating_control")),
+             "herijkdatum": t.col("reeval_date") == NAT}
+    findings: dict[str, list[str]] = {}
+    rows = np.flatnonzero(in_force)
+    n_complete = 0
+    for r in rows.tolist():
+        gaps = [name for name, mask in lacks.items() if mask[r]]
+        if gaps:
+            findings.setdefault(str(t.ids[r]), []).append("incomplete: no " + ", no ".join(gaps))
+        else:
+            n_complete += 1
+    due = timely = 0
+    for r, history in enumerate(t.cols.get("reevaluation_list", np.empty(0, dtype=object)).tolist()):
+        for due_on, done_on in history.pairs:
+            if due_on == NAT and until[r] == NAT:
+                continue
+            limit = min(d for d in (due_on, until[r] - 1 if until[r] != NAT else NAT) if d != NAT)
+            if not first <= limit <= last or (gone[r] != NAT and gone[r] <= limit) or (withdrawn[r] and gone[r] == NAT):
+                continue
+            due += 1
+            if done_on != NAT and done_on <= limit:
+                timely += 1
+                continue
+            state = "not re-evaluated" if done_on == NAT else f"re-evaluated on {date.fromordinal(int(done_on))}"
+            findings.setdefault(str(t.ids[r]), []).append(
+                f"{state}; the re-evaluation was due by {date.fromordinal(int(limit))}")
+    breaches = tuple(Breach(k, "; ".join(v)) for k, v in sorted(findings.items()))
+    return Measurement(metrics={"complete_share": percent(n_complete, len(rows)), "reevaluated_share": percent(timely, due)},
+                       population=len(rows), breaches=breaches,
+                       notes=(f"{len(rows)} exception(s) in force in {period.label}, {n_complete} complete",
+                              f"{due} re-evaluation(s) due in {period.label}, {timely} in time"))
+
+
+def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Share of devices compliant in their last snapshot of the period (the state the period ends with); of two
+    snapshots of one device on that day the non-compliant one counts."""
+    if (missing := check_evidence(ctx, ["device_compliance"], period)) is not None:
+        return missing
+    t = ctx.bundle.table("device_compliance")
+    day = t.col("snapshot_date")
+    rows = np.flatnonzero(select(t, rule.measure.params.get("where"))
+                          & (day >= period.first.toordinal()) & (day <= period.last.toordinal()))
+    if len(rows) == 0:
+        return insufficient(f"no device compliance snapshot is dated in {period.label}")
+    devices, group = np.unique(t.col("device_id")[rows].astype(str), return_inverse=True)
+    bad = np.asarray([v is not True for v in t.col("compliant")[rows]], dtype=bool)
+    order = np.lexsort((bad, day[rows], group))
+    last_of = order[np.r_[group[order][1:] != group[order][:-1], True]]  # the last row of each device
+    picked = rows[last_of]
+    failing = bad[last_of]
+    reasons = t.col("noncompliance_reason")
+    breaches = tuple(Breach(str(devices[group[i]]), f"non-compliant on {date.fromordinal(int(day[r]))}"
+                            + (f": {reasons[r]}" if reasons[r] else ""))
+                     for i, r in zip(last_of[failing].tolist(), picked[failing].tolist()))
+    n = len(devices)
+    return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
+                       notes=(f"{n} device(s) with a snapshot in {period.label}; last snapshot per device counts",))
+
+
 DEFS = (
     MeasureDef(
         id="cvss_remediation", func=cvss_remediation, documents=("vulnerabilities", "security_exceptions"),
@@ -130,4 +206,13 @@ DEFS = (
         id="patch_compliance", func=patch_compliance, documents=("patch_states",), metrics=("compliant_share",),
         params_schema={"type": "object", "additionalProperties": False, "properties": {}},
         doc="share of managed components with all due security patches installed in time"),
+    MeasureDef(
+        id="exception_register", func=exception_register, documents=("security_exceptions",),
+        metrics=("complete_share", "reevaluated_share"),
+        params_schema={"type": "object", "additionalProperties": False, "properties": {}},
+        doc="exceptions in force that are complete; re-evaluations due in the period done by their last allowed day"),
+    MeasureDef(
+        id="device_compliance", func=device_compliance, documents=("device_compliance",), metrics=("compliant_share",),
+        params_schema={"type": "object", "additionalProperties": False, "properties": {"where": {"type": "array"}}},
+        doc="share of devices compliant in their last snapshot of the period"),
 )

@@ -1,0 +1,81 @@
+"""Day-limit shares: the share of records finished within N working (or calendar) days of their start, e.g. a
+workplace ready for use ≤ 5 working days after the request.
+
+Each record is judged once, in the period in which its outcome became certain: the period of its end instant
+when it ended by the deadline, else the period in which the deadline passed. So a month's figure is final when
+the month ends (nothing is pending), and a request that is still not delivered is a breach as soon as its term
+is over, not only when it is finally delivered.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from ..model import Breach, Measurement, NormInForce, Rule
+from ..periods import Period
+from ..timeparse import NAT
+from .common import MeasureContext, check_evidence, per_record_norm, percent, select
+from .registry import MeasureDef
+from .security import calendar_deadlines
+
+_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+
+
+def day_limit_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Share of records whose end lies within the per-record limit of working or calendar days after the start
+    day (the start day itself is day 0; the term ends at the last second of the N-th day)."""
+    p = rule.measure.params
+    kind = p["document"]
+    if (missing := check_evidence(ctx, [kind], period)) is not None:
+        return missing
+    norm = per_record_norm(norms, "within_share")
+    if norm is None or norm.per_record is None or norm.per_record.limit is None:
+        return Measurement(metrics={"within_share": None}, population=0, notes=("no per-record limit in force",))
+    limit = norm.per_record
+    if limit.op != "<=" or limit.unit not in ("working_days", "calendar_days"):
+        raise ValueError(f"day_limit_share needs a limit '<= N working_days|calendar_days', not {limit.op} {limit.unit}")
+    t = ctx.bundle.table(kind)
+    start_all, end_all = t.col(p["start"]), t.col(p["end"])
+    rows = np.flatnonzero(select(t, p.get("where")) & (start_all != NAT))
+    start, end = start_all[rows], end_all[rows]
+    n = np.full(len(rows), int(limit.limit), dtype=np.int64)
+    if limit.unit == "working_days":
+        deadline = ctx.calendar.add_working_days(start, n)  # 23:59:59 local of the N-th working day
+    else:
+        deadline = calendar_deadlines(ctx, start, n) - 1
+    done = end != NAT
+    ok = done & (end <= deadline)
+    decided = np.where(ok, end, deadline)
+    w0, w1 = ctx.window(period)
+    judged = np.flatnonzero((decided >= w0) & (decided < w1))
+    ids = t.ids[rows]
+    label = p.get("label", "end")
+    unit = limit.unit.replace("_", " ")
+    breaches = []
+    for i in judged[np.argsort(ids[judged], kind="stable")]:
+        if ok[i]:
+            continue
+        if done[i]:
+            used = (ctx.calendar.working_days(start[i:i + 1], end[i:i + 1])[0] if limit.unit == "working_days"
+                    else ctx.calendar.calendar_days(start[i:i + 1], end[i:i + 1])[0])
+            what = f"{label} after {int(used)} {unit} ({ctx.iso(int(end[i]))})"
+        else:
+            what = f"no {label} when the term ended"
+        breaches.append(Breach(str(ids[i]), f"{what}; limit {limit.limit:g} {unit}, term ended {ctx.iso(int(deadline[i]))}"))
+    n_ok = int(ok[judged].sum())
+    return Measurement(metrics={"within_share": percent(n_ok, len(judged))}, population=len(judged),
+                       breaches=tuple(breaches),
+                       notes=(f"{len(judged)} record(s) decided in {period.label}: {n_ok} within "
+                              f"{limit.limit:g} {unit}",))
+
+
+DEFS = (
+    MeasureDef(
+        id="day_limit_share", func=day_limit_share, documents=(), metrics=("within_share",), per_record=True,
+        params_schema={"type": "object", "additionalProperties": False, "required": ["document", "start", "end"],
+                       "properties": {"document": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                                      "start": _FIELD, "end": _FIELD, "label": {"type": "string"},
+                                      "where": {"type": "array"}}},
+        doc="share of records ended within N working/calendar days of their start, judged when the outcome is certain"),
+)
