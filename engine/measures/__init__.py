@@ -8,9 +8,11 @@ def default_registry() -> MeasureRegistry:
     """A fresh registry holding every built-in measure."""
     from . import security, tickets
     from . import availability, workplace
+    from . import changes, governance, lifecycle
+    from . import incidents, service_window, support
 
     registry = MeasureRegistry()
-    for module in (tickets, security, availability, workplace):
+    for module in (tickets, security, availability, workplace, changes, governance, lifecycle, incidents, support, service_window):
         for definition in module.DEFS:
             registry.register(definition)
     return registry

@@ -1,0 +1,158 @@
+"""Incident measures: security-incident time-to-containment per priority, and major-incident update cadence."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from ..model import Breach, Measurement, NormInForce, Rule
+from ..periods import Period
+from ..timeparse import NAT
+from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, select, sub_pauses
+from .registry import MeasureDef
+
+_CLOCK_UNITS = {"min": 60, "h": 3600}
+_BUSINESS_UNITS = {"business_min": 60, "business_h": 3600}
+
+
+def containment_time(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Share of security incidents contained within their priority's limit (clock or business time, minus
+    third-party waits where the rule says so). Priorities without a limit are not counted.
+
+    An incident enters the period by its detection; one not contained yet is a breach once its limit has passed
+    at the as-of time and pending before that.
+    """
+    p = rule.measure.params
+    kind = "security_incidents"
+    if (missing := check_evidence(ctx, [kind], period)) is not None:
+        return missing
+    table = ctx.bundle.table(kind)
+    start_col, end_col = table.col(p.get("start", "detected_at")), table.col(p.get("end", "contained_at"))
+    w0, w1 = ctx.window(period)
+    base = select(table, p.get("where")) & in_window(start_col, w0, min(w1, ctx.as_of + 1))
+    ok_n = judged_n = pending_n = 0
+    breaches, notes = [], []
+    for prio, lim in sorted(p["limits"].items()):
+        rows = np.flatnonzero(base & (table.col("priority") == prio))
+        if not len(rows):
+            continue
+        start, end = start_col[rows], end_col[rows]
+        done = end != NAT
+        until = np.where(done, end, ctx.as_of)
+        pauses = sub_pauses(table, rows, until) if prio in p.get("pause_third_party", ()) else None
+        unit = lim["unit"]
+        if unit in _CLOCK_UNITS:
+            elapsed = ctx.calendar.clock_seconds(start, until, pauses)
+            limit = lim["limit"] * _CLOCK_UNITS[unit]
+        else:
+            elapsed = ctx.calendar.business_seconds(start, until, pauses)
+            limit = lim["limit"] * _BUSINESS_UNITS[unit]
+        ok = elapsed <= limit
+        pending = ~done & ok
+        judged = ~pending
+        ok_n += int((ok & judged).sum())
+        judged_n += int(judged.sum())
+        pending_n += int(pending.sum())
+        notes.append(f"{prio}: {int(judged.sum())} judged, {int((ok & judged).sum())} within {lim['limit']:g} {unit}"
+                     + (", third-party waits excluded" if pauses is not None else ""))
+        for i in np.flatnonzero(judged & ~ok):
+            state = "contained after" if done[i] else "not contained; at as-of"
+            breaches.append(Breach(str(table.ids[rows[i]]), f"{prio} {state} {fmt_duration(float(elapsed[i]), unit)} "
+                                                             f"(limit {lim['limit']:g} {unit})"))
+    return Measurement(metrics={"contained_share": percent(ok_n, judged_n)}, population=judged_n,
+                       breaches=tuple(sorted(breaches, key=lambda b: b.record_id)), pending=pending_n,
+                       notes=tuple(notes) or (f"no incidents with a containment norm detected in {period.label}",))
+
+
+def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
+                           norms: Mapping[str, NormInForce]) -> Measurement:
+    """Per major incident: first update within N minutes of the declaration, then no more than M minutes without
+    an update until the incident's resolution (clock time). A major incident without a communication log fails.
+
+    Incidents are assigned to the period by their declaration (the ticket's report time when there is no log);
+    one still unresolved at as-of whose cadence has held so far is pending.
+    """
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, ["tickets", "major_incident_comms"], period)) is not None:
+        return missing
+    tickets, comms = ctx.bundle.table("tickets"), ctx.bundle.table("major_incident_comms")
+    first_s, every_s = 60 * int(p["first_update_minutes"]), 60 * int(p["interval_minutes"])
+    w0, w1 = ctx.window(period)
+    horizon = min(w1, ctx.as_of + 1)
+    row_of = {str(t): i for i, t in enumerate(tickets.ids)}
+    logged: set[str] = set()
+    cases: list[tuple[str, str, int, list[int] | None]] = []  # (record id, ticket id, declared, updates|no log)
+    for j, rid in enumerate(comms.ids):
+        tid = str(comms.col("ticket_id")[j])
+        logged.add(tid)
+        declared = int(comms.col("declared_at")[j])
+        if w0 <= declared < horizon:
+            times = [int(x) for x in str(comms.col("update_times")[j]).split(",") if x]
+            cases.append((str(rid), tid, declared, [t for t in times if t >= declared]))
+    major = select(tickets, p.get("where")) & (tickets.col("major_incident") == True)  # noqa: E712 (object column)
+    for i in np.flatnonzero(major & in_window(tickets.col("reported_at"), w0, horizon)):
+        tid = str(tickets.ids[i])
+        if tid not in logged:
+            cases.append((tid, tid, int(tickets.col("reported_at")[i]), None))
+    ok_n = pending_n = 0
+    breaches = []
+    for rid, tid, declared, updates in sorted(cases, key=lambda c: (c[0], c[1], c[2])):
+        row = row_of.get(tid)
+        if row is None:
+            breaches.append(Breach(rid, f"ticket {tid} is not in the tickets export: its resolution is unknown"))
+            continue
+        resolved = int(tickets.col("resolution_at")[row])
+        end = resolved if resolved != NAT else ctx.as_of
+        problems = _cadence_problems(ctx, declared, [u for u in updates or () if u <= end], end, first_s, every_s)
+        if problems:
+            breaches.append(Breach(rid, ("no communication log; " if updates is None else "") + "; ".join(problems)))
+        elif resolved == NAT:
+            pending_n += 1
+        else:
+            ok_n += 1
+    judged = ok_n + len(breaches)
+    return Measurement(metrics={"compliant_share": percent(ok_n, judged)}, population=judged,
+                       breaches=tuple(breaches), pending=pending_n,
+                       notes=(f"{len(cases)} major incident(s) declared in {period.label}",))
+
+
+def _cadence_problems(ctx: MeasureContext, declared: int, updates: list[int], end: int, first_s: int,
+                      every_s: int) -> list[str]:
+    """What went wrong with one incident's update cadence up to ``end`` (resolution, or as-of if unresolved)."""
+    out = []
+    first = updates[0] if updates else None
+    if (first if first is not None else end) - declared > first_s:
+        out.append(f"first update {'after ' + fmt_duration(first - declared, 'min') if first is not None else 'never sent'}"
+                   f" (limit {first_s // 60} min)")
+    for a, b in zip(updates, updates[1:] + [end]):
+        if b - a > every_s:
+            out.append(f"{fmt_duration(b - a, 'min')} without an update after {ctx.iso(a)[11:16]} on {ctx.iso(a)[:10]}"
+                       f" (limit {every_s // 60} min)")
+    return out
+
+
+_LIMIT = {"type": "object", "additionalProperties": False, "required": ["limit", "unit"],
+          "properties": {"limit": {"type": "number", "exclusiveMinimum": 0},
+                         "unit": {"enum": ["min", "h", "business_min", "business_h"]}}}
+
+DEFS = (
+    MeasureDef(
+        id="containment_time", func=containment_time, documents=("security_incidents",), metrics=("contained_share",),
+        params_schema={"type": "object", "additionalProperties": False, "required": ["limits"],
+                       "properties": {"start": {"type": "string"}, "end": {"type": "string"},
+                                      "limits": {"type": "object", "minProperties": 1,
+                                                 "propertyNames": {"enum": ["P1", "P2", "P3", "P4"]},
+                                                 "additionalProperties": _LIMIT},
+                                      "pause_third_party": {"type": "array", "items": {"enum": ["P1", "P2", "P3", "P4"]}},
+                                      "where": {"type": "array"}}},
+        doc="share of security incidents contained within their priority's limit, third-party waits excluded"),
+    MeasureDef(
+        id="major_incident_updates", func=major_incident_updates, documents=("tickets", "major_incident_comms"),
+        metrics=("compliant_share",),
+        params_schema={"type": "object", "additionalProperties": False,
+                       "required": ["first_update_minutes", "interval_minutes"],
+                       "properties": {"first_update_minutes": {"type": "integer", "minimum": 1},
+                                      "interval_minutes": {"type": "integer", "minimum": 1},
+                                      "where": {"type": "array"}}},
+        doc="share of major incidents whose first update and follow-up cadence met the contract requirement"),
+)

@@ -1,0 +1,170 @@
+"""Section 3 (service windows): the configured servicedesk window against the minimum, P1 on-call outside the
+window, the three reporting channels, and the treatment of Dutch public holidays."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Mapping
+
+import holidays as holidays_pkg
+import numpy as np
+
+from ..calendar import ServiceCalendar
+from ..errors import InputError
+from ..model import Breach, Measurement, NormInForce, Rule
+from ..periods import Period
+from ..timeparse import NAT
+from .common import (MeasureContext, check_evidence, fmt_duration, in_window, insufficient, limit_seconds,
+                     per_record_norm, percent, select)
+from .registry import MeasureDef
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _days(period: Period):
+    d = period.first
+    while d <= period.last:
+        yield d
+        d += timedelta(days=1)
+
+
+def _hhmm(text: str) -> time:
+    h, m = str(text).split(":")
+    return time(int(h), int(m))
+
+
+def window_minimum(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Every weekday of the period that is not a holiday or closing day of the contract calendar must be a
+    working day whose service window covers at least [open, close); the figure is the share of such days."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, rule.evidence, period)) is not None:
+        return missing
+    cal = ctx.calendar
+    off = {d for d, _ in cal.holidays_between(period.first, period.last)}
+    weekdays = {_WEEKDAYS.index(w) for w in p["weekdays"]}
+    opening, closing = _hhmm(p["open"]), _hhmm(p["close"])
+    days = [d for d in _days(period) if d.weekday() in weekdays and d not in off]
+    starts = np.array([int(datetime.combine(d, opening, ctx.tz).timestamp()) for d in days], dtype=np.int64)
+    ends = np.array([int(datetime.combine(d, closing, ctx.tz).timestamp()) for d in days], dtype=np.int64)
+    covered = cal.business_seconds(starts, ends) if days else np.zeros(0, dtype=np.int64)
+    breaches = []
+    for i, d in enumerate(days):
+        need = int(ends[i] - starts[i])
+        if not cal.is_working_day(d):
+            breaches.append(Breach(d.isoformat(), "not a working day in the contract calendar"))
+        elif covered[i] < need:
+            breaches.append(Breach(d.isoformat(), f"the service window covers {covered[i] / 3600:.2f} of the "
+                                                  f"{need / 3600:.2f} h between {p['open']} and {p['close']}"))
+    return Measurement(metrics={"window_share": percent(len(days) - len(breaches), len(days))}, population=len(days),
+                       breaches=tuple(breaches),
+                       notes=(f"{len(days)} working weekday(s) in {period.label}; {len(off)} holiday/closing day(s) "
+                              f"of the contract calendar left out",))
+
+
+def p1_on_call(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """P1 incidents reported outside the service window that got a first substantive response within the clause's
+    per-record limit (clock time): evidence that the 24/7 on-call duty answered. Pending while the limit runs."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, rule.evidence, period)) is not None:
+        return missing
+    t = ctx.bundle.table("tickets")
+    w0, w1 = ctx.window(period)
+    reported = t.col("reported_at")
+    cand = np.flatnonzero(select(t, p.get("where")) & in_window(reported, w0, min(w1, ctx.as_of + 1)))
+    outside = ctx.calendar.business_seconds(reported[cand], reported[cand] + 1) == 0
+    rows = cand[outside]
+    norm = per_record_norm(norms, "on_call_share")
+    if norm is None or norm.per_record is None or norm.per_record.limit is None:
+        return Measurement(metrics={"on_call_share": None}, population=0)
+    limit = limit_seconds(norm.per_record)
+    response = t.col("first_response_at")[rows]
+    done = response != NAT
+    elapsed = ctx.calendar.clock_seconds(reported[rows], np.where(done, response, ctx.as_of))
+    ok = elapsed <= limit
+    pending = ~done & ok
+    judged = ~pending
+    breaches = tuple(Breach(str(t.ids[rows[i]]), f"reported {ctx.iso(int(reported[rows[i]]))} outside the service "
+                            f"window; {'first response after' if done[i] else 'no response yet; at as-of'} "
+                            f"{fmt_duration(float(elapsed[i]), norm.per_record.unit)} (limit {norm.per_record.limit:g} "
+                            f"{norm.per_record.unit})") for i in np.flatnonzero(judged & ~ok))
+    return Measurement(metrics={"on_call_share": percent(int((ok & judged).sum()), int(judged.sum()))},
+                       population=int(judged.sum()), breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
+                       pending=int(pending.sum()),
+                       notes=(f"{len(rows)} of {len(cand)} P1 incident(s) in {period.label} reported outside the window",))
+
+
+def channels_used(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """How many of the agreed channels carried at least one ticket reported in the period. No tickets at all:
+    nothing shows whether a channel was open (NOT-APPLICABLE)."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, rule.evidence, period)) is not None:
+        return missing
+    t = ctx.bundle.table("tickets")
+    w0, w1 = ctx.window(period)
+    rows = np.flatnonzero(in_window(t.col("reported_at"), w0, min(w1, ctx.as_of + 1)))
+    used = t.col("channel")[rows]
+    counts = {c: int((used == c).sum()) for c in p["channels"]}
+    breaches = tuple(Breach(f"channel:{c}", f"no ticket reported via {c} in {period.label}")
+                     for c, n in counts.items() if n == 0)
+    value = float(sum(1 for n in counts.values() if n)) if len(rows) else None
+    return Measurement(metrics={"channels_used": value}, population=len(rows), breaches=breaches,
+                       notes=(", ".join(f"{c}: {n}" for c, n in counts.items()) + f" ticket(s) in {period.label}",))
+
+
+def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Each Dutch public holiday on a weekday of the period must be excluded from the service window of the
+    contract calendar; an organisation may work on one only through its own override in the contract settings."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, rule.evidence, period)) is not None:
+        return missing
+    if ctx.contract is None:
+        return insufficient("no contract settings to read the holiday configuration from")
+    org = ctx.bundle.organisation
+    settings = ctx.contract.calendar_settings
+    if org not in (settings.get("organisations") or {}):
+        return insufficient(f"the contract calendar has no entry for organisation {org!r}: which holidays it works on "
+                            f"is not recorded")
+    try:
+        org_cal = ServiceCalendar.from_settings(settings, org, source=ctx.contract.source)
+    except InputError as exc:
+        return insufficient(f"the contract calendar for {org!r} is invalid: {exc}")
+    reference = holidays_pkg.country_holidays(p["country"], years=range(period.first.year, period.last.year + 1),
+                                              categories=tuple(p.get("categories", ["public"])), language="nl")
+    days = sorted((d, n) for d, n in reference.items() if period.first <= d <= period.last and d.weekday() < 5)
+    breaches, notes = [], []
+    for d, name in days:
+        contract_off = not ctx.calendar.is_working_day(d)
+        org_off = not org_cal.is_working_day(d)
+        if not contract_off:
+            breaches.append(Breach(d.isoformat(), f"{name} is a working day in the contract calendar (not excluded)"))
+        elif not org_off:
+            notes.append(f"{d} {name}: a working day for {org} by its override")
+        else:
+            notes.append(f"{d} {name}: excluded")
+    return Measurement(metrics={"holidays_share": percent(len(days) - len(breaches), len(days))}, population=len(days),
+                       breaches=tuple(breaches), notes=tuple(notes) or (f"no {p['country']} public holidays on "
+                                                                          f"weekdays in {period.label}",))
+
+
+_HHMM = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+_WHERE = {"type": "array"}
+
+DEFS = (
+    MeasureDef(id="window_minimum", func=window_minimum, documents=(), metrics=("window_share",),
+               params_schema={"type": "object", "additionalProperties": False, "required": ["open", "close", "weekdays"],
+                              "properties": {"open": _HHMM, "close": _HHMM, "weekdays": {
+                                  "type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(_WEEKDAYS)}}}},
+               doc="share of the period's working weekdays whose configured service window covers the minimum"),
+    MeasureDef(id="p1_on_call", func=p1_on_call, documents=("tickets",), metrics=("on_call_share",), per_record=True,
+               params_schema={"type": "object", "additionalProperties": False, "properties": {"where": _WHERE}},
+               doc="share of P1 incidents reported outside the window answered within the P1 limit"),
+    MeasureDef(id="channels_used", func=channels_used, documents=("tickets",), metrics=("channels_used",),
+               params_schema={"type": "object", "additionalProperties": False, "required": ["channels"],
+                              "properties": {"channels": {"type": "array", "minItems": 1, "uniqueItems": True,
+                                                          "items": {"type": "string"}}}},
+               doc="number of the agreed channels that carried a ticket in the period"),
+    MeasureDef(id="holiday_treatment", func=holiday_treatment, documents=(), metrics=("holidays_share",),
+               params_schema={"type": "object", "additionalProperties": False, "required": ["country"],
+                              "properties": {"country": {"type": "string", "minLength": 2},
+                                             "categories": {"type": "array", "items": {"type": "string"}}}},
+               doc="share of the country's public holidays in the period excluded from the service window"),
+)

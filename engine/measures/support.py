@@ -1,0 +1,232 @@
+"""User-support measures over the ticket history: proactive updates, single ownership, first-time fix,
+satisfaction, and the coordination of tickets with several resolving parties."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from ..model import Breach, Measurement, NormInForce, Rule
+from ..periods import Period
+from ..tables import Table
+from ..timeparse import NAT
+from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, select
+from .registry import MeasureDef
+
+_UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
+
+
+def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np.ndarray:
+    """Rows selected by ``where`` whose (final) resolution falls in the period: their whole life is known."""
+    w0, w1 = ctx.window(period)
+    return np.flatnonzero(select(table, where) & in_window(table.col("resolution_at"), w0, min(w1, ctx.as_of + 1)))
+
+
+def _share(ok: np.ndarray, rows: np.ndarray, table: Table, metric: str, detail, note: str) -> Measurement:
+    breaches = tuple(sorted((Breach(str(table.ids[r]), detail(r)) for r, good in zip(rows, ok) if not good),
+                            key=lambda b: b.record_id))
+    return Measurement(metrics={metric: percent(int(ok.sum()), len(rows))}, population=len(rows), breaches=breaches,
+                       notes=(note,))
+
+
+def _deadline(ctx: MeasureContext, start: np.ndarray, lim: Mapping) -> np.ndarray:
+    seconds = np.full(len(start), float(lim["limit"]) * _UNIT_S[lim["unit"]]).astype(np.int64)
+    if lim["unit"].startswith("business"):
+        return ctx.calendar.add_business_seconds(start, seconds)
+    return start + seconds
+
+
+def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Incidents whose handling ran past the expected resolution time that fell in the period: the user got a
+    proactive update at or before that time. Without a communicated expectation on the ticket, the expected time
+    is the priority's resolution norm (``default_expected``)."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
+        return missing
+    t = ctx.bundle.table("tickets")
+    sel = np.flatnonzero(select(t, p.get("where")))
+    expected = t.col("expected_resolution_at")[sel].copy()
+    for prio, lim in p.get("default_expected", {}).items():
+        fill = (expected == NAT) & (t.col("priority")[sel] == prio)
+        if fill.any():
+            expected[fill] = _deadline(ctx, t.col("reported_at")[sel][fill], lim)
+    w0, w1 = ctx.window(period)
+    resolution = t.col("resolution_at")[sel]
+    overran = in_window(expected, w0, min(w1, ctx.as_of + 1)) & ((resolution == NAT) | (resolution > expected))
+    rows, expected = sel[overran], expected[overran]
+    first = t.col("first_proactive_update_at")[rows]
+    ok = (first != NAT) & (first <= expected)
+
+    def detail(r: int) -> str:
+        i = int(np.flatnonzero(rows == r)[0])
+        f = int(first[i])
+        when = "no proactive update" if f == NAT else f"first proactive update {ctx.iso(f)} came after"
+        return f"{when} the expected resolution {ctx.iso(int(expected[i]))}"
+
+    return _share(ok, rows, t, "proactive_share", detail,
+                  f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
+
+
+def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Tickets resolved in the period that had one named owner from registration to resolution: no owner change
+    and no stretch without an owner."""
+    if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
+        return missing
+    t = ctx.bundle.table("tickets")
+    rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
+    changes, gaps = t.col("owner_changes")[rows], t.col("owner_gaps")[rows]
+    ok = (changes == 0) & (gaps == 0)
+    pos = {r: i for i, r in enumerate(rows.tolist())}
+
+    def detail(r: int) -> str:
+        i = pos[r]
+        parts = [f"{int(changes[i])} owner change(s)"] if changes[i] else []
+        parts += [f"{int(gaps[i])} stretch(es) without an owner"] if gaps[i] else []
+        return "; ".join(parts)
+
+    return _share(ok, rows, t, "single_owner_share", detail, f"{len(rows)} ticket(s) resolved in {period.label}")
+
+
+def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Tickets resolved in the period at the first treatment: no handover to another line and never reopened."""
+    if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
+        return missing
+    t = ctx.bundle.table("tickets")
+    rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
+    handovers, reopens = t.col("handovers")[rows], t.col("reopens")[rows]
+    ok = (handovers == 0) & (reopens == 0)
+    pos = {r: i for i, r in enumerate(rows.tolist())}
+
+    def detail(r: int) -> str:
+        i = pos[r]
+        parts = [f"{int(handovers[i])} handover(s) to another line"] if handovers[i] else []
+        parts += [f"reopened {int(reopens[i])}x"] if reopens[i] else []
+        return "; ".join(parts)
+
+    return _share(ok, rows, t, "first_time_fix_share", detail, f"{len(rows)} ticket(s) resolved in {period.label}")
+
+
+def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Survey answers given in the period on handled tickets: the share scoring at least ``min_score``. One answer
+    per ticket (the first); answers on tickets not in the export or not yet resolved when answered are left out."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, ["tickets", "satisfaction_surveys"], period)) is not None:
+        return missing
+    t, s = ctx.bundle.table("tickets"), ctx.bundle.table("satisfaction_surveys")
+    w0, w1 = ctx.window(period)
+    answered = s.col("answered_at")
+    cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & ~np.isnan(s.col("score")))
+    cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
+    row_of = {str(x): i for i, x in enumerate(t.ids)}
+    seen: set[str] = set()
+    keep, unknown, unresolved, repeat = [], 0, 0, 0
+    for j in cand.tolist():
+        tid = str(s.col("ticket_id")[j])
+        r = row_of.get(tid)
+        if r is None:
+            unknown += 1
+        elif t.col("resolution_at")[r] == NAT or t.col("resolution_at")[r] > answered[j]:
+            unresolved += 1
+        elif tid in seen:
+            repeat += 1
+        else:
+            seen.add(tid)
+            keep.append(j)
+    rows = np.asarray(keep, dtype=np.int64)
+    scores = s.col("score")[rows]
+    ok = scores >= float(p["min_score"])
+    notes = [f"{len(rows)} answer(s) on handled tickets in {period.label}"]
+    for n, why in ((unknown, "on a ticket not in the tickets export"), (unresolved, "on a ticket not resolved when answered"),
+                   (repeat, "repeating an earlier answer on the same ticket")):
+        if n:
+            notes.append(f"{n} answer(s) left out: {why}")
+    m = _share(ok, rows, s, "satisfied_share", lambda r: f"score {s.col('score')[r]:g} on ticket {s.col('ticket_id')[r]}",
+               notes[0])
+    return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
+
+
+def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Tickets with two or more resolving parties, resolved in the period, on which the supplier demonstrably
+    coordinated in time and completely: coordination started within the limit after another party was brought
+    in, every other party was coordinated with, every handover carried a note, one owner throughout, and the
+    user was informed while the parties worked on it."""
+    p = rule.measure.params
+    if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
+        return missing
+    t = ctx.bundle.table("tickets")
+    rows = _resolved_in(ctx, t, period, p.get("where"))
+    rows = rows[t.col("party_count")[rows] >= 2]
+    since = t.col("first_party_handover_at")[rows].copy()
+    since[since == NAT] = t.col("reported_at")[rows][since == NAT]
+    coord = t.col("first_coordination_at")[rows]
+    late = np.zeros(len(rows), dtype=bool)
+    elapsed = np.zeros(len(rows), dtype=np.int64)
+    limits = p["coordinate_within"]
+    prio = t.col("priority")[rows]
+    has = coord != NAT
+    for key, lim in limits.items():
+        sub = has & ((prio == key) if key != "default" else ~np.isin(prio, [k for k in limits if k != "default"]))
+        if not sub.any():
+            continue
+        clock = ctx.calendar.business_seconds if lim["unit"].startswith("business") else ctx.calendar.clock_seconds
+        elapsed[sub] = clock(since[sub], coord[sub])
+        late[sub] = elapsed[sub] > float(lim["limit"]) * _UNIT_S[lim["unit"]]
+    missing_parties = t.col("parties_not_coordinated")[rows]
+    no_note = t.col("handovers_without_note")[rows]
+    owner_bad = (t.col("owner_changes")[rows] > 0) | (t.col("owner_gaps")[rows] > 0)
+    no_update = t.col("user_updates_during_handling")[rows] == 0
+    ok = has & ~late & (missing_parties == "") & (no_note == 0) & ~owner_bad & ~no_update
+    pos = {r: i for i, r in enumerate(rows.tolist())}
+
+    def detail(r: int) -> str:
+        i = pos[r]
+        lim = limits.get(prio[i], limits.get("default"))
+        parts = ["no party_coordination recorded"] if not has[i] else []
+        if late[i]:
+            parts.append(f"coordination started after {fmt_duration(float(elapsed[i]), lim['unit'])} "
+                         f"(limit {lim['limit']:g} {lim['unit']})")
+        if missing_parties[i]:
+            parts.append(f"not coordinated with {missing_parties[i].replace('|', ', ')}")
+        if no_note[i]:
+            parts.append(f"{int(no_note[i])} handover(s) without a note")
+        if owner_bad[i]:
+            parts.append("ownership changed or lapsed")
+        if no_update[i]:
+            parts.append("user not updated while the parties worked on it")
+        return "; ".join(parts)
+
+    return _share(ok, rows, t, "coordinated_share", detail,
+                  f"{len(rows)} multi-party ticket(s) resolved in {period.label}")
+
+
+_WHERE = {"type": "array"}
+_LIMIT = {"type": "object", "additionalProperties": False, "required": ["limit", "unit"],
+          "properties": {"limit": {"type": "number", "exclusiveMinimum": 0},
+                         "unit": {"enum": ["min", "h", "business_min", "business_h"]}}}
+_PLAIN = {"type": "object", "additionalProperties": False, "properties": {"where": _WHERE}}
+
+DEFS = (
+    MeasureDef(id="proactive_updates", func=proactive_updates, documents=("tickets",), metrics=("proactive_share",),
+               params_schema={"type": "object", "additionalProperties": False,
+                              "properties": {"where": _WHERE, "default_expected": {
+                                  "type": "object", "propertyNames": {"enum": ["P1", "P2", "P3", "P4"]},
+                                  "additionalProperties": _LIMIT}}},
+               doc="share of overrunning incidents whose user got a proactive update in time"),
+    MeasureDef(id="single_ownership", func=single_ownership, documents=("tickets",), metrics=("single_owner_share",),
+               params_schema=_PLAIN, doc="share of resolved tickets with one owner throughout"),
+    MeasureDef(id="first_time_fix", func=first_time_fix, documents=("tickets",), metrics=("first_time_fix_share",),
+               params_schema=_PLAIN, doc="share of resolved tickets fixed without handover or reopen"),
+    MeasureDef(id="csat_share", func=csat_share, documents=("tickets", "satisfaction_surveys"),
+               metrics=("satisfied_share",),
+               params_schema={"type": "object", "additionalProperties": False, "required": ["min_score"],
+                              "properties": {"min_score": {"type": "number", "minimum": 0, "maximum": 10}}},
+               doc="share of survey answers on handled tickets scoring at least min_score"),
+    MeasureDef(id="party_coordination", func=party_coordination, documents=("tickets",),
+               metrics=("coordinated_share",),
+               params_schema={"type": "object", "additionalProperties": False, "required": ["coordinate_within"],
+                              "properties": {"where": _WHERE, "coordinate_within": {
+                                  "type": "object", "required": ["default"],
+                                  "propertyNames": {"enum": ["P1", "P2", "P3", "P4", "default"]},
+                                  "additionalProperties": _LIMIT}}},
+               doc="share of multi-party tickets on which the supplier coordinated in time and completely"),
+)
