@@ -38,7 +38,7 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
     for kind in sorted(tables):
         table, locs, schema = tables[kind], locations[kind], schema_of(kind)
         kinds = column_kinds(schema)
-        at = _Locator(kind, table, locs, problems)
+        at = _Locator(kind, table, locs)
         _unique_ids(table, at)
         _numbers(table, kinds, at)
         for field, target in sorted((schema.get("x-references") or {}).items()):
@@ -46,19 +46,22 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
                 _references(table, field, target, tables[target], at)
         for first, second in schema.get("x-order") or ():
             _order(table, kinds, first, second, tz, at)
+        for _, problem in sorted(at.found, key=lambda x: x[0]):  # file order, whichever check found it
+            problems.add(problem)
 
 
 class _Locator:
     """Turns a row number into a located problem: ``file: line n (id): $.field: message``."""
 
-    def __init__(self, kind: str, table: Table, locs: list[str], problems: ProblemCollector):
-        self.kind, self.table, self.locs, self.problems = kind, table, locs, problems
+    def __init__(self, kind: str, table: Table, locs: list[str]):
+        self.kind, self.table, self.locs = kind, table, locs
+        self.found: list[tuple[int, Problem]] = []
 
     def add(self, row: int, message: str, field: str | None = None, with_id: bool = True) -> None:
         file, _, where = self.locs[row].partition(": ")
         if with_id:
             where = f"{where} ({self.table.ids[row]})"
-        self.problems.add(Problem(file, message, record=where, field=field))
+        self.found.append((row, Problem(file, message, record=where, field=field)))
 
 
 def _unique_ids(table: Table, at: _Locator) -> None:
@@ -73,7 +76,7 @@ def _unique_ids(table: Table, at: _Locator) -> None:
         while first > 0 and ranked[first - 1] == ranked[pos]:
             first -= 1
         row, first_row = int(order[pos]), int(order[first])
-        at.add(row, f"duplicate {at.kind} id {ranked[pos]!r} (also at {at.locs[first_row]})", with_id=False)
+        at.add(row, f"duplicate {at.kind} id {str(ranked[pos])!r} (also at {at.locs[first_row]})", with_id=False)
 
 
 def _numbers(table: Table, kinds: dict[str, str], at: _Locator) -> None:
@@ -105,7 +108,7 @@ def _references(table: Table, field: str, target: str, target_table: Table, at: 
         return
     missing = np.flatnonzero(~np.isin(values, known))
     for i in missing:
-        at.add(int(rows[i]), f"found {values[i]!r}, expected the id of a {target} record "
+        at.add(int(rows[i]), f"found {str(values[i])!r}, expected the id of a {target} record "
                              f"(no {target} record in the bundle has it)", field=paths[i])
 
 
@@ -128,7 +131,8 @@ def _order(table: Table, kinds: dict[str, str], first: str, second: str, tz: Zon
     else:
         raise EngineError(f"x-order cannot compare two lists ({first}, {second}) in {at.kind}")
     for row, a, b, path in pairs:
-        at.add(row, f"found {second} {_show(b, a_kind)} before {first} {_show(a, a_kind)}; "
+        later = path.removeprefix("$.")
+        at.add(row, f"found {later} {_show(b, a_kind)} before {first} {_show(a, a_kind)}; "
                     f"expected {first} ≤ {second}", field=path)
 
 

@@ -26,6 +26,8 @@ from .errors import Problem, ProblemCollector
 from .yamlio import load_yaml_text
 
 BOM = b"\xef\xbb\xbf"
+_TYPE_NAMES = {dict: "an object", str: "text", int: "a number", float: "a number", bool: "true/false",
+               type(None): "nothing"}
 _MAX_SHOWN = 60
 
 
@@ -86,7 +88,7 @@ def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, 
         if isinstance(data, dict) and isinstance(data.get("records"), list):
             data = data["records"]
         if not isinstance(data, list):
-            problems.add(Problem(source, f"found {type(data).__name__ if data is not None else 'nothing'}, "
+            problems.add(Problem(source, f"found {_TYPE_NAMES.get(type(data), type(data).__name__)}, "
                                          "expected a list of records (or an object with a 'records' list)"))
             return
         for i, rec in enumerate(data):
@@ -193,7 +195,10 @@ def _read_csv(text: str, source: str, problems: ProblemCollector, schema: dict,
     doubled = sorted({h for h in header if h and header.count(h) > 1})
     missing = [r for r in required if r not in header]
     if unknown:
-        problems.add(Problem(source, f"unknown column(s) {', '.join(unknown)}; expected columns from: "
+        hint = ""
+        if len(header) == 1 and any(d in header[0] for d in ",;\t" if d != opts.delimiter):
+            hint = f" (is the delimiter right? the manifest says {opts.delimiter!r})"
+        problems.add(Problem(source, f"unknown column(s) {', '.join(unknown)}{hint}; expected columns from: "
                                      f"{', '.join(columns)}", record="line 1"))
     if doubled:
         problems.add(Problem(source, f"column(s) {', '.join(doubled)} appear more than once", record="line 1"))
@@ -314,7 +319,11 @@ def schema_message(error: Any) -> str:
         want = _a(s["description"]) if s.get("description") else f"text matching {vv}"
         return f"found {shown(inst)}, expected {want}"
     if v == "type":
+        if s.get("description") and ("$ref" in s or "pattern" in s):
+            return f"found {shown(inst)}, expected {_a(s['description'])}"
         return f"found {shown(inst)}, expected {' or '.join(vv) if isinstance(vv, list) else vv}"
+    if v == "required" and (m := re.fullmatch(r"(.+) is a required property", error.message)):
+        return f"missing required field {m[1]}"
     if v == "enum":
         return f"found {shown(inst)}, expected one of {', '.join(map(str, vv))}"
     bounds = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",

@@ -28,8 +28,9 @@ def parse_ts(text: str, default_tz: ZoneInfo | None) -> int:
     """Parse an ISO 8601 timestamp to UTC epoch seconds (fractions are truncated)."""
     try:
         dt = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise TimeParseError(f"{text!r} is not an ISO 8601 timestamp") from None
+    except (TypeError, ValueError) as exc:
+        why = "" if "isoformat" in str(exc) or isinstance(exc, TypeError) else f" ({exc})"
+        raise TimeParseError(f"{text!r} is not a valid ISO 8601 timestamp{why}") from None
     if dt.tzinfo is None:
         if default_tz is None:
             raise TimeParseError(
