@@ -5,6 +5,7 @@ either wholly valid or not used at all.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -101,8 +102,9 @@ def load_manifest(root: Path) -> tuple[dict, str, ZoneInfo | None]:
     for i, d in enumerate(doc["documents"]):
         where = f"$.documents[{i}]"
         if d["kind"] not in kinds:
-            problems.append(Problem(source, f"unknown document kind {d['kind']!r} (known: {', '.join(kinds)})",
-                                    field=where + ".kind"))
+            near = difflib.get_close_matches(d["kind"], kinds, n=1)
+            known = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(kinds)}"
+            problems.append(Problem(source, f"unknown document kind {d['kind']!r} ({known})", field=where + ".kind"))
         try:
             target = (root / d["path"]).resolve()
             inside, is_dir, is_file = target.is_relative_to(resolved_root), target.is_dir(), target.is_file()
