@@ -18,18 +18,12 @@ from .measures import MeasureRegistry, default_registry
 from .measures.common import MeasureContext
 from .model import Cadence, ClauseResult, GoalResult, KpiResult, Measurement, Rule, Status
 from .norms import norms_in_force
-from .periods import Period, sub_periods, views
-from .rollup import roll_up
+from .agenda import Agenda, build_agendas
+from .periods import Period, overlapping, sub_periods, views
+from .rollup import kpi_graph, roll_up
+from .signals import Signal, SignalSettings, find_signals
 from .rulefiles import Catalogue, load_catalogue, rule_files
 from .settings import Contract, load_contract
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    meeting: str
-    period: str
-    rule_id: str
-    reason: str  # "always", "below norm", "deviation", "standing item"
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,9 @@ class AuditResult:
     results: tuple[KpiResult, ...]
     goals: tuple[GoalResult, ...]
     deviations: tuple[KpiResult, ...]
-    agenda: tuple[AgendaItem, ...] = field(default=())
+    agendas: tuple[Agenda, ...] = field(default=())
+    signals: tuple[Signal, ...] = field(default=())
+    signal_settings: SignalSettings = field(default_factory=SignalSettings)
 
     @property
     def exit_code(self) -> int:
@@ -85,10 +81,15 @@ def _measure(rule: Rule, registry: MeasureRegistry, ctx: MeasureContext, period:
 def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = None,
               contract: Contract | None = None, catalogue: Catalogue | None = None,
               registry: MeasureRegistry | None = None,
-              progress: Callable[[int, int], None] | None = None) -> AuditResult:
-    """Audit a bundle over ``span``; ``as_of`` defaults to the bundle's export time (never the wall clock)."""
+              progress: Callable[[int, int], None] | None = None,
+              signal_settings: SignalSettings | None = None) -> AuditResult:
+    """Audit a bundle over ``span``; ``as_of`` defaults to the bundle's export time (never the wall clock).
+
+    ``progress(done, total)`` is called after each measured (rule, period): the CLI draws a bar from it.
+    """
     registry = registry or default_registry()
     catalogue = catalogue or load_catalogue(registry=registry)
+    kpi_graph(catalogue)  # the goal graph must be a DAG with every KPI under exactly one goal
     contract = contract or load_contract()
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
     calendar = ServiceCalendar.from_settings(contract.calendar_settings, None, source=contract.source)
@@ -138,25 +139,38 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
                 message = f"no cases in {period.label}"
             results.append(KpiResult(rule.id, rule.goal, period.label, cadence, status, clause_results[j], m,
                                       rule.minimum_requirement, message))
-        for rule in catalogue.rules.values():
-            if not _periods_for(rule, span):
-                results.append(KpiResult(rule.id, rule.goal, span.label, None, Status.NOT_APPLICABLE, (), None,
-                                         rule.minimum_requirement,
-                                         f"not due: reported {', '.join(c.value for c in rule.reporting)}"))
+        results.extend(_not_due(catalogue, span))
         verdicts = judge.verdicts([
             {"id": str(i), "status": r.status.value, "minimum": r.minimum_requirement.value,
-             "agenda": catalogue.rules[r.rule_id].agenda.value, "primary": int(r.cadence is not None)}
+             "agenda": catalogue.rules[r.rule_id].agenda.value, "primary": int(r.primary)}
             for i, r in enumerate(results)])
-    deviations = tuple(r for i, r in enumerate(results) if "deviation" in verdicts[str(i)])
-    agenda = []
-    for i, r in enumerate(results):
-        if "agenda" in verdicts[str(i)]:
-            rule = catalogue.rules[r.rule_id]
-            reason = "deviation" if "deviation" in verdicts[str(i)] else (
-                "always" if rule.agenda.value == "always" else "below norm")
-            agenda.append(AgendaItem(rule.meeting.value, r.period, r.rule_id, reason))
-    results_t = tuple(results)
-    goals = roll_up(catalogue, results_t)
+        deviations = tuple(r for i, r in enumerate(results) if "deviation" in verdicts[str(i)])
+        results_t = tuple(results)
+        goals = roll_up(catalogue, results_t, judge=judge)
+        agendas = build_agendas(catalogue, results_t, span, judge)
+    settings = signal_settings or SignalSettings()
     return AuditResult(span=span, as_of=ctx.iso(ctx.as_of), bundle=bundle, contract=contract, catalogue=catalogue,
                        rules_version=rules_fingerprint(catalogue), results=results_t, goals=goals,
-                       deviations=deviations, agenda=tuple(agenda))
+                       deviations=deviations, agendas=agendas,
+                       signals=find_signals(catalogue, results_t, goals, settings), signal_settings=settings)
+
+
+def _not_due(catalogue: Catalogue, span: Period) -> list[KpiResult]:
+    """One NOT-APPLICABLE marker per cadence period the span touches but does not hold (``not_due`` names it).
+
+    Its ``period`` is the span (where the reader looks for it); a rule with no period at all in reach of the
+    span (impossible for real periods) still gets one marker, so every rule appears in the report.
+    """
+    out = []
+    for rule in catalogue.rules.values():
+        seen = set()
+        for cadence in rule.reporting:
+            for p in overlapping(span, cadence):
+                if p.label in seen:
+                    continue
+                seen.add(p.label)
+                out.append(KpiResult(rule.id, rule.goal, span.label, cadence, Status.NOT_APPLICABLE, (), None,
+                                     rule.minimum_requirement,
+                                     f"not due in {span.label}: reported {cadence.value}; {p.label} runs "
+                                     f"{p.first.isoformat()} – {p.last.isoformat()}", not_due=p.label))
+    return out

@@ -113,13 +113,59 @@ def _verdict_rules(col: _Collector) -> dict:
     }
 
 
+def _goal_rules(col: _Collector) -> dict:
+    """Goal roll-up: a goal's status from the statuses of its own KPIs and of the goals that assure it.
+
+    Facts: id, fails, no_data (NO-DATA and ERROR below), passes, not_applicable, deviations (failed minimum
+    requirements anywhere below), unmeasured (1 when the annex gives the goal KPIs but the catalogue has none).
+    """
+    g = {"kind": "goal"}
+    return {
+        "goal_fail": {"all": _when(g, {"$gt": {"fails": 0}}), "run": col.action("goal_fail", "FAIL")},
+        # insufficient evidence is never rolled up as a pass
+        "goal_no_data": {"all": _when(g, {"fails": 0}, {"$gt": {"no_data": 0}}), "run": col.action("goal_no_data", "NO-DATA")},
+        "goal_unmeasured": {"all": _when(g, {"fails": 0}, {"no_data": 0}, {"unmeasured": 1}),
+                            "run": col.action("goal_unmeasured", "NO-DATA")},
+        "goal_pass": {"all": _when(g, {"fails": 0}, {"no_data": 0}, {"unmeasured": 0}, {"$gt": {"passes": 0}}),
+                      "run": col.action("goal_pass", "PASS")},
+        "goal_not_applicable": {"all": _when(g, {"fails": 0}, {"no_data": 0}, {"unmeasured": 0}, {"passes": 0}),
+                                "run": col.action("goal_not_applicable", "NOT-APPLICABLE")},
+        # "Indien niet aan een minimale eis wordt voldaan, is sprake van een afwijking van de Overeenkomst":
+        # shown at the goal and at every goal it assures, up to the strategic level.
+        "goal_deviation": {"all": _when(g, {"$gt": {"deviations": 0}}), "run": col.action("goal_deviation", "deviation")},
+    }
+
+
+def _agenda_rules(col: _Collector) -> dict:
+    """Agenda routing for one meeting (level + period) and one result or goal (the Legenda's agenda types).
+
+    Slot facts: id, agenda, status, minimum, same (1 when the KPI's own meeting is this meeting's level),
+    meeting_rank and rule_rank (0 strategic … 2 operational). Standing facts: id, standing (0/1).
+    """
+    s = {"kind": "slot"}
+    return {
+        # "Altijd": "Komt standaard terug op de agenda, ongeacht de score."
+        "slot_always": {"all": _when(s, {"same": 1}, {"agenda": "always"}), "run": col.action("slot_always", "always")},
+        # "Alleen bij afwijking": "Komt op agenda wanneer score onder norm valt."
+        "slot_below_norm": {"all": _when(s, {"same": 1}, {"agenda": "on_deviation"}, {"status": "FAIL"}),
+                            "run": col.action("slot_below_norm", "below_norm")},
+        # A failed minimum requirement is on the agenda of its own meeting and of every meeting level above it.
+        "slot_deviation": {"all": _when(s, {"minimum": "yes"}, {"status": "FAIL"},
+                                        {"$lte": {"meeting_rank": {"$m": "rule_rank"}}}),
+                           "run": col.action("slot_deviation", "deviation")},
+        # S1 Toelichting: "S1 is een vast agendapunt in het jaarlijkse strategisch overleg."
+        "standing_item": {"all": _when({"kind": "standing"}, {"standing": 1}), "run": col.action("standing_item", "standing")},
+        "agenda_catch_all": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": col.action("agenda_catch_all", "none")},
+    }
+
+
 class Judge:
     """One judging run; use as a context manager so the private Host is always torn down."""
 
     def __init__(self, extra_rulesets: dict[str, Callable[[_Collector], dict]] | None = None) -> None:
         self._col = _Collector()
         self._builders = {"clauses": _clause_rules, "kpis": _kpi_rules, "verdicts": _verdict_rules,
-                          **(extra_rulesets or {})}
+                          "goals": _goal_rules, "agenda": _agenda_rules, **(extra_rulesets or {})}
         self._host = _PrivateHost({name: build(self._col) for name, build in self._builders.items()})
         self._ids = itertools.count()
 
@@ -164,6 +210,26 @@ class Judge:
         """Facts: id, status, minimum, agenda, primary (0/1). Returns id → {"deviation", "agenda"}."""
         facts = [{"kind": "verdict", **f} for f in facts]
         found = self._run("verdicts", facts, as_facts=True)
+        return {f["id"]: {c.outcome for c in found.get(f["id"], []) if c.outcome != "none"} for f in facts}
+
+    def goals(self, facts: Iterable[dict]) -> dict[str, tuple[str, bool]]:
+        """Goal facts (see ``_goal_rules``). Returns id → (status, deviation)."""
+        facts = [{"kind": "goal", **f} for f in facts]
+        found = self._run("goals", facts, as_facts=True)
+        out = {}
+        for f in facts:
+            got = found.get(f["id"], [])
+            statuses = [c.outcome for c in got if c.outcome != "deviation"]
+            if len(statuses) != 1:
+                raise EngineError(f"durable-rules gave {len(statuses)} goal statuses for {f['id']!r}: {got}")
+            out[f["id"]] = (statuses[0], any(c.outcome == "deviation" for c in got))
+        return out
+
+    def agenda(self, facts: Iterable[dict]) -> dict[str, set[str]]:
+        """Slot and standing facts (see ``_agenda_rules``). Returns id → reasons ("always", "below_norm",
+        "deviation", "standing"); an empty set means the fact does not go on the agenda."""
+        facts = list(facts)
+        found = self._run("agenda", facts, as_facts=True)
         return {f["id"]: {c.outcome for c in found.get(f["id"], []) if c.outcome != "none"} for f in facts}
 
     def run_facts(self, ruleset: str, facts: list[dict]) -> dict[str, list[Conclusion]]:

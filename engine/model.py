@@ -177,12 +177,18 @@ class KpiResult:
     measurement: Measurement | None
     minimum_requirement: MinimumRequirement
     message: str = ""
+    not_due: str = ""  # the cadence period this "not due" result stands for (not wholly inside the span); "" when due
+
+    @property
+    def primary(self) -> bool:
+        """A result on the rule's own cadence that was judged (not an aggregate view, not a "not due" marker)."""
+        return self.cadence is not None and not self.not_due
 
     @property
     def deviation(self) -> bool:
         """A failed minimum requirement in one of its reporting periods: a deviation from the Agreement.
         (An aggregate view over several periods repeats what its periods say and adds no deviation.)"""
-        return self.status is Status.FAIL and self.minimum_requirement is MinimumRequirement.YES and self.cadence is not None
+        return self.status is Status.FAIL and self.minimum_requirement is MinimumRequirement.YES and self.primary
 
 
 @dataclass(frozen=True)
@@ -192,4 +198,7 @@ class GoalResult:
     deviation: bool
     kpi_statuses: Mapping[str, Status] = field(default_factory=dict)
     assured_by: tuple[str, ...] = ()
-    reason: str = ""
+    reason: str = ""  # a code: "no_kpis", "no_rules", "deviation", "" (labels translate it)
+    deviations: tuple[tuple[str, str], ...] = ()  # (rule id, period) of every failed minimum requirement below
+    missing: tuple[tuple[str, str], ...] = ()  # (rule id, period) of every NO-DATA / ERROR result below
+    scope: str = ""  # the period label this roll-up covers

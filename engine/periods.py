@@ -55,6 +55,8 @@ def year(y: int) -> Period:
 
 def _single(text: str) -> Period:
     text = text.strip()
+    if (m := re.match(r"^(\d{4})", text)) and int(m.group(1)) < 1:
+        raise PeriodError(Problem("--period", f"{text!r}: year 0000 is not a calendar year"))
     if m := _MONTH.match(text):
         y, mo = int(m.group(1)), int(m.group(2))
         if 1 <= mo <= 12:
@@ -115,3 +117,39 @@ def views(span: Period, cadence: Cadence) -> list[Period]:
     """Sub-periods of the cadence, plus the whole span as one aggregate view when it holds more than one."""
     subs = sub_periods(span, cadence)
     return subs + [span] if len(subs) > 1 else subs
+
+
+def overlapping(span: Period, cadence: Cadence) -> list[Period]:
+    """Cadence periods that touch ``span`` without lying wholly inside it: the rule is "not due" for them here
+    (a yearly KPI in a month audit; the first and last quarter of a range that starts or ends mid-quarter)."""
+    if cadence in (Cadence.MONTHLY, Cadence.PER_INCIDENT):
+        candidates = months_in(span)
+    elif cadence is Cadence.QUARTERLY:
+        candidates = quarters_in(span)
+    else:
+        candidates = years_in(span)
+    return [p for p in candidates if not span.contains(p)]
+
+
+# The governance cadence: which period one meeting of each level covers.
+MEETING_CADENCE = {"operational": Cadence.MONTHLY, "tactical": Cadence.QUARTERLY, "strategic": Cadence.YEARLY}
+MEETING_RANK = {"strategic": 0, "tactical": 1, "operational": 2, "none": 3}
+
+
+def containing(day: date, cadence: Cadence) -> Period:
+    """The month, quarter or year that holds ``day``."""
+    if cadence in (Cadence.MONTHLY, Cadence.PER_INCIDENT):
+        return month(day.year, day.month)
+    if cadence is Cadence.QUARTERLY:
+        return quarter(day.year, (day.month - 1) // 3 + 1)
+    return year(day.year)
+
+
+def meeting_periods(span: Period, meeting: str) -> list[Period]:
+    """The meetings of one level whose period lies wholly inside ``span`` (a quarter audit has no yearly meeting)."""
+    return sub_periods(span, MEETING_CADENCE[meeting])
+
+
+def meeting_for(result_period: Period, meeting: str) -> Period:
+    """The meeting of ``meeting``'s level that discusses a result: the one whose period holds the result's last day."""
+    return containing(result_period.last, MEETING_CADENCE[meeting])

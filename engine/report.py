@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import resources
+from .errors import InputError, Problem
 from .yamlio import load_yaml
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
@@ -41,7 +42,7 @@ def fmt_num(value: Any, unit: str = "") -> str:
     return f"{text} %" if unit == "%" else (f"{text} {unit}" if unit and unit not in ("tickets",) else text)
 
 
-def labels(lang: str) -> dict[str, str]:
+def labels(lang: str) -> dict[str, Any]:
     return load_yaml(resources.templates_dir() / "labels.yaml")[lang]
 
 
@@ -59,14 +60,55 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def _signal_text(t: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
+    """The sentence for one serialised signal, from the labels (the figures come computed from the data)."""
+    def say(sig: dict[str, Any]) -> str:
+        figures = dict(sig["figures"])
+        if "margin_unit" in figures:
+            figures["margin_unit"] = t["units"][figures["margin_unit"]]
+        return t["signal_text"][sig["kind"]].format(rule=sig["rule"] or sig["goal"], **figures)
+    return say
+
+
 def render_report(data: dict[str, Any], lang: str = "nl", template_dir: Path | None = None,
-                  template: str = "report.md.j2") -> str:
+                  template: str = "report.md.j2", link_charts: bool = False) -> str:
+    """Markdown from the audit data. ``link_charts``: the SVG charts are written next to it (``--out``)."""
+    if lang not in LANGUAGES:
+        raise InputError(Problem("--lang", f"{lang!r} is not a report language (known: {', '.join(LANGUAGES)})"))
     env = environment(template_dir)
+    t = labels(lang)
     names = {r["id"]: r["name_nl"] if lang == "nl" else r["title"] for r in data["rules"]}
     by_goal: dict[str, list] = {}
     for x in data["results"]:
         by_goal.setdefault(x["goal"], []).append(x)
+    for rows in by_goal.values():  # per KPI: its periods, then the aggregate view, then "not due" markers
+        rows.sort(key=lambda x: x["rule"])
+    signals_by_goal: dict[str, list] = {}
+    for sig in data["signals"]["items"]:
+        signals_by_goal.setdefault(sig["goal"], []).append(sig)
     text = env.get_template(template).render(
-        d=data, t=labels(lang), lang=lang, breach_cap=BREACH_CAP,
-        rule_name=lambda rid: names.get(rid, rid), results_for_goal=lambda gid: by_goal.get(gid, []))
+        d=data, t=t, lang=lang, breach_cap=BREACH_CAP, link_charts=link_charts,
+        rule_name=lambda rid: names.get(rid, rid), results_for_goal=lambda gid: by_goal.get(gid, []),
+        signals_for_goal=lambda gid: signals_by_goal.get(gid, []), signal_text=_signal_text(t))
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def render_agenda(data: dict[str, Any], lang: str = "nl", template_dir: Path | None = None) -> str:
+    """The agendas alone (``slacheck agenda``), from the same audit data."""
+    return render_report(data, lang, template_dir, template="agenda.md.j2")
+
+
+def report_files(data: dict[str, Any], out_dir: Path, lang: str = "nl", template_dir: Path | None = None,
+                 json_text: str | None = None) -> dict[Path, str]:
+    """Everything ``--out`` writes: report.md, report.json and one SVG per chart the trend tables name."""
+    from .charts import trend_svg
+    from .serialize import to_json_data
+
+    files: dict[Path, str] = {out_dir / "report.md": render_report(data, lang, template_dir, link_charts=True),
+                              out_dir / "report.json": json_text if json_text is not None else to_json_data(data)}
+    names = {r["id"]: r["name_nl"] if lang == "nl" else r["title"] for r in data["rules"]}
+    for trend in data["trends"]:
+        for row in trend["rows"]:
+            if row["chart"]:
+                files[out_dir / row["chart"]] = trend_svg(row, trend["periods"], f"{row['rule']} – {names[row['rule']]}")
+    return files

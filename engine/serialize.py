@@ -1,17 +1,23 @@
 """An audit result as plain, deterministic data: the JSON output, and the only input of the Markdown templates.
 
-Everything the Markdown shows comes from this structure, so the JSON carries all of it. Floats are rounded to
-six decimals and every list has a stable order, so the same input gives byte-identical output.
+Everything the Markdown shows comes from this structure, so the JSON carries all of it (and more: every
+breaching record, where the Markdown caps the list). Its shape is ``evidence/schemas/report.schema.json``.
+Floats are rounded to six decimals and every list has a stable order: the same input gives the same bytes.
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from .agenda import Agenda
 from .audit import AuditResult
+from .mermaid import mermaid
 from .model import KpiResult, Status
+from .periods import sub_periods
+from .rollup import in_scope
 
-SCHEMA_ID = "slacheck-audit/1"
+SCHEMA_ID = "slacheck-audit/2"
 
 
 def _num(v: float | None) -> float | int | None:
@@ -21,12 +27,17 @@ def _num(v: float | None) -> float | int | None:
     return int(r) if r.is_integer() else r
 
 
+def _view(k: KpiResult) -> str:
+    return "not_due" if k.not_due else "cadence" if k.cadence is not None else "aggregate"
+
+
 def _result(r: AuditResult, k: KpiResult) -> dict[str, Any]:
     rule = r.catalogue.rules[k.rule_id]
     m = k.measurement
+    table = r.bundle.tables.get(rule.evidence[0]) if rule.evidence else None
     return {
-        "rule": k.rule_id, "goal": k.goal, "period": k.period,
-        "cadence": k.cadence.value if k.cadence else "aggregate",
+        "rule": k.rule_id, "goal": k.goal, "period": k.period, "view": _view(k),
+        "cadence": k.cadence.value if k.cadence else "aggregate", "not_due": k.not_due or None,
         "status": k.status.value, "minimum_requirement": k.minimum_requirement.value, "deviation": k.deviation,
         "message": k.message,
         "clauses": [{"id": c.clause_id, "metric": c.metric, "value": _num(c.value), "op": c.op,
@@ -34,25 +45,74 @@ def _result(r: AuditResult, k: KpiResult) -> dict[str, Any]:
                     for c in k.clauses],
         "population": m.population if m else None,
         "pending": m.pending if m else None,
-        "breaches": [{"id": b.record_id, "detail": b.detail, "source": r.bundle.tables[_kind(rule)].sources.get(b.record_id)
-                      if _kind(rule) in r.bundle.tables else None} for b in (m.breaches if m else ())],
+        "breaches": [{"id": b.record_id, "detail": b.detail, "source": table.sources.get(b.record_id) if table else None}
+                     for b in (m.breaches if m else ())],
         "waived": [{"id": w.record_id, "reason": w.reason, "reference": w.reference} for w in (m.waived if m else ())],
         "notes": list(m.notes) if m else [],
     }
 
 
-def _kind(rule: Any) -> str:
-    return rule.evidence[0]
+def _pairs(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"rule": rule, "period": period} for rule, period in pairs]
+
+
+def _agenda(a: Agenda) -> dict[str, Any]:
+    return {"meeting": a.meeting, "period": a.period.label, "first": a.period.first.isoformat(),
+            "last": a.period.last.isoformat(),
+            "items": [{"kind": i.kind, "subject": i.subject, "goal": i.goal, "result_period": i.result_period,
+                       "status": i.status.value, "reasons": list(i.reasons), "own_meeting": i.own_meeting,
+                       "assured_by": [{"goal": g, "status": s.value} for g, s in i.assured_by]} for i in a.items],
+            "goals": [{"id": g.goal, "status": g.status.value, "deviation": g.deviation} for g in a.goals]}
+
+
+def chart_file(rule_id: str) -> str:
+    return "charts/" + re.sub(r"[^A-Za-z0-9._-]", "_", rule_id) + ".svg"
+
+
+def _trends(r: AuditResult) -> list[dict[str, Any]]:
+    """For a year or range: per cadence a table with one column per sub-period and one row per KPI."""
+    if r.span.kind not in ("year", "range"):
+        return []
+    by_key = {(k.rule_id, k.period): k for k in in_scope(r.results, r.span)}
+    out = []
+    for cadence in sorted({c for rule in r.catalogue.rules.values() for c in rule.reporting}, key=lambda c: c.value):
+        periods = [p.label for p in sub_periods(r.span, cadence)]
+        rows = []
+        for rule in r.catalogue.rules.values():
+            if cadence not in rule.reporting or not periods:
+                continue
+            cells = [by_key.get((rule.id, p)) for p in periods]
+            below = any(k is not None and k.status is Status.FAIL for k in cells)
+            clauses = [{"id": c.id, "unit": c.unit, "op": c.op,
+                        "values": [_num(next((x.value for x in k.clauses if x.clause_id == c.id), None)) if k else None
+                                   for k in cells],
+                        "thresholds": [_num(next((x.threshold for x in k.clauses if x.clause_id == c.id), None)) if k else None
+                                       for k in cells]}
+                       for c in rule.norm.clauses]
+            rows.append({"rule": rule.id, "goal": rule.goal, "below_norm": below,
+                         "chart": chart_file(rule.id) if below and len(periods) > 1 else None,
+                         "cells": [{"period": p, "status": k.status.value if k else None} for p, k in zip(periods, cells)],
+                         "clauses": clauses})
+        if rows:
+            out.append({"cadence": cadence.value, "periods": periods, "rows": rows})
+    return out
 
 
 def to_data(r: AuditResult) -> dict[str, Any]:
     results = [_result(r, k) for k in r.results]
-    primary = [x for x in results if x["cadence"] != "aggregate"]
-    rules = r.catalogue.rules
+    primary = [x for x in results if x["view"] == "cadence"]
+    goals = r.catalogue.goals
+    goal_status = {g.goal: g.status for g in r.goals}
+    kpi_status = {rid: s for g in r.goals for rid, s in g.kpi_statuses.items()}
+    flagged = frozenset({g.goal for g in r.goals if g.deviation} | {d.rule_id for d in r.deviations})
+    signals_by_goal: dict[str, int] = {}
+    for s in r.signals:
+        signals_by_goal[s.goal] = signals_by_goal.get(s.goal, 0) + 1
     return {
         "schema": SCHEMA_ID,
         "tool": r.rules_version,
-        "period": {"label": r.span.label, "first": r.span.first.isoformat(), "last": r.span.last.isoformat()},
+        "period": {"label": r.span.label, "kind": r.span.kind, "first": r.span.first.isoformat(),
+                   "last": r.span.last.isoformat()},
         "as_of": r.as_of,
         "exit_code": r.exit_code,
         "contract": {"id": r.contract.contract_id, "source": r.contract.source, "sha256": r.contract.sha256},
@@ -61,26 +121,66 @@ def to_data(r: AuditResult) -> dict[str, Any]:
                                   "records": d.records, "covers": [d.covers[0].isoformat(), d.covers[1].isoformat()]}
                                  for d in r.bundle.documents]},
         "summary": {
-            "deviations": [{"rule": d.rule_id, "period": d.period} for d in r.deviations],
-            "below_norm": [{"rule": x["rule"], "period": x["period"]} for x in primary if x["status"] == Status.FAIL.value],
-            "needs_evidence": [{"rule": x["rule"], "period": x["period"], "message": x["message"]}
-                               for x in results if x["status"] in (Status.NO_DATA.value, Status.ERROR.value)],
+            "deviations": [{"rule": d.rule_id, "goal": d.goal, "period": d.period} for d in r.deviations],
+            "below_norm": [{"rule": x["rule"], "goal": x["goal"], "period": x["period"],
+                            "minimum_requirement": x["minimum_requirement"]}
+                           for x in primary if x["status"] == Status.FAIL.value],
+            "needs_evidence": [{"rule": x["rule"], "goal": x["goal"], "period": x["period"], "status": x["status"],
+                                "message": x["message"]}
+                               for x in primary if x["status"] in (Status.NO_DATA.value, Status.ERROR.value)],
             "counts": {s.value: sum(1 for x in primary if x["status"] == s.value) for s in Status},
+            "signals": len(r.signals),
         },
-        "goals": [{"id": g.goal, "title": r.catalogue.goals.get(g.goal).title,
-                   "title_nl": r.catalogue.goals.get(g.goal).title_nl, "level": r.catalogue.goals.get(g.goal).level,
+        "graph": {
+            "nodes": [{"id": g.id, "kind": "goal", "level": g.level, "goal": None,
+                       "status": goal_status[g.id].value} for g in goals.goals]
+                     + [{"id": rl.id, "kind": "kpi", "level": None, "goal": rl.goal,
+                         "status": kpi_status[rl.id].value if rl.id in kpi_status else None}
+                        for rl in r.catalogue.rules.values()],
+            "edges": [{"from": link.assured_by, "to": link.goal, "kind": "assures", "source": link.source}
+                      for link in sorted(goals.links, key=lambda x: (x.assured_by, x.goal))]
+                     + [{"from": rl.id, "to": rl.goal, "kind": "measures", "source": rl.source}
+                        for rl in r.catalogue.rules.values()],
+            "mermaid": mermaid(r.catalogue, goal_status, kpi_status, flagged),
+        },
+        "goals": [{"id": g.goal, "title": goals.get(g.goal).title, "title_nl": goals.get(g.goal).title_nl,
+                   "level": goals.get(g.goal).level, "text_nl": goals.get(g.goal).text,
+                   "annex_note": goals.get(g.goal).annex_note, "standing_agenda": list(goals.get(g.goal).standing_agenda),
                    "status": g.status.value, "deviation": g.deviation, "assured_by": list(g.assured_by),
-                   "kpis": {k: v.value for k, v in g.kpi_statuses.items()}, "reason": g.reason}
+                   "kpis": {k: v.value for k, v in g.kpi_statuses.items()}, "reason": g.reason,
+                   "deviations": _pairs(g.deviations), "missing": _pairs(g.missing),
+                   "signals": signals_by_goal.get(g.goal, 0),
+                   "green_with_signals": g.status is Status.PASS and signals_by_goal.get(g.goal, 0) > 0}
                   for g in r.goals],
         "rules": [{"id": rl.id, "goal": rl.goal, "title": rl.title, "name_nl": rl.annex_name,
-                   "definition_nl": rl.annex_definition, "norm_nl": rl.annex_norm,
+                   "definition_nl": rl.annex_definition, "norm_nl": rl.annex_norm, "norm_status": rl.norm_status.value,
                    "minimum_requirement": rl.minimum_requirement.value, "meeting": rl.meeting.value,
                    "agenda": rl.agenda.value, "reporting": [c.value for c in rl.reporting],
-                   "interpretation": rl.interpretation} for rl in rules.values()],
+                   "interpretation": rl.interpretation, "source": rl.source} for rl in r.catalogue.rules.values()],
         "results": results,
-        "agenda": [{"meeting": a.meeting, "period": a.period, "rule": a.rule_id, "reason": a.reason} for a in r.agenda],
+        "trends": _trends(r),
+        "agendas": [_agenda(a) for a in r.agendas],
+        "signals": {"settings": r.signal_settings.as_dict(),
+                    "items": [{"goal": s.goal, "rule": s.rule or None, "kind": s.kind, "periods": list(s.periods),
+                               "figures": dict(s.figures)} for s in r.signals]},
     }
 
 
+def to_json_data(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
 def to_json(r: AuditResult) -> str:
-    return json.dumps(to_data(r), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return to_json_data(to_data(r))
+
+
+
+def agenda_data(data: dict[str, Any], meeting: str = "all") -> dict[str, Any]:
+    """The JSON of ``slacheck agenda``: the header, the agendas and the goals and rules they name."""
+    return {"schema": "slacheck-agenda/1", "tool": data["tool"], "period": data["period"], "as_of": data["as_of"],
+            "exit_code": data["exit_code"], "contract": data["contract"], "meeting": meeting,
+            "agendas": data["agendas"],
+            "goals": [{"id": g["id"], "title": g["title"], "title_nl": g["title_nl"], "status": g["status"],
+                       "deviation": g["deviation"]} for g in data["goals"]],
+            "rules": [{"id": r["id"], "title": r["title"], "name_nl": r["name_nl"], "meeting": r["meeting"],
+                       "agenda": r["agenda"]} for r in data["rules"]]}

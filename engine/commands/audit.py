@@ -1,8 +1,14 @@
-"""``slacheck audit``: audit a bundle over a period and print or write the findings."""
+"""``slacheck audit``: audit a bundle over a period and print or write the findings.
+
+The options shared with ``slacheck agenda`` (bundle, period, as-of, contract, rules, signals) live here in
+``audit_options``/``run_from_options``; a long batch draws a progress bar on the terminal only (stderr is a TTY),
+never into the report.
+"""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, Callable, TextIO
 
 import click
 
@@ -10,44 +16,87 @@ from ..cli import _as_of, handle_errors, sample_bundle
 from ..errors import InputError, Problem
 
 
-@click.command()
-@click.argument("bundle", required=False, type=click.Path(path_type=Path))
-@click.option("--sample", is_flag=True, help="Audit the embedded sample evidence.")
-@click.option("--period", "period_text", required=True, help="2026-09, 2026-Q3, 2026 or 2026-01..2026-12.")
-@click.option("--as-of", "as_of_text", help="What is known: ISO timestamp with offset (default: the bundle's export time).")
-@click.option("--contract", "contract_path", type=click.Path(path_type=Path), help="Contract settings (default: the sample's).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), help="A rules folder instead of the built-in one.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-@click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Your own template folder (rendered in Jinja's sandbox; built-ins fill the gaps).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write report.md and report.json to this folder (atomically) instead of printing.")
-@handle_errors
-def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str | None, contract_path: Path | None,
-          rules_dir: Path | None, fmt: str, lang: str, template_dir: Path | None, out_dir: Path | None) -> None:
-    """Audit an evidence BUNDLE (a folder with a manifest) over a period and print the findings."""
-    from ..atomic import write_all_atomic
+def terminal_progress(stream: TextIO | None = None) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """A ``progress(done, total)`` callback drawing a tqdm bar on ``stream`` (stderr) if it is a terminal, else None."""
+    stream = stream or sys.stderr
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, file=stream, desc="slacheck", unit="check", leave=False, dynamic_ncols=True))
+        bar[0].update(done - bar[0].n)
+
+    return update, lambda: bar[0].close() if bar else None
+
+
+def audit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("bundle", required=False, type=click.Path(path_type=Path)),
+        click.option("--sample", is_flag=True, help="Use the embedded sample evidence."),
+        click.option("--period", "period_text", required=True, help="2026-09, 2026-Q3, 2026 or 2026-01..2026-12."),
+        click.option("--as-of", "as_of_text", help="What is known: ISO timestamp with offset (default: the bundle's export time)."),
+        click.option("--contract", "contract_path", type=click.Path(path_type=Path), help="Contract settings (default: the sample's)."),
+        click.option("--rules", "rules_dir", type=click.Path(path_type=Path), help="A rules folder instead of the built-in one."),
+        click.option("--signal", "signal_pairs", multiple=True, metavar="KEY=VALUE",
+                     help="Override a \"green but different\" signal threshold (see engine/signals.py), repeatable."),
+        click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True),
+        click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Your own template folder (rendered in Jinja's sandbox; built-ins fill the gaps)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def run_from_options(bundle: Path | None, sample: bool, period_text: str, as_of_text: str | None,
+                     contract_path: Path | None, rules_dir: Path | None, signal_pairs: tuple[str, ...]):
     from ..audit import run_audit
     from ..periods import parse_period
-    from ..report import render_report
     from ..rulefiles import load_catalogue
-    from ..serialize import to_data, to_json
     from ..settings import load_contract
+    from ..signals import SignalSettings
 
     if bundle is None and not sample:
         raise InputError(Problem("BUNDLE", "give an evidence bundle folder, or --sample for the embedded sample"))
     span = parse_period(period_text)
+    settings = SignalSettings.from_pairs(signal_pairs)
     catalogue = load_catalogue(rules_dir) if rules_dir else None
-    result = run_audit(bundle or sample_bundle(), span, as_of=_as_of(as_of_text),
-                       contract=load_contract(contract_path), catalogue=catalogue)
+    progress, done = terminal_progress()
+    try:
+        return run_audit(bundle or sample_bundle(), span, as_of=_as_of(as_of_text), contract=load_contract(contract_path),
+                         catalogue=catalogue, progress=progress, signal_settings=settings)
+    finally:
+        done()
+
+
+@click.command()
+@audit_options
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write report.md, report.json and (year or range) charts/*.svg to this folder, atomically.")
+@handle_errors
+def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str | None, contract_path: Path | None,
+          rules_dir: Path | None, signal_pairs: tuple[str, ...], lang: str, template_dir: Path | None, fmt: str,
+          out_dir: Path | None) -> None:
+    """Audit an evidence BUNDLE (a folder with a manifest) over a period and print the findings."""
+    from ..atomic import write_all_atomic
+    from ..report import render_report, report_files
+    from ..serialize import to_data, to_json_data
+
+    result = run_from_options(bundle, sample, period_text, as_of_text, contract_path, rules_dir, signal_pairs)
     data = to_data(result)
     if out_dir:
-        write_all_atomic({out_dir / "report.md": render_report(data, lang, template_dir),
-                          out_dir / "report.json": to_json(result)})
-        click.echo(f"wrote {out_dir / 'report.md'} and {out_dir / 'report.json'}", err=True)
+        files = report_files(data, out_dir, lang, template_dir, to_json_data(data))
+        write_all_atomic(files)
+        charts = len(files) - 2
+        click.echo(f"wrote {out_dir / 'report.md'}, {out_dir / 'report.json'}"
+                   + (f" and {charts} chart(s) in {out_dir / 'charts'}" if charts else ""), err=True)
     elif fmt == "json":
-        click.echo(to_json(result), nl=False)
+        click.echo(to_json_data(data), nl=False)
     else:
         click.echo(render_report(data, lang, template_dir), nl=False)
     sys.exit(result.exit_code)
