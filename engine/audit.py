@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 from typing import Callable
 
 from . import __version__
@@ -82,16 +83,20 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
               contract: Contract | None = None, catalogue: Catalogue | None = None,
               registry: MeasureRegistry | None = None,
               progress: Callable[[int, int], None] | None = None,
-              signal_settings: SignalSettings | None = None) -> AuditResult:
+              signal_settings: SignalSettings | None = None, timings: dict | None = None) -> AuditResult:
     """Audit a bundle over ``span``; ``as_of`` defaults to the bundle's export time (never the wall clock).
 
     ``progress(done, total)`` is called after each measured (rule, period): the CLI draws a bar from it.
+    ``timings``, when given, receives the seconds spent per stage (setup, load, measure, judge) for benchmarks.
     """
+    mark = _stopwatch(timings)
     registry = registry or default_registry()
     catalogue = catalogue or load_catalogue(registry=registry)
     kpi_graph(catalogue)  # the goal graph must be a DAG with every KPI under exactly one goal
     contract = contract or load_contract()
+    mark("setup")
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
+    mark("load")
     calendar = ServiceCalendar.from_settings(contract.calendar_settings, None, source=contract.source)
     ctx = MeasureContext(bundle=bundle, calendar=calendar, as_of=bundle.exported_at if as_of is None else as_of,
                          contract=contract)
@@ -104,6 +109,7 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
         measured.append((rule, period, cadence, norms, measurement, error))
         if progress:
             progress(n, len(jobs))
+    mark("measure")
 
     with Judge() as judge:
         clause_facts = []
@@ -149,10 +155,25 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
         goals = roll_up(catalogue, results_t, judge=judge)
         agendas = build_agendas(catalogue, results_t, span, judge)
     settings = signal_settings or SignalSettings()
-    return AuditResult(span=span, as_of=ctx.iso(ctx.as_of), bundle=bundle, contract=contract, catalogue=catalogue,
-                       rules_version=rules_fingerprint(catalogue), results=results_t, goals=goals,
-                       deviations=deviations, agendas=agendas,
-                       signals=find_signals(catalogue, results_t, goals, settings), signal_settings=settings)
+    result = AuditResult(span=span, as_of=ctx.iso(ctx.as_of), bundle=bundle, contract=contract, catalogue=catalogue,
+                         rules_version=rules_fingerprint(catalogue), results=results_t, goals=goals,
+                         deviations=deviations, agendas=agendas,
+                         signals=find_signals(catalogue, results_t, goals, settings), signal_settings=settings)
+    mark("judge")
+    return result
+
+
+def _stopwatch(timings: dict | None) -> Callable[[str], None]:
+    """``mark(stage)`` adds the seconds since the previous mark to ``timings[stage]`` (a monotonic clock that only
+    times the stages; no result depends on it)."""
+    last = [perf_counter()]
+
+    def mark(stage: str) -> None:
+        if timings is not None:
+            now = perf_counter()
+            timings[stage] = timings.get(stage, 0.0) + now - last[0]
+            last[0] = now
+    return mark
 
 
 def _not_due(catalogue: Catalogue, span: Period) -> list[KpiResult]:
