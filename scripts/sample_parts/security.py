@@ -40,6 +40,44 @@ def security_exceptions() -> list[dict]:
          "compensating_control": "WAF-regel en verhoogde monitoring", "reeval_date": "2026-10-31",
          "valid_from": "2026-07-01", "expires_on": "2026-12-31", "approved_by": "CISO", "reevaluated_on": None,
          "status": "active"},
+    ] + _more_exceptions()
+
+
+def _exc(n: int, control: str, scope: str, reason, compensating, reeval, frm, until, done, status="active", **extra):
+    rec = {"id": f"EXC-2026-{n:03d}", "control": control, "scope": scope, "reason": reason,
+           "compensating_control": compensating, "reeval_date": reeval, "valid_from": frm, "expires_on": until,
+           "approved_by": "CISO", "reevaluated_on": done, "status": status}
+    rec.update(extra)
+    return rec
+
+
+def _more_exceptions() -> list[dict]:
+    """Q2: one exception without a compensating control (completeness fails). Q3: ten re-evaluations due, nine in
+    time; EXC-2026-002 (due 30 September) was not re-evaluated: exactly 90 %, the late one named."""
+    return [
+        _exc(4, "BIO 8.1.3", "Kiosk-pc's receptie", "Kiosk-software vereist lokale beheerrechten",
+             "Applocker-whitelist en dagelijkse herinstallatie", "2026-07-15", "2026-02-01", "2026-12-31", "2026-07-10"),
+        _exc(5, "BIO 9.2.3", "Servicedesk-account", "Gedeeld account voor noodtoegang",
+             "Wachtwoord in kluis, gebruik gelogd", "2026-08-31", "2026-03-01", "2027-02-28", "2026-08-28"),
+        _exc(6, "BIO 12.4.1", "SRV-05", "Logging naar SIEM nog niet mogelijk", "Lokale logretentie 90 dagen",
+             "2026-09-15", "2026-03-15", "2026-12-31", "2026-09-12"),
+        _exc(7, "BIO 13.1.1", "Gastnetwerk Zeist", "Oude access points ondersteunen geen WPA3",
+             "Gastnetwerk gescheiden van kantoornetwerk", "2026-09-01", "2026-01-20", "2026-11-30", "2026-08-25"),
+        _exc(8, "BIO 12.6.1", "NET-021", "Firmware-update vereist vervanging hardware", "ACL op beheerinterface",
+             "2026-10-01", "2026-01-10", "2026-12-31", "2026-09-29",
+             reevaluations=[{"due_on": "2026-04-01", "performed_on": "2026-03-28", "outcome": "continued"},
+                            {"due_on": "2026-07-01", "performed_on": "2026-06-30", "outcome": "continued"},
+                            {"due_on": "2026-10-01", "performed_on": "2026-09-29", "outcome": "continued"}]),
+        _exc(9, "BIO 9.4.3", "APP-HR", "Wachtwoordbeleid applicatie niet instelbaar", "SSO met MFA ervoor",
+             "2026-07-31", "2026-02-15", "2026-12-31", "2026-07-31"),
+        _exc(10, "BIO 12.2.1", "WS-TEST", "Testwerkplekken zonder EDR voor performancemetingen",
+             "Apart VLAN zonder internettoegang", "2026-08-15", "2026-05-01", "2026-12-31", "2026-08-14"),
+        _exc(11, "BIO 10.1.1", "Back-upopslag", "Versleuteling at rest pas na migratie", "Fysiek afgeschermde ruimte",
+             "2026-09-10", "2026-04-01", "2027-03-31", "2026-09-09"),
+        _exc(12, "BIO 11.2.4", "Printers Houten", "Leverancier biedt geen firmware-update", "Printers in apart VLAN",
+             "2026-09-20", "2026-06-01", "2026-12-31", "2026-09-18"),
+        _exc(13, "BIO 9.4.2", "APP-archief", "Archiefapplicatie ondersteunt geen MFA", None,
+             "2026-06-15", "2026-04-01", "2026-06-30", "2026-06-10", status="expired"),
     ]
 
 
