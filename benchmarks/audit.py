@@ -1,0 +1,258 @@
+"""Benchmark a full-year audit of synthetic bundles of 10k, 100k and 1M tickets (issue 8).
+
+Per size it prints the seconds to load + validate (engine.bundle.load_bundle: read, parse, schema-check every
+record, convert to columns, cross-document checks), measure, judge (durable-rules, roll-up, agendas, signals) and
+render (JSON data, Markdown report, JSON report); the total; the peak memory; and, measured in the same run, the
+floor: the time merely to parse the same files with orjson (the fastest JSON parser available here). Every record
+is validated: nothing is skipped.
+
+Each measurement runs in a fresh child process, so the peak memory is that run's own: the peak resident set size
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``, interpreter and libraries included; tracemalloc is not used because
+it slows allocation-heavy code several-fold and misses numpy's buffers). Wall times use ``time.perf_counter``. The
+page cache is warmed before each timed run, so disk speed is left out of both the audit and the floor.
+
+Bundles are generated once (``slacheck sample generate``) and cached in ``benchmarks/.cache/`` keyed by size, seed
+and a hash of the generator's source, so a changed generator regenerates them.
+
+Targets (2-core machine): 1M tickets ≤ 15 s wall and ≤ 2 GB peak and ≤ 2× the parse-only floor; 100k ≤ 2 s;
+time per ticket flat (±30 %) from 10k to 1M.
+
+Run:  python benchmarks/audit.py [--sizes 10k,100k,1M] [--seed 2026] [--profile] [--json FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CACHE = ROOT / "benchmarks" / ".cache"
+TARGETS = {"total_1m_s": 15.0, "peak_1m_mb": 2048.0, "floor_ratio": 2.0, "total_100k_s": 2.0, "flat": 0.30}
+
+
+def parse_size(text: str) -> int:
+    t = text.strip().lower().replace("_", "")
+    mult = {"k": 1_000, "m": 1_000_000}.get(t[-1:], 1)
+    return int(float(t[:-1] if mult > 1 else t) * mult)
+
+
+def label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1_000}k" if n % 1_000 == 0 else str(n)
+
+
+def generator_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted((ROOT / "engine" / "generate").glob("*.py")) + sorted((ROOT / "evidence" / "schemas" / "documents").glob("*.json")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def ensure_bundle(n: int, seed: int) -> tuple[Path, float | None]:
+    """The cached bundle for (n, seed, generator source); generated when missing. Returns (path, seconds or None)."""
+    path = CACHE / f"t{label(n)}-s{seed}-{generator_hash()}"
+    if (path / "manifest.yaml").is_file():
+        return path, None
+    for old in CACHE.glob(f"t{label(n)}-s{seed}-*"):
+        subprocess.run(["rm", "-rf", str(old)], check=True)
+    t0 = time.perf_counter()
+    from engine.generate import generate_bundle
+
+    generate_bundle(path, n, seed)
+    return path, time.perf_counter() - t0
+
+
+def _files(bundle: Path) -> list[Path]:
+    import yaml
+
+    manifest = yaml.safe_load((bundle / "manifest.yaml").read_text(encoding="utf-8"))
+    return [bundle / d["path"] for d in manifest["documents"]]
+
+
+def _warm(bundle: Path) -> None:
+    for f in _files(bundle):
+        with open(f, "rb") as fh:
+            while fh.read(1 << 24):
+                pass
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child_parse(bundle: Path) -> dict:
+    """The floor: read every document and parse each JSON Lines record with orjson (records are dropped at once)."""
+    import orjson
+
+    _warm(bundle)
+    t0 = time.perf_counter()
+    records = 0
+    for f in _files(bundle):
+        raw = f.read_bytes()
+        loads = orjson.loads
+        for line in raw.splitlines():
+            if line:
+                loads(line)
+                records += 1
+        del raw
+    return {"parse_s": time.perf_counter() - t0, "records": records, "peak_mb": _peak_mb()}
+
+
+def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
+    """The audit as the CLI runs it, stage by stage: load+validate, measure, judge, render."""
+    t_start = time.perf_counter()
+    from engine.audit import run_audit
+    from engine.bundle import load_bundle
+    from engine.periods import parse_period
+    from engine.report import render_report
+    from engine.serialize import to_data, to_json
+    imports = time.perf_counter() - t_start
+
+    _warm(bundle)
+    prof = None
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+    t0 = time.perf_counter()
+    loaded = load_bundle(bundle)
+    t_load = time.perf_counter() - t0
+    timings: dict[str, float] = {}
+    result = run_audit(loaded, parse_period(period), timings=timings)
+    t1 = time.perf_counter()
+    data = to_data(result)
+    md = render_report(data, "nl")
+    js = to_json(result)
+    t_render = time.perf_counter() - t1
+    total = time.perf_counter() - t0
+    if prof:
+        prof.disable()
+        prof.dump_stats(str(profile))
+    statuses: dict[str, int] = {}
+    for r in result.results:
+        statuses[r.status.value] = statuses.get(r.status.value, 0) + 1
+    return {"imports_s": imports, "load_validate_s": t_load, "setup_s": timings.get("setup", 0.0),
+            "measure_s": timings.get("measure", 0.0), "judge_s": timings.get("judge", 0.0), "render_s": t_render,
+            "total_s": total, "peak_mb": _peak_mb(), "records": sum(d.records for d in loaded.documents),
+            "tickets": len(loaded.tables["tickets"]) if "tickets" in loaded.tables else 0,
+            "results": len(result.results), "statuses": statuses, "exit_code": result.exit_code,
+            "report_bytes": len(md) + len(js)}
+
+
+def run_child(mode: str, bundle: Path, period: str, profile: Path | None = None) -> dict:
+    cmd = [sys.executable, __file__, "--child", mode, "--bundle", str(bundle), "--period", period]
+    if profile:
+        cmd += ["--profile-out", str(profile)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def print_profile(path: Path, top: int, total: float) -> None:
+    import pstats
+
+    st = pstats.Stats(str(path))
+    rows = sorted(st.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # by own (tottime) seconds
+    print(f"    top {top} functions by own time (cProfile adds overhead; shares are of the profiled total "
+          f"{st.total_tt:.1f} s):")
+    for (file, line, func), (cc, nc, tt, ct, _) in rows:
+        where = f"{Path(file).parent.name}/{Path(file).name}:{line}" if line else file
+        print(f"    {100 * tt / st.total_tt:5.1f} %  own {tt:6.2f} s  cum {ct:6.2f} s  {nc:>10} calls  {func}  ({where})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10k,100k,1M", help="comma-separated ticket counts, e.g. 10k,100k")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--period", default="2026", help="the audited span (default: the full year)")
+    ap.add_argument("--repeat", type=int, default=1, help="timed runs per size (the best is reported)")
+    ap.add_argument("--profile", action="store_true", help="also profile each size with cProfile (a separate run)")
+    ap.add_argument("--top", type=int, default=25, help="functions shown per profile")
+    ap.add_argument("--json", dest="json_out", type=Path, help="write the figures to this file")
+    ap.add_argument("--child", choices=["parse", "audit"], help=argparse.SUPPRESS)
+    ap.add_argument("--bundle", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.child:
+        res = child_parse(args.bundle) if args.child == "parse" else child_audit(args.bundle, args.period, args.profile_out)
+        print(json.dumps(res))
+        return
+
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    print(f"slacheck audit benchmark: period {args.period}, seed {args.seed}, {os.cpu_count()} CPU(s), "
+          f"python {sys.version.split()[0]}")
+    print("peak memory = peak resident set size of the run's own process (getrusage ru_maxrss)\n")
+    figures = []
+    for n in sizes:
+        bundle, gen_s = ensure_bundle(n, args.seed)
+        size_mb = sum(f.stat().st_size for f in _files(bundle)) / 1e6
+        parse = min((run_child("parse", bundle, args.period) for _ in range(args.repeat)), key=lambda r: r["parse_s"])
+        audit = min((run_child("audit", bundle, args.period) for _ in range(args.repeat)), key=lambda r: r["total_s"])
+        f = {"tickets": n, "bundle": str(bundle), "bundle_mb": size_mb, "generate_s": gen_s, **audit,
+             "parse_s": parse["parse_s"], "parse_peak_mb": parse["peak_mb"]}
+        f["floor_ratio"] = audit["total_s"] / parse["parse_s"]
+        f["us_per_ticket"] = 1e6 * audit["total_s"] / n
+        figures.append(f)
+        gen = f"generated in {gen_s:.1f} s" if gen_s is not None else "cached"
+        print(f"{label(n)} tickets: {f['records']:,} records, {size_mb:,.0f} MB ({gen})")
+        print(f"  load+validate {f['load_validate_s']:7.2f} s")
+        print(f"  measure       {f['measure_s']:7.2f} s")
+        print(f"  judge         {f['judge_s']:7.2f} s   (durable-rules, roll-up, agendas, signals; setup "
+              f"{f['setup_s']:.2f} s)")
+        print(f"  render        {f['render_s']:7.2f} s   (to_data, Markdown, JSON)")
+        print(f"  total         {f['total_s']:7.2f} s   (+ {f['imports_s']:.2f} s imports)   "
+              f"{f['us_per_ticket']:.1f} µs/ticket")
+        print(f"  peak memory   {f['peak_mb']:7.0f} MB")
+        print(f"  parse only    {f['parse_s']:7.2f} s   (orjson per line; peak {f['parse_peak_mb']:.0f} MB)   "
+              f"audit/parse = {f['floor_ratio']:.2f}x")
+        print(f"  results       {f['results']} {f['statuses']}  exit {f['exit_code']}")
+        if args.profile:
+            prof = CACHE / f"profile-{label(n)}.pstats"
+            run_child("audit", bundle, args.period, profile=prof)
+            print_profile(prof, args.top, f["total_s"])
+        print()
+    verdicts = targets(figures)
+    for line in verdicts:
+        print(line)
+    if args.json_out:
+        args.json_out.write_text(json.dumps({"figures": figures, "targets": verdicts}, indent=2) + "\n")
+
+
+def targets(figures: list[dict]) -> list[str]:
+    """One line per target that the measured sizes allow to judge."""
+    by = {f["tickets"]: f for f in figures}
+    out = []
+
+    def check(ok: bool, text: str) -> None:
+        out.append(f"[{'met' if ok else 'MISSED'}] {text}")
+
+    if 1_000_000 in by:
+        f = by[1_000_000]
+        check(f["total_s"] <= TARGETS["total_1m_s"], f"1M tickets: {f['total_s']:.2f} s wall (target ≤ 15 s)")
+        check(f["peak_mb"] <= TARGETS["peak_1m_mb"], f"1M tickets: peak {f['peak_mb']:.0f} MB (target ≤ 2048 MB)")
+    for f in figures:
+        check(f["floor_ratio"] <= TARGETS["floor_ratio"],
+              f"{label(f['tickets'])}: audit {f['floor_ratio']:.2f}x the parse-only time (target ≤ 2x)")
+    if 100_000 in by:
+        f = by[100_000]
+        check(f["total_s"] <= TARGETS["total_100k_s"], f"100k tickets: {f['total_s']:.2f} s wall (target ≤ 2 s)")
+    if 10_000 in by and len(figures) > 1:
+        base = by[10_000]["us_per_ticket"]
+        worst = max(abs(f["us_per_ticket"] / base - 1) for f in figures)
+        check(worst <= TARGETS["flat"], "time per ticket " + ", ".join(
+            f"{label(f['tickets'])} {f['us_per_ticket']:.1f} µs" for f in figures) +
+            f" (largest deviation from 10k {100 * worst:.0f} %, target ±30 %)")
+    return out
+
+
+if __name__ == "__main__":
+    main()
