@@ -1,61 +1,137 @@
 """The norm in force: which threshold applies to a rule's clause in a period, and where it came from.
 
 Order of precedence: the annex (client norms, client floors), then the supplier's tendered norm (a supplier
-norm, or a stricter value above a client floor), then the register of agreed changes in force on the first
-day of the period. A tendered value weaker than the floor never applies: the floor does.
+norm, or a stricter value above a client floor), then the register of agreed changes (annex 12a §2.2) in force
+on the first day of the period. A tendered value weaker than the buyer's floor never applies: the floor does.
+
+A period is judged against the norm in force on its first day. Register entries take effect on quarter
+boundaries, so a month or a quarter never straddles a change; a year (or a multi-quarter view) keeps the norm of
+its first day, and a later change first applies to the next period of that cadence. An earlier period's result
+therefore never changes when a norm is changed.
+
+The register can also add a KPI to a goal or remove one (``change: add_kpi | remove_kpi | replace_kpi``): a KPI
+added by the register is judged from its effective date on, a removed one only before it (``kpi_not_in_force``).
 """
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, Mapping
 
 from . import operators
 from .model import Clause, NormInForce, NormStatus, PerRecordLimit, Rule
 from .settings import Contract
 
+#: register change kinds and what they do to the KPI set
+ADDS = ("add_kpi", "replace_kpi")
+REMOVES = ("remove_kpi",)
 
-def _tendered(rule: Rule, clause: Clause, contract: Contract) -> tuple[float | None, PerRecordLimit | None, str]:
+
+def buyer_floor(rule: Rule, clause: Clause, contract: Contract) -> tuple[float | None, float | None, str]:
+    """The buyer's floor of a clause: (threshold floor, per-record floor, where it is set).
+
+    "Minimumeis + invulling leverancier": the annex's floor (the clause's ``floor``; for a per-record norm such
+    as "≤ 15 werkdagen" the annex's per-record limit). "Leverancier": the "door de Aanbestedende dienst
+    vastgestelde minimumdrempel", which the annex text does not state: a contract setting
+    (``change_control.tender_floors``) unless the rule file gives it. A client norm has no separate floor.
+    """
+    annex_pr = clause.per_record.limit if clause.per_record is not None else None
+    if rule.norm_status is NormStatus.CLIENT_FLOOR_SUPPLIER:
+        return clause.floor, annex_pr, "annex"
+    if rule.norm_status is NormStatus.SUPPLIER:
+        f = (((contract.data.get("change_control") or {}).get("tender_floors") or {}).get(rule.id) or {}).get(clause.id) or {}
+        t = clause.floor if clause.floor is not None else f.get("threshold")
+        pr = annex_pr if annex_pr is not None else (f.get("per_record") or {}).get("limit")
+        from_settings = (clause.floor is None and t is not None) or (annex_pr is None and pr is not None)
+        return t, pr, "contract settings (change_control.tender_floors)" if from_settings else "annex"
+    return None, None, "none (client norm)"
+
+
+def tendered_norm(rule: Rule, clause: Clause, contract: Contract) -> tuple[float | None, PerRecordLimit | None, str]:
+    """The norm as contracted at award (annex + tender, never the register): §2.2's "bij inschrijving opgegeven
+    norm", the reference a change is measured against."""
     threshold, per_record, origin = clause.threshold, clause.per_record, "annex"
-    tender = contract.tendered(rule.id, clause.id)
-    if rule.norm_status is NormStatus.CLIENT or not tender:
-        if rule.norm_status is NormStatus.CLIENT_FLOOR_SUPPLIER and threshold is None:
-            threshold, origin = clause.floor, "annex floor"
-        return threshold, per_record, origin
-    t = tender.get("threshold")
-    if t is not None:
-        floor = clause.floor if clause.floor is not None else clause.threshold
-        if floor is None or operators.is_stricter_or_equal(clause.op, t, floor):
-            threshold, origin = t, "tender"
-        else:
-            threshold, origin = floor, "annex floor (tendered value is weaker)"
-    elif rule.norm_status is NormStatus.CLIENT_FLOOR_SUPPLIER and threshold is None:
-        threshold, origin = clause.floor, "annex floor"
-    pr = tender.get("per_record")
-    if pr and per_record is not None:
-        base = per_record.limit
-        if base is None or operators.is_stricter_or_equal(per_record.op, pr["limit"], base):
-            per_record = PerRecordLimit(per_record.op, pr["limit"], pr.get("unit", per_record.unit))
-            origin = "tender"
-    elif pr and per_record is None:
-        per_record = PerRecordLimit("<=", pr["limit"], pr.get("unit", "business_h"))
+    floor_t, floor_pr, _ = buyer_floor(rule, clause, contract)
+    tender = contract.tendered(rule.id, clause.id) if rule.norm_status is not NormStatus.CLIENT else None
+    if threshold is None and floor_t is not None and rule.norm_status is NormStatus.CLIENT_FLOOR_SUPPLIER:
+        threshold, origin = floor_t, "annex floor"
+    if tender:
+        t = tender.get("threshold")
+        if t is not None:
+            if floor_t is None or operators.is_stricter_or_equal(clause.op, t, floor_t):
+                threshold, origin = t, "tender"
+            else:
+                threshold, origin = floor_t, "annex floor (tendered value is weaker)"
+        pr = tender.get("per_record")
+        if pr:
+            op = per_record.op if per_record is not None else "<="
+            unit = pr.get("unit") or (per_record.unit if per_record is not None else "business_h")
+            if floor_pr is None or operators.is_stricter_or_equal(op, pr["limit"], floor_pr):
+                per_record, origin = PerRecordLimit(op, pr["limit"], unit), "tender"
     return threshold, per_record, origin
+
+
+def register_entries(contract: Contract, rule_id: str, first_day: date) -> list[Mapping[str, Any]]:
+    """Entries for ``rule_id`` in force on ``first_day``, in the order they apply (effective date, then list order)."""
+    entries = [(str(e.get("effective_from")), i, e) for i, e in enumerate(contract.register)
+               if e.get("rule") == rule_id and str(e.get("effective_from")) <= first_day.isoformat()]
+    return [e for _, _, e in sorted(entries, key=lambda x: (x[0], x[1]))]
 
 
 def norms_in_force(rule: Rule, contract: Contract, first_day: date) -> dict[str, NormInForce]:
     """Clause id → the norm that applies to a period starting on ``first_day``."""
     out: dict[str, NormInForce] = {}
+    entries = register_entries(contract, rule.id, first_day)
     for clause in rule.norm.clauses:
-        threshold, per_record, origin = _tendered(rule, clause, contract)
-        for entry in sorted(contract.register, key=lambda e: (str(e.get("effective_from")), str(e.get("id")))):
-            if entry.get("rule") != rule.id or str(entry.get("effective_from")) > first_day.isoformat():
-                continue
+        threshold, per_record, origin = tendered_norm(rule, clause, contract)
+        for entry in entries:
             change = (entry.get("clauses") or {}).get(clause.id)
             if not change:
                 continue
             if change.get("threshold") is not None:
                 threshold = change["threshold"]
-            if change.get("per_record") and per_record is not None:
-                per_record = PerRecordLimit(per_record.op, change["per_record"]["limit"],
-                                            change["per_record"].get("unit", per_record.unit))
+            pr = change.get("per_record")
+            if pr:
+                op = per_record.op if per_record is not None else "<="
+                unit = pr.get("unit") or (per_record.unit if per_record is not None else "business_h")
+                per_record = PerRecordLimit(op, pr["limit"], unit)
             origin = f"register:{entry.get('id')}"
         out[clause.id] = NormInForce(clause, threshold, per_record, origin)
     return out
+
+
+def _events(rule_id: str, contract: Contract) -> list[tuple[str, int, str, Mapping[str, Any]]]:
+    """(effective date, list position, "add" | "remove", entry) for every register entry that adds or removes it."""
+    out = []
+    for i, e in enumerate(contract.register):
+        when = str(e.get("effective_from"))
+        if e.get("change") in ADDS and e.get("rule") == rule_id:
+            out.append((when, i, "add", e))
+        if (e.get("change") in REMOVES and e.get("rule") == rule_id) or (
+                e.get("change") == "replace_kpi" and e.get("replaces") == rule_id):
+            out.append((when, i, "remove", e))
+    return sorted(out, key=lambda x: (x[0], x[1]))
+
+
+def kpi_not_in_force(rule: Rule, contract: Contract, first_day: date) -> str | None:
+    """Why the KPI is not part of its goal's KPI set on ``first_day`` (``None`` when it is).
+
+    The last register entry on or before that day that adds or removes the KPI decides; a KPI that the register
+    adds later is not judged before that entry's effective date.
+    """
+    events = _events(rule.id, contract)
+    past = [ev for ev in events if ev[0] <= first_day.isoformat()]
+    if past:
+        when, _, what, entry = past[-1]
+        if what == "remove":
+            return f"removed from goal {rule.goal} by register entry {entry.get('id')} from {when}"
+        return None
+    future_adds = [ev for ev in events if ev[2] == "add"]
+    if future_adds:
+        when, _, _, entry = future_adds[0]
+        return f"not in force yet: added to goal {rule.goal} by register entry {entry.get('id')} from {when}"
+    return None
+
+
+def kpis_of_goal(goal: str, rules: Mapping[str, Rule], contract: Contract, day: date) -> list[str]:
+    """The KPIs of ``goal`` in force on ``day`` (rule files of the goal, minus removed, minus not yet added)."""
+    return sorted(r.id for r in rules.values() if r.goal == goal and kpi_not_in_force(r, contract, day) is None)

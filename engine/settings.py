@@ -41,15 +41,33 @@ def default_contract_path() -> Path:
     return resources.sample_dir() / "contract.yaml"
 
 
-def load_contract(path: Path | str | None = None) -> Contract:
+def load_contract(path: Path | str | None = None, catalogue: Any = None) -> Contract:
+    """Load and check contract settings: the schema, then the norm register's consistency (see
+    ``engine.changecontrol.register``), whose rules and clauses are checked against ``catalogue`` (default: the
+    built-in rules, loaded only when the register has entries)."""
     path = Path(path) if path else default_contract_path()
     source = str(path) if path != default_contract_path() else "sample/contract.yaml"
     raw = path.read_bytes() if path.is_file() else None
     if raw is None:
         raise SettingsError(Problem(source, "contract settings file not found"))
     doc = load_yaml(path, source)
+    check_contract_data(doc, source, path.parent, catalogue)
+    return Contract(doc["contract_id"], source, hashlib.sha256(raw).hexdigest(), doc)
+
+
+def check_contract_data(doc: Any, source: str, base_dir: Path | None, catalogue: Any = None) -> None:
+    """Raise ``SettingsError`` with every problem of parsed contract settings (also used before writing them)."""
     schema = json.loads(resources.schema_path("contract.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise SettingsError([Problem(source, e.message, field=json_path(e.absolute_path)) for e in errors])
-    return Contract(doc["contract_id"], source, hashlib.sha256(raw).hexdigest(), doc)
+    if doc.get("norm_register"):
+        from .changecontrol.register import register_problems
+
+        if catalogue is None:
+            from .rulefiles import load_catalogue
+
+            catalogue = load_catalogue()
+        problems = register_problems(doc, source, base_dir, catalogue)
+        if problems:
+            raise SettingsError(problems)

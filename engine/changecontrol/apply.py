@@ -1,0 +1,57 @@
+"""Write change-control results into the contract settings: register entries and tendered norms, atomically.
+
+The new text is checked as a whole (schema, register consistency, append-only) before it replaces the file, so
+a failed run leaves the contract settings as they were.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..atomic import write_atomic
+from ..errors import ChangeRequestError, Problem
+from ..rulefiles import load_catalogue
+from ..settings import check_contract_data
+from ..yamlio import load_yaml_text
+from .documents import Document
+from .model import Verdict
+from .register import append_entry, entry_for, replace_block
+
+
+def _read(contract_path: Path) -> str:
+    return Path(contract_path).read_text(encoding="utf-8-sig")
+
+
+def record(doc: Document, verdict: Verdict, contract_path: Path, rules_dir: Path | None = None) -> dict[str, Any]:
+    """Append the entry of a valid request to the register of ``contract_path``; return the entry."""
+    if not verdict.valid:
+        raise ChangeRequestError(Problem(doc.source, "the request is not allowed; it cannot be recorded"))
+    text = _read(contract_path)
+    before = load_yaml_text(text, str(contract_path))
+    register = before.get("norm_register") or []
+    entry = entry_for(verdict, doc.data, doc.path, contract_path)
+    for i, e in enumerate(register):
+        if e.get("id") == entry["id"]:
+            raise ChangeRequestError(Problem(doc.source, f"already recorded as register entry {i + 1} of {contract_path}",
+                                             field="$.id"))
+    new_text = append_entry(text, entry)
+    after = load_yaml_text(new_text, str(contract_path))
+    if (after.get("norm_register") or [])[:len(register)] != register or after.get("norm_register")[-1] != entry:
+        raise ChangeRequestError(Problem(str(contract_path), "the register could not be appended to without changing "
+                                         "earlier entries", field="$.norm_register"))
+    check_contract_data(after, str(contract_path), Path(contract_path).parent, load_catalogue(rules_dir))
+    write_atomic(Path(contract_path), new_text)
+    return entry
+
+
+def write_tendered_norms(contract_path: Path, norms: Mapping[str, Any], reference: Mapping[str, Any],
+                         rules_dir: Path | None = None) -> None:
+    """Replace ``tendered_norms`` (and ``tender_sheet``) of ``contract_path`` with a validated sheet's."""
+    text = _read(contract_path)
+    new_text = replace_block(text, "tendered_norms", dict(norms),
+                             "Annex 12b as validated by `slacheck tender validate --write-contract` (rule id -> clause id -> norm).")
+    new_text = replace_block(new_text, "tender_sheet", dict(reference), "")
+    after = load_yaml_text(new_text, str(contract_path))
+    check_contract_data(after, str(contract_path), Path(contract_path).parent,
+                        load_catalogue(rules_dir) if after.get("norm_register") else None)
+    write_atomic(Path(contract_path), new_text)

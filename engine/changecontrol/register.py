@@ -1,0 +1,177 @@
+"""The norm register in the contract settings: an append-only, effective-dated log of agreed changes.
+
+``entry_for`` turns a valid request into an entry; ``append_entry`` adds it to the contract file's text (earlier
+entries and every other section stay byte for byte as they were, comments included) and ``register_problems``
+finds what a hand edit can break: duplicate ids, a date off a quarter boundary, an entry agreed before the one
+above it (out of order), an effective date before the agreement, two entries setting the same clause on the same
+day, an unknown rule or clause, and a request file whose SHA-256 no longer matches.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ..errors import Problem
+
+QUARTER_MONTHS = (1, 4, 7, 10)
+
+
+def is_quarter_boundary(day: date) -> bool:
+    return day.day == 1 and day.month in QUARTER_MONTHS
+
+
+def entry_for(verdict: Any, request: Mapping[str, Any], request_path: Path, contract_path: Path) -> dict[str, Any]:
+    """The register entry of a valid request: what changes, from when, agreed when, and the request's SHA-256."""
+    approvals = [a["date"] for a in request.get("approvals") or [] if a.get("date")]
+    try:
+        rel = os.path.relpath(Path(request_path).resolve(), Path(contract_path).resolve().parent)
+    except ValueError:  # another drive on Windows
+        rel = str(Path(request_path).resolve())
+    entry: dict[str, Any] = {"id": request["id"], "change": request["change"], "rule": request["rule"]}
+    if request.get("replaces"):
+        entry["replaces"] = request["replaces"]
+    entry["goal"] = verdict.info["goal"]
+    entry["effective_from"] = request["effective_from"]
+    if request.get("clauses"):
+        entry["clauses"] = {cid: dict(v) for cid, v in request["clauses"].items()}
+    entry["agreed_on"] = max(approvals)
+    entry["contract_file_reference"] = request["contract_file_reference"]
+    entry["request"] = Path(rel).as_posix()
+    entry["request_sha256"] = verdict.sha256
+    return entry
+
+
+_TOP_KEY = re.compile(r"^[^\s#-][^:]*:")
+
+
+def _block(lines: list[str], key: str) -> tuple[int, int] | None:
+    """Line range [start, end) of a top-level key's block (trailing comments/blank lines excluded)."""
+    start = next((i for i, ln in enumerate(lines) if ln.startswith(f"{key}:")), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and not _TOP_KEY.match(lines[end]):
+        end += 1
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return start, end
+
+
+def _dump(value: Any) -> list[str]:
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120).splitlines(True)
+
+
+def append_entry(text: str, entry: Mapping[str, Any]) -> str:
+    """The contract text with ``entry`` appended to ``norm_register`` (created at the end when missing)."""
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    item = ["  " + ln for ln in _dump([dict(entry)])]
+    where = _block(lines, "norm_register")
+    if where is None:
+        return "".join(lines + ["norm_register:\n"] + item)
+    start, end = where
+    head = lines[start].split("#", 1)[0].strip()
+    if head.replace(" ", "") in ("norm_register:[]", "norm_register:null", "norm_register:~"):
+        return "".join(lines[:start] + ["norm_register:\n"] + item + lines[end:])
+    if head != "norm_register:":
+        raise ValueError("norm_register is written in flow style; write it as a block list to append to it")
+    return "".join(lines[:end] + item + lines[end:])
+
+
+def replace_block(text: str, key: str, value: Any, comment: str = "") -> str:
+    """The contract text with a top-level key's block replaced by ``value`` (added at the end when missing)."""
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    new = ([f"# {comment}\n"] if comment else []) + _dump({key: value})
+    where = _block(lines, key)
+    if where is None:
+        return "".join(lines + new)
+    start, end = where
+    if comment and start > 0 and lines[start - 1] == f"# {comment}\n":
+        start -= 1
+    return "".join(lines[:start] + new + lines[end:])
+
+
+def register_problems(doc: Mapping[str, Any], source: str, base_dir: Path | None, catalogue: Any = None) -> list[Problem]:
+    """Every inconsistency of ``doc['norm_register']`` (schema-valid already), located at its entry and field."""
+    problems: list[Problem] = []
+    entries = doc.get("norm_register") or []
+    seen: dict[str, int] = {}
+    set_on: dict[tuple[str, str, str], str] = {}
+    previous: date | None = None
+    for i, e in enumerate(entries):
+        where = f"$.norm_register[{i}]"
+        rec = f"entry {e.get('id')}"
+        add = lambda msg, field, rec=rec: problems.append(Problem(source, msg, record=rec, field=field))  # noqa: E731
+        if e["id"] in seen:
+            add(f"id {e['id']!r} is also used by entry {seen[e['id']] + 1} (ids must be unique)", where + ".id")
+        seen.setdefault(e["id"], i)
+        eff = _date(e["effective_from"], add, where + ".effective_from")
+        agreed = _date(e["agreed_on"], add, where + ".agreed_on")
+        if eff and not is_quarter_boundary(eff):
+            add(f"effective_from {eff.isoformat()} is not a quarter boundary (1 January, 1 April, 1 July or 1 October)",
+                where + ".effective_from")
+        if eff and agreed and eff < agreed:
+            add(f"effective_from {eff.isoformat()} lies before the agreement on {agreed.isoformat()} (a change cannot "
+                "apply retroactively)", where + ".effective_from")
+        if agreed and previous and agreed < previous:
+            add(f"out of order: agreed on {agreed.isoformat()}, before the entry above it ({previous.isoformat()}); "
+                "the register is append-only, newest agreement last", where + ".agreed_on")
+        previous = agreed or previous
+        if (e["change"] == "replace_kpi") != bool(e.get("replaces")):
+            add("'replaces' belongs to a replace_kpi entry, and a replace_kpi entry needs it", where + ".replaces")
+        for cid in e.get("clauses") or {}:
+            key = (e["rule"], cid, str(e["effective_from"]))
+            if key in set_on:
+                add(f"{e['rule']}/{cid} is also set from {e['effective_from']} by entry {set_on[key]}: which applies is "
+                    "ambiguous", f"{where}.clauses.{cid}")
+            set_on.setdefault(key, e["id"])
+        if catalogue is not None:
+            problems.extend(_catalogue_problems(e, where, source, rec, catalogue))
+        if base_dir is not None and e.get("request"):
+            req = (base_dir / e["request"])
+            if req.is_file():
+                actual = hashlib.sha256(req.read_bytes()).hexdigest()
+                if actual != e["request_sha256"]:
+                    add(f"request file {e['request']} has SHA-256 {actual[:12]}…, the entry recorded "
+                        f"{e['request_sha256'][:12]}… (the request was edited after it was recorded)",
+                        where + ".request_sha256")
+    return problems
+
+
+def _catalogue_problems(e: Mapping[str, Any], where: str, source: str, rec: str, catalogue: Any) -> list[Problem]:
+    out = []
+    for key in ("rule", "replaces"):
+        rid = e.get(key)
+        if rid and rid not in catalogue.rules:
+            out.append(Problem(source, f"unknown rule {rid!r} (no rule file)", record=rec, field=f"{where}.{key}"))
+    rule = catalogue.rules.get(e.get("rule"))
+    if rule is not None:
+        clauses = {c.id: c for c in rule.norm.clauses}
+        for cid, change in (e.get("clauses") or {}).items():
+            if cid not in clauses:
+                out.append(Problem(source, f"rule {rule.id} has no clause {cid!r} (clauses: {', '.join(clauses)})",
+                                   record=rec, field=f"{where}.clauses.{cid}"))
+            elif change.get("per_record") and clauses[cid].per_record is None:
+                out.append(Problem(source, f"clause {cid!r} of {rule.id} has no per-record limit", record=rec,
+                                   field=f"{where}.clauses.{cid}.per_record"))
+        if e.get("goal") and e["goal"] != rule.goal:
+            out.append(Problem(source, f"rule {rule.id} belongs to goal {rule.goal}, not {e['goal']}", record=rec,
+                               field=f"{where}.goal"))
+    return out
+
+
+def _date(text: str, add: Any, field: str) -> date | None:
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        add(f"{text!r} is not a calendar date (YYYY-MM-DD)", field)
+        return None

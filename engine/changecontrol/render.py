@@ -1,0 +1,60 @@
+"""A change-control verdict as plain, deterministic data (the JSON output) and as Markdown (Jinja templates).
+
+The templates get only this data and the labels of one language (``templates/change-labels.yaml``); they format,
+never compute.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .. import resources
+from ..report import environment
+from ..yamlio import load_yaml
+from .model import Verdict
+
+SCHEMAS = {"change_request": "slacheck-change-request/1", "tender_sheet": "slacheck-tender-sheet/1"}
+TEMPLATES = {"change_request": "change-request.md.j2", "tender_sheet": "change-tender.md.j2"}
+_DIRECTION = re.compile(r"_(higher|lower|none)$")
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, float):
+        r = round(v, 6)
+        return int(r) if r.is_integer() else r
+    if isinstance(v, dict):
+        return {k: _num(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_num(x) for x in v]
+    return v
+
+
+def reason_key(rule_name: str) -> str:
+    """The label key of a durable rule: its name without the direction suffix."""
+    return _DIRECTION.sub("", rule_name)
+
+
+def to_data(v: Verdict) -> dict[str, Any]:
+    return {
+        "schema": SCHEMAS[v.kind], "kind": v.kind, "id": v.subject_id, "source": v.source, "sha256": v.sha256,
+        "valid": v.valid, "exit_code": v.exit_code, "info": _num(dict(v.info)),
+        "conditions": [{"condition": c.condition, "subject": c.subject, "outcome": c.outcome.value,
+                        "rules": list(c.reasons), "reasons": [reason_key(r) for r in c.reasons],
+                        "section": c.section, "quotes": list(c.quotes), "details": _num(dict(c.details))}
+                       for c in v.conditions],
+    }
+
+
+def to_json(v: Verdict) -> str:
+    return json.dumps(to_data(v), ensure_ascii=False, indent=2) + "\n"
+
+
+def labels(lang: str) -> dict[str, Any]:
+    return load_yaml(resources.templates_dir() / "change-labels.yaml")[lang]
+
+
+def render_markdown(v: Verdict, lang: str = "nl") -> str:
+    data = to_data(v)
+    text = environment().get_template(TEMPLATES[v.kind]).render(d=data, t=labels(lang), lang=lang)
+    return re.sub(r"\n{3,}", "\n\n", text)
