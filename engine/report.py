@@ -17,22 +17,28 @@ from . import resources
 from .errors import InputError, Problem
 from .yamlio import load_yaml
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~@])")
+# bare links GFM would turn into anchors: "https://…", "www.…"; a backslash splits the text node they need
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<=\bwww)\.", re.IGNORECASE)
 BREACH_CAP = 20
 LANGUAGES = ("nl", "en")
 
 
 def md_escape(value: Any) -> str:
-    """Escape Markdown and HTML specials and fold newlines, for text inside a paragraph or a table cell."""
+    """Escape Markdown and HTML specials and fold newlines, for text inside a paragraph or a table cell: no table
+    break (``|``), code span, emphasis, link (``[x](y)``, ``<…>``, bare ``https://``/``www.``/e-mail) or HTML tag."""
     text = "" if value is None else str(value)
     text = text.replace("&", "&amp;").replace("\r", " ").replace("\n", " ")
     text = _MD_SPECIAL.sub(r"\\\1", text).replace("\\<", "&lt;").replace("\\>", "&gt;")
+    text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+    if re.match(r"\d+[.)]", text):  # "1. " at the start of a line would open a list
+        text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     return "\\" + text if text[:1] in ("#", "+", "-", "!", "=") else text
 
 
 def code_escape(value: Any) -> str:
     """Text inside a backtick span: no backticks or newlines can end it early."""
-    return ("" if value is None else str(value)).replace("`", "'").replace("\n", " ").replace("|", "¦")
+    return ("" if value is None else str(value)).replace("`", "'").replace("\r", " ").replace("\n", " ").replace("|", "¦")
 
 
 def fmt_num(value: Any, unit: str = "") -> str:
