@@ -88,9 +88,12 @@ def _kpi_rules(col: _Collector) -> dict:
         "kpi_fail": {"all": _when(k, {"errors": 0}, {"$gt": {"fails": 0}}), "run": col.action("kpi_fail", "FAIL")},
         "kpi_no_data": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"$gt": {"no_data": 0}}),
                         "run": col.action("kpi_no_data", "NO-DATA")},
-        "kpi_not_applicable": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"no_data": 0}, {"$gt": {"not_applicable": 0}}),
+        # a clause with no cases (e.g. no re-evaluation due this quarter) neither passes nor fails the KPI:
+        # the KPI passes on the clauses that had cases, and is not applicable only when none had any
+        "kpi_not_applicable": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"no_data": 0}, {"passes": 0},
+                                            {"$gt": {"not_applicable": 0}}),
                                "run": col.action("kpi_not_applicable", "NOT-APPLICABLE")},
-        "kpi_pass": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"no_data": 0}, {"not_applicable": 0}, {"$gt": {"passes": 0}}),
+        "kpi_pass": {"all": _when(k, {"errors": 0}, {"fails": 0}, {"no_data": 0}, {"$gt": {"passes": 0}}),
                      "run": col.action("kpi_pass", "PASS")},
     }
 
