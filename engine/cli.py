@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import traceback
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -45,8 +46,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(130)
         except Exception as exc:  # noqa: BLE001 - never a traceback; a template error is the user's, the rest ours
             if type(exc).__module__.startswith("jinja2"):
-                where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
-                line = f": line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+                where, lineno = getattr(exc, "filename", None) or getattr(exc, "name", None), getattr(exc, "lineno", None)
+                if not lineno:  # a render-time error: Jinja puts the template's own frame in the traceback
+                    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
+                    where, lineno = (frames[-1].filename, frames[-1].lineno) if frames else (where, None)
+                where = Path(where).name if where else "template"
+                line = f": line {lineno}" if lineno else ""
                 click.echo(f"slacheck: 1 problem(s) in the input:\n{where}{line}: {type(exc).__name__}: {exc}",
                            err=True)
                 sys.exit(EXIT_BAD_INPUT)
