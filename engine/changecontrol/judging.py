@@ -47,7 +47,7 @@ class Session:
             tags[i] = sorted(c.outcome[4:] for c in got if c.outcome.startswith("tag:"))
             verdicts = [c for c in got if not c.outcome.startswith("tag:")]
             outcome = _decide([c.outcome for c in verdicts], fid, f)
-            reasons = tuple(sorted(c.rule for c in verdicts if c.outcome == outcome.value))
+            reasons = tuple(sorted({c.rule for c in verdicts if c.outcome == outcome.value}))  # an $or can fire twice
             results.append(ConditionResult(f.condition, f.subject, outcome, reasons, dict(f.details)))
         return results, tags
 

@@ -63,8 +63,24 @@ def _block(lines: list[str], key: str) -> tuple[int, int] | None:
     return start, end
 
 
+class _Dumper(yaml.SafeDumper):
+    """Quotes strings that look like dates, so any YAML reader keeps them strings (engine.yamlio drops the
+    timestamp resolver, which also stops PyYAML from quoting them by itself)."""
+
+
+_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if _DATE_LIKE.match(value) else None)
+
+
+_Dumper.add_representer(str, _str)
+
+
 def _dump(value: Any) -> list[str]:
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120).splitlines(True)
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None,
+                     width=120).splitlines(True)
 
 
 def append_entry(text: str, entry: Mapping[str, Any]) -> str:

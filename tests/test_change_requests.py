@@ -1,0 +1,225 @@
+"""KPI change requests (annex 12a §1, §2.2): one data-driven case per condition, each way, plus add/replace,
+located input errors, Markdown/JSON output and the CLI's exit codes."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from engine.changecontrol.changes import validate_request
+from engine.changecontrol.documents import load_document
+from engine.changecontrol.model import Outcome
+from engine.changecontrol.render import render_markdown, to_data
+from engine.cli import build_cli
+from engine.errors import ChangeRequestError, SettingsError
+from engine.resources import sample_dir
+from engine.rulefiles import Catalogue
+
+from change_helpers import CASES, merge, pick, with_settings, write_yaml
+
+SPEC = yaml.safe_load((CASES / "requests.yaml").read_text(encoding="utf-8"))
+
+
+def judge(tmp_path, request: dict, contract, catalogue):
+    doc = load_document(write_yaml(tmp_path / "request.yaml", request), "change-request.schema.json")
+    return validate_request(doc, contract, catalogue)
+
+
+@pytest.mark.parametrize("case", SPEC["cases"], ids=[c["name"] for c in SPEC["cases"]])
+def test_request_case(case, tmp_path, catalogue, contract):
+    verdict = judge(tmp_path, merge(SPEC["base"], case.get("request")), with_settings(contract, case.get("contract")),
+                    catalogue)
+    want = case["want"]
+    assert verdict.valid is want["valid"], [(r.condition, r.subject, r.outcome.value, r.reasons) for r in verdict.conditions]
+    assert verdict.exit_code == (0 if want["valid"] else 1)
+    for key, outcome in (want.get("conditions") or {}).items():
+        assert {r.outcome.value for r in pick(verdict.conditions, key)} == {outcome}, key
+    for key, rules in (want.get("reasons") or {}).items():
+        got = pick(verdict.conditions, key)
+        assert len(got) == 1 and list(got[0].reasons) == rules, (key, [g.reasons for g in got])
+    for key, details in (want.get("details") or {}).items():
+        got = pick(verdict.conditions, key)[0].details
+        for k, v in details.items():
+            assert got[k] == pytest.approx(v) if isinstance(v, (int, float)) else got[k] == v, (key, k, got[k])
+
+
+def test_every_condition_is_reported_once_for_a_norm_change(tmp_path, catalogue, contract):
+    v = judge(tmp_path, SPEC["base"], contract, catalogue)
+    assert [r.condition for r in v.conditions] == ["goal_fixed", "consent", "materiality", "floor", "quarter_boundary",
+                                                   "recorded", "not_retroactive", "same_goal", "composition",
+                                                   "goal_not_empty", "price_claim"]
+    materiality = pick(v.conditions, "materiality")[0]
+    assert materiality.section == "2.2 (ii)"
+    assert materiality.quotes == ("(ii) de gewijzigde norm niet wezenlijk lichter is dan de bij inschrijving opgegeven "
+                                  "norm tenzij aantoonbaar technisch objectief gerechtvaardigd, en",)
+
+
+# --- adding and replacing KPIs: a new KPI's rule file (here built in memory from an existing one) -----------------
+
+@pytest.fixture()
+def with_new_kpi(catalogue):
+    """The catalogue plus a new O3 KPI "O3-self-service" (a copy of CSAT's definition with a floor of 75)."""
+    new = replace(catalogue.rules["O3-csat"], id="O3-self-service", title="Self-service success")
+    return Catalogue(rules={**catalogue.rules, new.id: new}, goals=catalogue.goals, root=catalogue.root)
+
+
+def test_add_kpi_with_a_complete_norm_is_allowed_and_a_claim_is_open(tmp_path, with_new_kpi, contract):
+    req = merge(SPEC["base"], {"change": "add_kpi", "rule": "O3-self-service", "goal": "O3",
+                               "clauses": {"satisfied": {"threshold": 85}}, "price_claim": {"kind": "price_revision"}})
+    v = judge(tmp_path, req, contract, with_new_kpi)
+    assert v.valid
+    assert pick(v.conditions, "norm_complete")[0].outcome is Outcome.MET
+    assert pick(v.conditions, "same_goal")[0].outcome is Outcome.MET
+    assert pick(v.conditions, "composition")[0].outcome is Outcome.MET
+    assert pick(v.conditions, "price_claim")[0].reasons == ("price_claim_on_stricter_norm",)
+    # the new KPI's reference is its rule file's floor (75, "annex floor"): 85 is stricter
+    m = pick(v.conditions, "materiality")[0]
+    assert (m.details["reference"], m.details["reference_origin"], m.outcome) == (75, "annex floor", Outcome.MET)
+
+
+def test_add_kpi_already_added_by_the_register_is_inconsistent(tmp_path, with_new_kpi, contract):
+    register = [{"id": "CR-A", "change": "add_kpi", "rule": "O3-self-service", "goal": "O3", "effective_from": "2026-07-01",
+                 "agreed_on": "2026-05-01", "contract_file_reference": "x", "request_sha256": "0" * 64,
+                 "clauses": {"satisfied": {"threshold": 85}}}]
+    req = merge(SPEC["base"], {"change": "add_kpi", "rule": "O3-self-service", "goal": "O3"})
+    v = judge(tmp_path, req, with_settings(contract, {"norm_register": register}), with_new_kpi)
+    assert not v.valid
+    comp = pick(v.conditions, "composition")[0]
+    assert comp.outcome is Outcome.NOT_MET
+    assert comp.details["problems"] == ["O3-self-service is already added by register entry CR-A"]
+
+
+def test_replace_kpi_by_a_better_measure_keeps_the_goal_measured(tmp_path, with_new_kpi, contract):
+    req = merge(SPEC["base"], {"change": "replace_kpi", "rule": "O3-self-service", "replaces": "O3-csat",
+                               "clauses": {"satisfied": {"threshold": 80}}})
+    v = judge(tmp_path, req, contract, with_new_kpi)
+    assert v.valid, [(r.condition, r.outcome.value, r.reasons) for r in v.conditions]
+    g = pick(v.conditions, "goal_not_empty")[0]
+    assert g.details["kpis_after"] == ["O3-first-time-fix", "O3-ownership", "O3-proactive-updates", "O3-self-service"]
+    # a replacement under another goal is not a replacement within the goal's KPI set
+    other = replace(with_new_kpi.rules["O3-self-service"], id="O4-self-service", goal="O4")
+    cat = Catalogue(rules={**with_new_kpi.rules, other.id: other}, goals=with_new_kpi.goals, root=with_new_kpi.root)
+    v2 = judge(tmp_path, merge(req, {"rule": "O4-self-service"}), contract, cat)
+    assert pick(v2.conditions, "same_goal")[0].reasons == ("kpi_under_another_goal",)
+
+
+def test_a_new_kpi_without_a_threshold_has_an_incomplete_norm(tmp_path, catalogue, contract):
+    base = catalogue.rules["O2-standard-change-quality"]  # a supplier norm: no threshold in the rule file
+    new = replace(base, id="O2-standard-change-rework", title="Rework")
+    cat = Catalogue(rules={**catalogue.rules, new.id: new}, goals=catalogue.goals, root=catalogue.root)
+    req = merge(SPEC["base"], {"change": "add_kpi", "rule": new.id, "goal": "O2", "clauses": None})
+    v = judge(tmp_path, req, contract, cat)
+    nc = pick(v.conditions, "norm_complete")[0]
+    assert (nc.outcome, nc.details["missing"]) == (Outcome.NOT_MET, [f"{base.norm.clauses[0].id} threshold"])
+
+
+def test_a_goal_without_kpis_by_design_is_not_flagged(tmp_path, catalogue, contract):
+    """S1 has no KPIs of its own by the annex: leaving it without KPIs is not applicable, not a failure."""
+    s1 = replace(catalogue.rules["O3-first-time-fix"], id="S1-probe", goal="S1")
+    cat = Catalogue(rules={**catalogue.rules, s1.id: s1}, goals=catalogue.goals, root=catalogue.root)
+    req = merge(SPEC["base"], {"change": "remove_kpi", "rule": "S1-probe", "goal": "S1", "clauses": None,
+                               "justification": {"text": "t", "reference": "r"}})
+    g = pick(judge(tmp_path, req, contract, cat).conditions, "goal_not_empty")[0]
+    assert (g.outcome, g.reasons) == (Outcome.NOT_APPLICABLE, ("goal_without_kpis_by_design",))
+
+
+# --- bad input: located, friendly, all at once (exit 2) ------------------------------------------------------------
+
+def test_schema_errors_are_located_by_line_and_path(tmp_path):
+    text = ("id: CR-X\ncontract_id: SIB-ICT-BEHEER-2026\nchange: norm\nrule: O3-csat\n"
+            "clauses:\n  satisfied: {trheshold: 82}\n"
+            "approvals:\n  - {party: buyer, date: '2026-02-30'}\n"
+            "effective_from: 2026-7-1\n")
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChangeRequestError) as exc:
+        load_document(path, "change-request.schema.json")
+    lines = [str(p) for p in exc.value.problems]
+    assert lines == [
+        f"{path}: line 6: $.clauses.satisfied: unknown field 'trheshold' (allowed: per_record, threshold)",
+        f"{path}: line 8: $.approvals[0].party: 'buyer' is not allowed here; expected one of: client, supplier",
+        f"{path}: line 9: $.effective_from: expected a date YYYY-MM-DD, got '2026-7-1'",
+        f"{path}: line 8: $.approvals[0].date: '2026-02-30' is not a calendar date",
+    ]
+
+
+def test_missing_fields_and_duplicate_keys(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("id: CR-X\ncontract_id: C\nchange: norm\neffective_from: '2026-10-01'\n", encoding="utf-8")
+    with pytest.raises(ChangeRequestError) as exc:
+        load_document(path, "change-request.schema.json")
+    assert [str(p) for p in exc.value.problems] == [f"{path}: line 1: $: missing field 'clauses'",
+                                                    f"{path}: line 1: $: missing field 'rule'"]
+    path.write_text("id: CR-X\nid: CR-Y\n", encoding="utf-8")
+    with pytest.raises(ChangeRequestError) as exc:
+        load_document(path, "change-request.schema.json")
+    assert [str(p) for p in exc.value.problems] == [f"{path}: line 2: duplicate key 'id' (a key may appear once)"]
+
+
+def test_unknown_rule_clause_and_contract_are_bad_input(tmp_path, catalogue, contract):
+    req = merge(SPEC["base"], {"contract_id": "OTHER", "clauses": {"satisfied": {"per_record": {"limit": 3}}, "nope": {"threshold": 1}}})
+    with pytest.raises(ChangeRequestError) as exc:
+        judge(tmp_path, req, contract, catalogue)
+    src = str(tmp_path / "request.yaml")
+    assert [str(p) for p in exc.value.problems] == [
+        f"{src}: $.contract_id: request is for contract 'OTHER', the contract settings are 'SIB-ICT-BEHEER-2026'",
+        f"{src}: $.clauses.satisfied.per_record: clause 'satisfied' of O3-csat has no per-record limit",
+        f"{src}: $.clauses.nope: rule O3-csat has no clause 'nope' (clauses: satisfied)",
+    ]
+    with pytest.raises(ChangeRequestError, match="no rule file 'O3-nothing'"):
+        judge(tmp_path, merge(SPEC["base"], {"rule": "O3-nothing"}), contract, catalogue)
+
+
+def test_a_missing_materiality_margin_is_a_settings_error(tmp_path, catalogue, contract):
+    settings = dict(contract.data, change_control={"tender_floors": {}})
+    with pytest.raises(SettingsError, match=r"\$\.change_control\.materiality_margin: set the materiality margin"):
+        judge(tmp_path, SPEC["base"], replace(contract, data=settings), catalogue)
+
+
+# --- output ----------------------------------------------------------------------------------------------------------
+
+def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalogue, contract):
+    v = judge(tmp_path, merge(SPEC["base"], {"clauses": {"satisfied": {"threshold": 75.5}}}), contract, catalogue)
+    data = to_data(v)
+    assert data["schema"] == "slacheck-change-request/1" and data["valid"] is False and data["exit_code"] == 1
+    assert data["info"]["materiality_margin"] == 0.05
+    m = next(c for c in data["conditions"] if c["condition"] == "materiality")
+    assert (m["outcome"], m["rules"], m["reasons"]) == ("not_met", ["materiality_unjustified_higher"], ["materiality_unjustified"])
+    assert m["details"]["margin_bound"] == 76 and m["details"]["reference"] == 80
+    md = render_markdown(v, "nl")
+    assert "**Oordeel: NIET TOEGESTAAN: niet aan alle voorwaarden is voldaan**" in md
+    assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied threshold | "
+            "**NIET voldaan** | wezenlijk lichter zonder technisch objectieve rechtvaardiging met verwijzing | "
+            "nieuw >= 75.5 %; bij inschrijving 80 % (tender); grens marge 76 % (marge 0.05) | 2.2 (ii) |") in md
+    assert "> (ii) de gewijzigde norm niet wezenlijk lichter is dan de bij inschrijving opgegeven norm tenzij" in md
+    en = render_markdown(v, "en")
+    assert "**Verdict: NOT ALLOWED: not every condition is met**" in en
+    assert render_markdown(v, "en") == en  # deterministic
+
+
+@pytest.mark.parametrize("name,code", [
+    ("cr-2026-01-stricter-resolution-p3.yaml", 0), ("cr-2026-02-csat-within-margin.yaml", 0),
+    ("cr-2026-03-one-approval-missing.yaml", 1), ("cr-2026-04-not-on-quarter-boundary.yaml", 1),
+    ("cr-2026-05-materially-weaker-unjustified.yaml", 1), ("cr-2026-06-materially-weaker-justified.yaml", 0),
+    ("cr-2026-07-below-floor.yaml", 1), ("cr-2026-08-price-claim-not-stricter.yaml", 1),
+    ("cr-2026-09-goal-change.yaml", 1), ("cr-2026-10-remove-kpi-unjustified.yaml", 1),
+    ("cr-2026-11-not-recorded-retroactive.yaml", 1),
+])
+def test_sample_requests_exit_codes(name, code):
+    result = CliRunner().invoke(build_cli(), ["change", "validate", str(sample_dir() / "change-requests" / name),
+                                              "--format", "json"])
+    assert result.exit_code == code, result.output
+    data = json.loads(result.output)
+    assert data["valid"] is (code == 0)
+
+
+def test_cli_bad_request_exits_2_with_located_problems(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: CR-X\ncontract_id: SIB-ICT-BEHEER-2026\nchange: norm\nrule: O3-csat\nclauses: {satisfied: {threshold: 82}}\n"
+                    "effective_from: '2026-10-01'\nprice_claim: {kind: bonus}\n", encoding="utf-8")
+    result = CliRunner().invoke(build_cli(), ["change", "validate", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: line 7: $.price_claim.kind: 'bonus' is not allowed here; expected one of: risk_surcharge, price_revision" in result.output
