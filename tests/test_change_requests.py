@@ -18,7 +18,7 @@ from engine.errors import ChangeRequestError, SettingsError
 from engine.resources import sample_dir
 from engine.rulefiles import Catalogue
 
-from change_helpers import CASES, merge, pick, with_settings, write_yaml
+from change_cases.helpers import CASES, merge, pick, with_settings, write_yaml
 
 SPEC = yaml.safe_load((CASES / "requests.yaml").read_text(encoding="utf-8"))
 

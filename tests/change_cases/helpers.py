@@ -9,7 +9,7 @@ import yaml
 
 from engine.settings import Contract
 
-CASES = Path(__file__).parent / "change_cases"
+CASES = Path(__file__).parent
 
 
 def merge(base: dict, over: dict | None) -> dict:
