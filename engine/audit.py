@@ -18,7 +18,7 @@ from .judge import Judge
 from .measures import MeasureRegistry, default_registry
 from .measures.common import MeasureContext
 from .model import Cadence, ClauseResult, GoalResult, KpiResult, Measurement, Rule, Status
-from .norms import norms_in_force
+from .norms import kpi_not_in_force, norms_in_force
 from .agenda import Agenda, build_agendas
 from .periods import Period, overlapping, sub_periods, views
 from .rollup import kpi_graph, roll_up
@@ -101,7 +101,11 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
     ctx = MeasureContext(bundle=bundle, calendar=calendar, as_of=bundle.exported_at if as_of is None else as_of,
                          contract=contract)
 
-    jobs = [(rule, p, c) for rule in catalogue.rules.values() for p, c in _periods_for(rule, span)]
+    jobs, retired = [], []  # retired: periods in which the norm register has the KPI out of its goal's set
+    for rule in catalogue.rules.values():
+        for p, c in _periods_for(rule, span):
+            why = kpi_not_in_force(rule, contract, p.first)
+            (retired if why else jobs).append((rule, p, c, why) if why else (rule, p, c))
     measured = []
     for n, (rule, period, cadence) in enumerate(jobs, start=1):
         norms = norms_in_force(rule, contract, period.first)
@@ -145,6 +149,8 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
                 message = f"no cases in {period.label}"
             results.append(KpiResult(rule.id, rule.goal, period.label, cadence, status, clause_results[j], m,
                                       rule.minimum_requirement, message))
+        results.extend(KpiResult(rule.id, rule.goal, p.label, c, Status.NOT_APPLICABLE, (), None,
+                                 rule.minimum_requirement, why) for rule, p, c, why in retired)
         results.extend(_not_due(catalogue, span))
         verdicts = judge.verdicts([
             {"id": str(i), "status": r.status.value, "minimum": r.minimum_requirement.value,
