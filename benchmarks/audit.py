@@ -17,7 +17,11 @@ and a hash of the generator's source, so a changed generator regenerates them.
 Targets (2-core machine): 1M tickets ≤ 15 s wall and ≤ 2 GB peak and ≤ 2× the parse-only floor; 100k ≤ 2 s;
 time per ticket flat (±30 %) from 10k to 1M.
 
-Run:  python benchmarks/audit.py [--sizes 10k,100k,1M] [--seed 2026] [--profile] [--json FILE]
+Profiles (``--profile``, a separate run per size): py-spy when it is installed (sampling at 100 Hz, so the run keeps
+its speed; self and inclusive shares per function), else cProfile (deterministic, but it slows Python-heavy code
+several-fold, which inflates the per-record loops' share).
+
+Run:  python benchmarks/audit.py [--sizes 10k,100k,1M] [--seed 2026] [--repeat 3] [--profile] [--json FILE]
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -112,8 +117,8 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
     from engine.audit import run_audit
     from engine.bundle import load_bundle
     from engine.periods import parse_period
-    from engine.report import render_report
-    from engine.serialize import to_data, to_json
+    from engine.report import report_files
+    from engine.serialize import to_data, to_json_data
     imports = time.perf_counter() - t_start
 
     _warm(bundle)
@@ -129,9 +134,8 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
     timings: dict[str, float] = {}
     result = run_audit(loaded, parse_period(period), timings=timings)
     t1 = time.perf_counter()
-    data = to_data(result)
-    md = render_report(data, "nl")
-    js = to_json(result)
+    data = to_data(result)  # what `slacheck audit --out DIR` renders: report.md, report.json, the trend charts
+    files = report_files(data, bundle / "report", "nl", None, to_json_data(data))
     t_render = time.perf_counter() - t1
     total = time.perf_counter() - t0
     if prof:
@@ -145,15 +149,17 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
             "total_s": total, "peak_mb": _peak_mb(), "records": sum(d.records for d in loaded.documents),
             "tickets": len(loaded.tables["tickets"]) if "tickets" in loaded.tables else 0,
             "results": len(result.results), "statuses": statuses, "exit_code": result.exit_code,
-            "report_bytes": len(md) + len(js)}
+            "report_bytes": sum(len(c) for c in files.values())}
 
 
-def run_child(mode: str, bundle: Path, period: str, profile: Path | None = None) -> dict:
+def run_child(mode: str, bundle: Path, period: str, profile: Path | None = None, spy: Path | None = None) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, "--bundle", str(bundle), "--period", period]
     if profile:
         cmd += ["--profile-out", str(profile)]
+    if spy:  # sampled by py-spy (100 Hz, low overhead): the child runs at nearly full speed
+        cmd = [shutil.which("py-spy"), "record", "--format", "raw", "--rate", "100", "--output", str(spy), "--"] + cmd
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
 
 
 def print_profile(path: Path, top: int, total: float) -> None:
@@ -161,11 +167,47 @@ def print_profile(path: Path, top: int, total: float) -> None:
 
     st = pstats.Stats(str(path))
     rows = sorted(st.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # by own (tottime) seconds
-    print(f"    top {top} functions by own time (cProfile adds overhead; shares are of the profiled total "
+    print(f"    cProfile: top {top} functions by own time (cProfile adds overhead; shares are of the profiled total "
           f"{st.total_tt:.1f} s):")
     for (file, line, func), (cc, nc, tt, ct, _) in rows:
         where = f"{Path(file).parent.name}/{Path(file).name}:{line}" if line else file
         print(f"    {100 * tt / st.total_tt:5.1f} %  own {tt:6.2f} s  cum {ct:6.2f} s  {nc:>10} calls  {func}  ({where})")
+
+
+def print_spy(path: Path, top: int) -> None:
+    """Self and inclusive shares per function from py-spy's collapsed stacks (``frame;frame;… count``)."""
+    own: dict[str, int] = {}
+    incl: dict[str, int] = {}
+    total = 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = [_frame(f) for f in stack.split(";")]
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+        for f in set(frames):
+            incl[f] = incl.get(f, 0) + n
+    if not total:
+        print("    py-spy recorded no samples")
+        return
+    print(f"    py-spy: top {top} functions by own time ({total} samples at 100 Hz):")
+    for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"    {100 * n / total:5.1f} %  {f}")
+    print(f"    py-spy: top {top} engine functions by inclusive time:")
+    engine = [(f, n) for f, n in incl.items() if "engine/" in f or "(engine" in f]
+    for f, n in sorted(engine, key=lambda kv: -kv[1])[:top]:
+        print(f"    {100 * n / total:5.1f} %  {f}")
+
+
+def _frame(frame: str) -> str:
+    """``derive (engine/kinds/tickets.py:35)`` → ``derive (engine/kinds/tickets.py)``: lines merged per function."""
+    name, _, where = frame.partition(" (")
+    file = where.rstrip(")").rsplit(":", 1)[0]
+    parts = Path(file).parts
+    short = "/".join(parts[parts.index("engine"):]) if "engine" in parts else "/".join(parts[-2:])
+    return f"{name} ({short})"
 
 
 def main() -> None:
@@ -175,6 +217,8 @@ def main() -> None:
     ap.add_argument("--period", default="2026", help="the audited span (default: the full year)")
     ap.add_argument("--repeat", type=int, default=1, help="timed runs per size (the best is reported)")
     ap.add_argument("--profile", action="store_true", help="also profile each size with cProfile (a separate run)")
+    ap.add_argument("--profiler", choices=["auto", "cprofile"], default="auto",
+                    help="auto: py-spy when installed (sampling, low overhead), else cProfile")
     ap.add_argument("--top", type=int, default=25, help="functions shown per profile")
     ap.add_argument("--json", dest="json_out", type=Path, help="write the figures to this file")
     ap.add_argument("--child", choices=["parse", "audit"], help=argparse.SUPPRESS)
@@ -216,9 +260,14 @@ def main() -> None:
               f"audit/parse = {f['floor_ratio']:.2f}x")
         print(f"  results       {f['results']} {f['statuses']}  exit {f['exit_code']}")
         if args.profile:
-            prof = CACHE / f"profile-{label(n)}.pstats"
-            run_child("audit", bundle, args.period, profile=prof)
-            print_profile(prof, args.top, f["total_s"])
+            if shutil.which("py-spy") and args.profiler != "cprofile":
+                spy = CACHE / f"profile-{label(n)}.pyspy.txt"
+                run_child("audit", bundle, args.period, spy=spy)
+                print_spy(spy, args.top)
+            else:
+                prof = CACHE / f"profile-{label(n)}.pstats"
+                run_child("audit", bundle, args.period, profile=prof)
+                print_profile(prof, args.top, f["total_s"])
         print()
     verdicts = targets(figures)
     for line in verdicts:
