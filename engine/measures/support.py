@@ -60,7 +60,7 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     def detail(r: int) -> str:
         i = int(np.flatnonzero(rows == r)[0])
         f = int(first[i])
-        when = "no proactive update" if f == NAT else f"first proactive update {ctx.iso(f)} came after"
+        when = "no proactive update by" if f == NAT else f"first proactive update {ctx.iso(f)} came after"
         return f"{when} the expected resolution {ctx.iso(int(expected[i]))}"
 
     return _share(ok, rows, t, "proactive_share", detail,
