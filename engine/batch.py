@@ -115,3 +115,31 @@ def combined_text(outcomes: list[BatchOutcome], fmt: str) -> str:
 def all_files(outcomes: list[BatchOutcome]) -> dict[Path, str]:
     """Every file of every bundle's report folder, for one atomic write of the whole batch."""
     return {Path(p): c for o in outcomes for p, c in o.files.items()}
+
+
+def run_cli_batch(bundles: list[Path], *, period: str, as_of: int | None = None, contract: Path | None = None,
+                  rules: Path | None = None, signals: tuple[str, ...] = (), lang: str = "nl",
+                  templates: Path | None = None, fmt: str = "md", out_dir: Path | None = None,
+                  jobs: int | None = None) -> tuple[str, bool, int]:
+    """What ``slacheck audit B1 B2 … --jobs N`` does: returns (text, text goes to stderr, exit code).
+
+    Usage errors (period, signal overrides) are raised once before any worker starts; a bundle that cannot be
+    audited raises ``InputError`` with every bundle's problems and nothing is written. With ``out_dir`` each
+    bundle's report folder is ``out_dir/<bundle folder name>`` and the whole batch is written atomically.
+    """
+    from .atomic import write_all_atomic
+    from .periods import parse_period
+    from .signals import SignalSettings
+
+    parse_period(period)
+    SignalSettings.from_pairs(signals)
+    outs = output_dirs(bundles, out_dir) if out_dir else [None] * len(bundles)
+    batch = [BatchJob(str(b), period, as_of, str(contract) if contract else None, str(rules) if rules else None,
+                      tuple(signals), lang, str(templates) if templates else None, fmt, str(o) if o else None)
+             for b, o in zip(bundles, outs)]
+    outcomes = run_batch(batch, jobs)
+    raise_problems(outcomes)
+    if out_dir:
+        write_all_atomic(all_files(outcomes))
+        return "".join(f"wrote {o}/report.md and {o}/report.json\n" for o in outs), True, worst_exit_code(outcomes)
+    return combined_text(outcomes, fmt), False, worst_exit_code(outcomes)

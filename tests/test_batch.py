@@ -3,11 +3,12 @@ auditing each bundle alone, the worst exit code wins, and one bad bundle makes t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from engine.batch import (BatchJob, BatchOutcome, all_files, audit_one, combined_text, output_dirs, raise_problems,
-                          run_batch, worst_exit_code)
+from engine.batch import (BatchJob, BatchOutcome, audit_one, combined_text, output_dirs, raise_problems, run_batch,
+                          worst_exit_code)
 from engine.cli import sample_bundle
 from engine.errors import InputError
 from engine.generate import generate_bundle
@@ -20,32 +21,37 @@ def small(tmp_path_factory):
     return out
 
 
-def test_parallel_batch_matches_single_audits_in_input_order(small):
+@pytest.fixture(scope="module")
+def alone(small):
+    """Each bundle audited alone, in this process: what every batch output must equal."""
+    return {b: audit_one(BatchJob(b, "2026-Q3", fmt="json")) for b in (str(small), str(sample_bundle()))}
+
+
+def test_parallel_batch_matches_single_audits_in_input_order(small, alone):
     sample = str(sample_bundle())
-    jobs = [BatchJob(str(small), "2026-Q3", fmt="json"), BatchJob(sample, "2026-Q3", fmt="json"),
-            BatchJob(str(small), "2026-Q3", fmt="json")]
-    alone = [audit_one(j) for j in jobs]
-    parallel = run_batch(jobs, workers=2)
-    assert [o.bundle for o in parallel] == [str(small), sample, str(small)]
-    assert [o.text for o in parallel] == [o.text for o in alone]
-    assert [o.exit_code for o in parallel] == [o.exit_code for o in alone]
-    assert parallel[0].text == parallel[2].text
-    assert json.loads(parallel[1].text)["bundle"] != json.loads(parallel[0].text)["bundle"]
-    combined = json.loads(combined_text(parallel, "json"))
-    assert combined == [json.loads(o.text) for o in alone]
-    assert combined_text(parallel, "md") == combined_text(alone, "md")
+    order = [str(small), sample, str(small)]
+    parallel = run_batch([BatchJob(b, "2026-Q3", fmt="json") for b in order], workers=2)
+    assert [o.bundle for o in parallel] == order
+    assert [o.text for o in parallel] == [alone[b].text for b in order]
+    assert [o.exit_code for o in parallel] == [alone[b].exit_code for b in order]
+    assert json.loads(combined_text(parallel, "json")) == [json.loads(alone[b].text) for b in order]
 
 
-def test_bad_bundle_is_located_and_makes_the_batch_bad_input(tmp_path, small):
-    missing = tmp_path / "nope"
-    outcomes = run_batch([BatchJob(str(small), "2026-Q3"), BatchJob(str(missing), "2026-Q3")], workers=2)
-    assert [o.exit_code for o in outcomes] == [outcomes[0].exit_code, 2]
-    assert outcomes[0].exit_code in (0, 1) and outcomes[0].text
+def test_combined_markdown_keeps_input_order():
+    outcomes = [BatchOutcome("a", 0, text="# A\n"), BatchOutcome("b", 1, text="# B\n")]
+    assert combined_text(outcomes, "md") == "# A\n\n---\n\n# B\n"
+
+
+def test_bad_bundles_are_located_and_make_the_batch_bad_input(tmp_path):
+    missing = [tmp_path / "nope", tmp_path / "gone"]
+    outcomes = run_batch([BatchJob(str(m), "2026-Q3") for m in missing], workers=2)
+    assert [o.exit_code for o in outcomes] == [2, 2]
+    assert [str(p) for o in outcomes for p in o.problems] == [
+        f"{m}: is not a folder (an evidence bundle is a folder with a manifest)" for m in missing]
     assert worst_exit_code(outcomes) == 2
-    assert [str(p) for p in outcomes[1].problems] == [f"{missing}: is not a folder (an evidence bundle is a folder with a manifest)"]
     with pytest.raises(InputError) as exc:
         raise_problems(outcomes)
-    assert str(missing) in str(exc.value)
+    assert str(missing[0]) in str(exc.value) and str(missing[1]) in str(exc.value)
 
 
 def test_worst_exit_code_wins():
@@ -55,10 +61,20 @@ def test_worst_exit_code_wins():
     assert worst_exit_code([]) == 0
 
 
-def test_out_folders_are_unique_per_bundle_and_written_files_come_back(tmp_path, small):
-    dirs = output_dirs([small, "x/small", "y/other", small], tmp_path)
+def test_out_folders_are_unique_per_bundle():
+    dirs = output_dirs(["a/small", "x/small", "y/other", "a/small"], Path("/r"))
     assert [d.name for d in dirs] == ["small", "small-2", "other", "small-3"]
-    outcome = audit_one(BatchJob(str(small), "2026-Q3", out=str(dirs[0])))
-    files = all_files([outcome])
-    assert {p.name for p in files if p.parent == dirs[0]} == {"report.md", "report.json"}
-    assert outcome.text is None
+
+
+def test_cli_batch_writes_one_folder_per_bundle_atomically(tmp_path, small, alone):
+    from engine.batch import run_cli_batch
+
+    out = tmp_path / "reports"
+    text, to_stderr, code = run_cli_batch([small, small], period="2026-Q3", out_dir=out, jobs=2)
+    assert to_stderr and code == alone[str(small)].exit_code
+    assert sorted(p.name for p in out.iterdir()) == ["small", "small-2"]
+    assert (out / "small" / "report.json").read_text() == alone[str(small)].text
+    assert (out / "small-2" / "report.json").read_text() == alone[str(small)].text
+    with pytest.raises(InputError):
+        run_cli_batch([tmp_path / "missing"], period="2026-Q3", out_dir=tmp_path / "none", jobs=1)
+    assert not (tmp_path / "none").exists()  # bad input: nothing written
