@@ -104,6 +104,11 @@ def _verdict_rules(col: _Collector) -> dict:
         # "Indien niet aan een minimale eis wordt voldaan, is sprake van een afwijking van de Overeenkomst."
         "deviation": {"all": _when(v, {"minimum": "yes"}, {"status": "FAIL"}, {"primary": 1}),
                       "run": col.action("deviation", "deviation")},
+        # A "Contracteis" is a minimum contract requirement too ("Major incidentcommunicatie is een minimale
+        # contracteis"): failing it is a deviation from the Agreement, though it has no running KPI report.
+        "deviation_contract_requirement": {"all": _when(v, {"minimum": "contract_requirement"}, {"status": "FAIL"},
+                                                        {"primary": 1}),
+                                           "run": col.action("deviation_contract_requirement", "deviation")},
         # Agendatype "Altijd": "Komt standaard terug op de agenda, ongeacht de score."
         "agenda_always": {"all": _when(v, {"agenda": "always"}, {"primary": 1}), "run": col.action("agenda_always", "agenda")},
         # "Alleen bij afwijking": "Komt op agenda wanneer score onder norm valt."

@@ -110,7 +110,8 @@ class Rule:
 
     @property
     def is_minimum_requirement(self) -> bool:
-        return self.minimum_requirement is MinimumRequirement.YES
+        """Pass/fail and a deviation from the Agreement when failed: "Ja" and "Contracteis" alike."""
+        return self.minimum_requirement in (MinimumRequirement.YES, MinimumRequirement.CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,11 @@ class KpiResult:
 
     @property
     def deviation(self) -> bool:
-        """A failed minimum requirement in one of its reporting periods: a deviation from the Agreement.
+        """A failed minimum requirement (or contract requirement) in one of its reporting periods: a deviation
+        from the Agreement.
         (An aggregate view over several periods repeats what its periods say and adds no deviation.)"""
-        return self.status is Status.FAIL and self.minimum_requirement is MinimumRequirement.YES and self.primary
+        return (self.status is Status.FAIL and self.primary
+                and self.minimum_requirement in (MinimumRequirement.YES, MinimumRequirement.CONTRACT))
 
 
 @dataclass(frozen=True)
