@@ -32,7 +32,7 @@ def test_every_quote_is_verbatim_annex_text():
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_every_rule_and_condition_has_a_label(lang):
     t = labels(lang)
-    names = {reason_key(n) for n in RULES if n != "catch_all"}
+    names = {reason_key(n) for n, r in RULES.items() if n != "catch_all" and not r["run"][1].startswith("tag:")}
     assert sorted(names - set(t["reasons_text"])) == []
     assert sorted(set(SOURCES) - set(t["conditions_names"])) == []
 

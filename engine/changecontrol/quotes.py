@@ -46,7 +46,6 @@ DECLARATION = (
 SOURCES = MappingProxyType({
     # change requests (§1, §2.2)
     "goal_fixed": ("1", (_S1_GOAL_FIXED,)),
-    "kpi_change_kind": ("1", (_S1_COMPOSITION,)),
     "consent": ("2.2 (i)", (_S22_I, _S1_CONSENT)),
     "materiality": ("2.2 (ii)", (_S22_II,)),
     "floor": ("2", (_S2_FLOOR, _LEGEND_FLOOR)),
