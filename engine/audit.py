@@ -57,6 +57,14 @@ def rules_fingerprint(catalogue: Catalogue) -> str:
     return f"slacheck {__version__}, rules sha256:{h.hexdigest()[:16]}"
 
 
+def service_calendar(contract: Contract, organisation: str | None) -> ServiceCalendar:
+    """The contract's calendar with the overrides of the bundle's organisation, when the contract has any
+    ("Sommige feestdagen zijn voor de organisaties werkdagen")."""
+    known = (contract.calendar_settings.get("organisations") or {})
+    return ServiceCalendar.from_settings(contract.calendar_settings, organisation if organisation in known else None,
+                                         source=contract.source)
+
+
 def _periods_for(rule: Rule, span: Period) -> list[tuple[Period, Cadence | None]]:
     """Each period the rule is judged on in the span: its cadence periods, then the span's aggregate view."""
     out: dict[str, tuple[Period, Cadence | None]] = {}
@@ -97,7 +105,7 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
     mark("setup")
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
     mark("load")
-    calendar = ServiceCalendar.from_settings(contract.calendar_settings, None, source=contract.source)
+    calendar = service_calendar(contract, bundle.organisation)
     ctx = MeasureContext(bundle=bundle, calendar=calendar, as_of=bundle.exported_at if as_of is None else as_of,
                          contract=contract)
 

@@ -20,14 +20,14 @@ def explain(bundle: Path, record_id: str, rule_id: str | None, contract_path: Pa
             lang: str) -> None:
     """Show which segments counted for RECORD_ID in BUNDLE: window, holidays, pauses, the figure and the norm."""
     from ..bundle import load_bundle
-    from ..calendar import ServiceCalendar
+    from ..audit import service_calendar
     from ..explain import explain_record, render_explanations
     from ..rulefiles import load_catalogue
     from ..settings import load_contract
 
     contract = load_contract(contract_path)
     loaded = load_bundle(bundle)
-    calendar = ServiceCalendar.from_settings(contract.calendar_settings, None, source=contract.source)
+    calendar = service_calendar(contract, loaded.organisation)
     as_of = _as_of(as_of_text)
     items = explain_record(loaded, record_id, load_catalogue(), contract, calendar,
                            loaded.exported_at if as_of is None else as_of, rule_id)
