@@ -123,7 +123,8 @@ def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     if org not in (settings.get("organisations") or {}):
         return insufficient(f"the contract calendar has no entry for organisation {org!r}: which holidays it works on "
                             f"is not recorded")
-    try:
+    try:  # the contract-wide calendar and the organisation's (ctx.calendar is the latter during an audit)
+        contract_cal = ServiceCalendar.from_settings(settings, None, source=ctx.contract.source)
         org_cal = ServiceCalendar.from_settings(settings, org, source=ctx.contract.source)
     except InputError as exc:
         return insufficient(f"the contract calendar for {org!r} is invalid: {exc}")
@@ -132,7 +133,7 @@ def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     days = sorted((d, n) for d, n in reference.items() if period.first <= d <= period.last and d.weekday() < 5)
     breaches, notes = [], []
     for d, name in days:
-        contract_off = not ctx.calendar.is_working_day(d)
+        contract_off = not contract_cal.is_working_day(d)
         org_off = not org_cal.is_working_day(d)
         if not contract_off:
             breaches.append(Breach(d.isoformat(), f"{name} is a working day in the contract calendar (not excluded)"))
