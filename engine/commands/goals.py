@@ -30,12 +30,12 @@ def goals(bundle: Path | None, sample: bool, period_text: str | None, as_of_text
     from ..rollup import kpi_graph
     from ..rulefiles import load_catalogue
 
+    if (period_text or bundle or sample) and not (period_text and (bundle or sample)):
+        raise InputError(Problem("--period", "statuses need both a period and a BUNDLE (or --sample)"))
     catalogue = load_catalogue(rules_dir) if rules_dir else load_catalogue()
     graph = kpi_graph(catalogue)
     goal_status, kpi_status, flagged = {}, {}, frozenset()
-    if period_text or bundle or sample:
-        if not period_text or not (bundle or sample):
-            raise InputError(Problem("--period", "statuses need both a period and a BUNDLE (or --sample)"))
+    if period_text:
         from ..audit import run_audit
         from ..periods import parse_period
         from ..settings import load_contract
