@@ -10,7 +10,6 @@ from typing import Any, Mapping
 
 from ..atomic import write_atomic
 from ..errors import ChangeRequestError, Problem
-from ..rulefiles import load_catalogue
 from ..settings import check_contract_data
 from ..yamlio import load_yaml_text
 from .documents import Document
@@ -22,7 +21,7 @@ def _read(contract_path: Path) -> str:
     return Path(contract_path).read_text(encoding="utf-8-sig")
 
 
-def record(doc: Document, verdict: Verdict, contract_path: Path, rules_dir: Path | None = None) -> dict[str, Any]:
+def record(doc: Document, verdict: Verdict, contract_path: Path, catalogue: Any) -> dict[str, Any]:
     """Append the entry of a valid request to the register of ``contract_path``; return the entry."""
     if not verdict.valid:
         raise ChangeRequestError(Problem(doc.source, "the request is not allowed; it cannot be recorded"))
@@ -39,19 +38,18 @@ def record(doc: Document, verdict: Verdict, contract_path: Path, rules_dir: Path
     if (after.get("norm_register") or [])[:len(register)] != register or after.get("norm_register")[-1] != entry:
         raise ChangeRequestError(Problem(str(contract_path), "the register could not be appended to without changing "
                                          "earlier entries", field="$.norm_register"))
-    check_contract_data(after, str(contract_path), Path(contract_path).parent, load_catalogue(rules_dir))
+    check_contract_data(after, str(contract_path), Path(contract_path).parent, catalogue)
     write_atomic(Path(contract_path), new_text)
     return entry
 
 
 def write_tendered_norms(contract_path: Path, norms: Mapping[str, Any], reference: Mapping[str, Any],
-                         rules_dir: Path | None = None) -> None:
+                         catalogue: Any) -> None:
     """Replace ``tendered_norms`` (and ``tender_sheet``) of ``contract_path`` with a validated sheet's."""
     text = _read(contract_path)
     new_text = replace_block(text, "tendered_norms", dict(norms),
                              "Annex 12b as validated by `slacheck tender validate --write-contract` (rule id -> clause id -> norm).")
     new_text = replace_block(new_text, "tender_sheet", dict(reference), "")
     after = load_yaml_text(new_text, str(contract_path))
-    check_contract_data(after, str(contract_path), Path(contract_path).parent,
-                        load_catalogue(rules_dir) if after.get("norm_register") else None)
+    check_contract_data(after, str(contract_path), Path(contract_path).parent, catalogue)
     write_atomic(Path(contract_path), new_text)

@@ -18,7 +18,7 @@ def _load(request: Path, contract_path: Path | None, rules_dir: Path | None):
     catalogue = load_catalogue(rules_dir)
     contract = load_contract(contract_path, catalogue=catalogue)
     doc = load_document(request, "change-request.schema.json")
-    return doc, contract, validate_request(doc, contract, catalogue)
+    return doc, contract, catalogue, validate_request(doc, contract, catalogue)
 
 
 @click.group()
@@ -42,7 +42,7 @@ def change_validate(request: Path, contract_path: Path | None, rules_dir: Path |
     """Judge REQUEST (YAML) against annex 12a §1 and §2.2. Exit 0 allowed, 1 not allowed, 2 bad input."""
     from ..changecontrol.render import render_markdown, to_json
 
-    _, _, verdict = _load(request, contract_path, rules_dir)
+    _, _, _, verdict = _load(request, contract_path, rules_dir)
     click.echo(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang), nl=False)
     sys.exit(verdict.exit_code)
 
@@ -59,12 +59,12 @@ def change_apply(request: Path, contract_path: Path, rules_dir: Path | None, lan
     from ..changecontrol.apply import record
     from ..changecontrol.render import render_markdown
 
-    doc, contract, verdict = _load(request, contract_path, rules_dir)
+    doc, _, catalogue, verdict = _load(request, contract_path, rules_dir)
     if not verdict.valid:
         click.echo(render_markdown(verdict, lang), nl=False)
         click.echo(f"slacheck: {verdict.subject_id} is not allowed; nothing was recorded", err=True)
         sys.exit(verdict.exit_code)
-    entry = record(doc, verdict, contract_path, rules_dir)
+    entry = record(doc, verdict, contract_path, catalogue)
     click.echo(f"recorded {entry['id']} in {contract_path}: {entry['change']} {entry['rule']} from "
                f"{entry['effective_from']} (request sha256 {entry['request_sha256'][:12]}…)", err=True)
 

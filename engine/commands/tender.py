@@ -42,7 +42,7 @@ def tender_validate(sheet: Path, contract_path: Path | None, rules_dir: Path | N
         if not verdict.valid:
             click.echo(f"slacheck: the sheet is not valid; {write_path} was not changed", err=True)
         else:
-            write_tendered_norms(write_path, tendered_norms(doc.data), sheet_reference(verdict, doc.data), rules_dir)
+            write_tendered_norms(write_path, tendered_norms(doc.data), sheet_reference(verdict, doc.data), catalogue)
             click.echo(f"wrote the tendered norms of {sheet} into {write_path}", err=True)
     sys.exit(verdict.exit_code)
 
