@@ -223,3 +223,15 @@ def test_cli_bad_request_exits_2_with_located_problems(tmp_path):
     result = CliRunner().invoke(build_cli(), ["change", "validate", str(path)])
     assert result.exit_code == 2
     assert f"{path}: line 7: $.price_claim.kind: 'bonus' is not allowed here; expected one of: risk_surcharge, price_revision" in result.output
+
+
+def test_control_characters_and_non_mappings_are_bad_input(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_bytes(b"id: CR-\x00X\n")
+    with pytest.raises(ChangeRequestError, match="not valid YAML: unacceptable character #x0000"):
+        load_document(path, "change-request.schema.json")
+    path.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(ChangeRequestError, match="line 1: expected a mapping of fields"):
+        load_document(path, "change-request.schema.json")
+    with pytest.raises(ChangeRequestError, match="file not found"):
+        load_document(tmp_path / "missing.yaml", "change-request.schema.json")

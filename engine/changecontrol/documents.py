@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from .. import resources
-from ..errors import ChangeRequestError, Problem, json_path
+from ..errors import ChangeRequestError, InputError, Problem, json_path
 from ..yamlio import load_yaml_text
 
 
@@ -113,11 +113,10 @@ def load_document(path: Path | str, schema_name: str, *, error: type = ChangeReq
         raise error(Problem(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})")) from None
     try:
         doc = load_yaml_text(text, source)
-    except Exception as exc:  # InputError from yamlio: re-raise as this document's error class
-        problems = getattr(exc, "problems", None)
-        if problems is None:
-            raise
-        raise error(problems) from None
+    except InputError as exc:  # re-raise as this document's error class
+        raise error(exc.problems) from None
+    except yaml.YAMLError as exc:  # e.g. a control character, which PyYAML rejects before parsing
+        raise error(Problem(source, f"not valid YAML: {str(exc).splitlines()[0]}")) from None
     if not isinstance(doc, dict):
         raise error(Problem(source, "expected a mapping of fields (key: value) at the top level", record="line 1"))
     schema = json.loads(resources.schema_path(schema_name).read_text(encoding="utf-8"))
