@@ -5,6 +5,7 @@ either wholly valid or not used at all.
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -18,11 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import fastjsonschema
 import jsonschema
 
-from . import resources
+from . import fastload, resources
 from .errors import EvidenceError, Problem, ProblemCollector, json_path
 from .consistency import check_consistency
 from .readers import CsvOptions, read_records, schema_message
-from .tables import RowError, Table, attach_pauses, build_table, column_kinds, convert_row, derivers
+from .tables import (RowError, RowLocations, SourceIndex, Table, attach_pauses, build_table, column_kinds,
+                     concat_tables, convert_row, derivers)
 from .timeparse import TimeParseError, parse_date, parse_ts
 from .yamlio import load_yaml
 
@@ -62,7 +64,8 @@ def document_schema(kind: str) -> dict | None:
 @lru_cache(maxsize=None)
 def _validators(kind: str) -> tuple[Any, jsonschema.Draft202012Validator]:
     schema = document_schema(kind)
-    return fastjsonschema.compile(schema), jsonschema.Draft202012Validator(schema)
+    # fastjsonschema rewrites "$ref"s in the dict it is given: compile a copy, keep the shared schema pristine
+    return fastjsonschema.compile(copy.deepcopy(schema)), jsonschema.Draft202012Validator(schema)
 
 
 def known_kinds() -> list[str]:
@@ -127,8 +130,58 @@ def load_manifest(root: Path) -> tuple[dict, str, ZoneInfo | None]:
     return doc, source, tz
 
 
+def _record_problems(rec: Any, label: str, source: str, kind: str, tz: ZoneInfo | None) -> list[Problem]:
+    """Why one record is refused: its schema errors with their paths, else the first value that cannot be
+    converted. Both loading paths report through here, so their messages are the same."""
+    schema = document_schema(kind)
+    _, slow = _validators(kind)
+    id_field = schema.get("x-record-id", "id")
+    errors = sorted(slow.iter_errors(rec), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        where = label if not isinstance(rec, dict) or not isinstance(rec.get(id_field), str) else f"{label} ({rec[id_field]})"
+        return [Problem(source, schema_message(e), record=where, field=json_path(e.absolute_path)) for e in errors]
+    derive = derivers().get(kind)
+    try:
+        convert_row(rec, column_kinds(schema), tz)
+        if derive:
+            derive(rec, tz)
+    except RowError as exc:
+        return [Problem(source, exc.message, record=f"{label} ({rec.get(id_field)})", field=f"$.{exc.field}")]
+    return []
+
+
+def _load_slow(raw: bytes, fmt: str, source: str, kind: str, tz: ZoneInfo | None, problems: ProblemCollector,
+               csv_opts: CsvOptions) -> tuple[Table, RowLocations, int]:
+    """Record by record: for kinds whose schema is outside the bulk plan, or whose derived columns need it."""
+    schema = document_schema(kind)
+    fast, _ = _validators(kind)
+    kinds = column_kinds(schema)
+    derive = derivers().get(kind)
+    rows, derived, labels = [], [], []
+    count = 0
+    for loc, rec in read_records(raw, fmt, source, problems, schema, csv_opts):
+        count += 1
+        try:
+            fast(rec)
+            row = convert_row(rec, kinds, tz)
+            extra = derive(rec, tz) if derive else None
+        except (fastjsonschema.JsonSchemaException, RowError):
+            for p in _record_problems(rec, loc, source, kind, tz) or [Problem(source, "does not match the schema",
+                                                                               record=loc)]:
+                problems.add(p)
+            continue
+        rows.append(row)
+        if extra is not None:
+            derived.append(extra)
+        labels.append(loc)
+    table = build_table(kind, rows, kinds, schema.get("x-record-id", "id"), derived or None)
+    if derived:
+        attach_pauses(table, derived)
+    return table, RowLocations.labels(source, labels), count
+
+
 def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: ProblemCollector
-                   ) -> tuple[list[dict], list[dict], list[str], DocumentInfo]:
+                   ) -> tuple[Table | None, RowLocations | None, DocumentInfo]:
     kind, rel, fmt = entry["kind"], entry["path"], entry["format"]
     source = f"{root.name}/{rel}"
     covers = (parse_date(entry["covers"]["from"]), parse_date(entry["covers"]["to"]))
@@ -136,41 +189,20 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
         raw = (root / rel).read_bytes()
     except OSError as exc:
         problems.add(Problem(source, f"cannot be read: {exc.strerror or exc}"))
-        return [], [], [], DocumentInfo(kind, rel, fmt, "", 0, covers)
+        return None, None, DocumentInfo(kind, rel, fmt, "", 0, covers)
     digest = hashlib.sha256(raw).hexdigest()
     if entry.get("sha256") and entry["sha256"] != digest:
         problems.add(Problem(source, f"SHA-256 mismatch: the manifest says {entry['sha256']}, the file is {digest}"))
     schema = document_schema(kind)
-    fast, slow = _validators(kind)
-    kinds = column_kinds(schema)
-    derive = derivers().get(kind)
-    id_field = schema.get("x-record-id", "id")
     csv_opts = CsvOptions(**(entry.get("csv") or {}))
-    rows, derived, locations = [], [], []
-    count = 0
-    for loc, rec in read_records(raw, fmt, source, problems, schema, csv_opts):
-        count += 1
-        try:
-            fast(rec)
-        except fastjsonschema.JsonSchemaException:
-            errors = sorted(slow.iter_errors(rec), key=lambda e: list(map(str, e.absolute_path)))
-            label = loc if not isinstance(rec, dict) or not isinstance(rec.get(id_field), str) else f"{loc} ({rec[id_field]})"
-            for e in errors or [None]:
-                problems.add(Problem(source, schema_message(e) if e else "does not match the schema", record=label,
-                                     field=json_path(e.absolute_path) if e else None))
-            continue
-        try:
-            row = convert_row(rec, kinds, tz)
-            extra = derive(rec, tz) if derive else None
-        except RowError as exc:
-            problems.add(Problem(source, exc.message, record=f"{loc} ({rec.get(id_field)})", field=f"$.{exc.field}"))
-            continue
-        rows.append(row)
-        if extra is not None:
-            derived.append(extra)
-        locations.append(f"{source}: {loc}")
-    info = DocumentInfo(kind, rel, fmt, digest, count, covers)
-    return rows, derived, locations, info
+    plan = fastload.plan_for(kind, json.dumps(schema, sort_keys=True))
+    if plan is not None:
+        table, where, count = fastload.load(
+            raw, fmt, source, kind, schema, plan, tz, problems, csv_opts,
+            lambda rec, label: _record_problems(rec, label, source, kind, tz))
+    else:
+        table, where, count = _load_slow(raw, fmt, source, kind, tz, problems, csv_opts)
+    return table, where, DocumentInfo(kind, rel, fmt, digest, count, covers)
 
 
 def load_bundle(root: Path | str) -> Bundle:
@@ -178,27 +210,24 @@ def load_bundle(root: Path | str) -> Bundle:
     root = Path(root)
     manifest, source, tz = load_manifest(root)
     problems = ProblemCollector()
-    per_kind: dict[str, tuple[list, list, list, list]] = {}
+    per_kind: dict[str, list[tuple[Table, RowLocations, tuple[date, date]]]] = {}
     documents = []
     for entry in manifest["documents"]:
-        rows, derived, locs, info = _load_document(root, entry, tz, problems)
+        table, where, info = _load_document(root, entry, tz, problems)
         documents.append(info)
-        acc = per_kind.setdefault(entry["kind"], ([], [], [], []))
-        acc[0].extend(rows)
-        acc[1].extend(derived)
-        acc[2].extend(locs)
-        acc[3].append(info.covers)
+        per_kind.setdefault(entry["kind"], []).append((table, where, info.covers))
     tables: dict[str, Table] = {}
-    for kind, (rows, derived, locs, covers) in sorted(per_kind.items()):
-        schema = document_schema(kind)
-        id_field = schema.get("x-record-id", "id")
-        table = build_table(kind, rows, column_kinds(schema), id_field, derived or None)
-        table.coverage = tuple(sorted(covers))
-        table.sources = dict(zip((str(i) for i in table.ids), locs))
-        if derived:
-            attach_pauses(table, derived)
+    locations: dict[str, RowLocations] = {}
+    for kind, parts in sorted(per_kind.items()):
+        loaded = [(t, w) for t, w, _ in parts if t is not None]
+        if not loaded:
+            continue
+        table = concat_tables(kind, [t for t, _ in loaded])
+        locations[kind] = RowLocations.join([w for _, w in loaded])
+        table.coverage = tuple(sorted(c for _, _, c in parts))
+        table.sources = SourceIndex(table.ids, locations[kind])
         tables[kind] = table
-    check_consistency(tables, {k: v[2] for k, v in per_kind.items()}, document_schema, problems, tz)
+    check_consistency(tables, locations, document_schema, problems, tz)
     problems.raise_if_any(EvidenceError)
     return Bundle(root=root, contract_id=manifest["contract_id"], organisation=manifest["organisation"],
                   exported_at=parse_ts(manifest["exported_at"], tz), default_timezone=manifest.get("default_timezone"),

@@ -145,6 +145,16 @@ def _instants(table: Table, kinds: dict[str, str], name: str, tz: ZoneInfo | Non
             raise EngineError(f"x-order names {name!r}, which is not a timestamp or date field of {at.kind}")
         return np.arange(len(table)), table.cols[name], None, kinds[name]
     list_name, _, sub = name.partition("[].")
+    if list_name in table.nested:  # the fast path's flattened form: already parsed and checked
+        owners, items = table.nested[list_name]
+        values = items[sub]
+        present = np.flatnonzero(values != NAT)
+        position = np.zeros(len(owners), dtype=np.int64)
+        if len(owners):  # each item's index within its record, for the JSON path
+            starts = np.r_[0, np.flatnonzero(np.diff(owners)) + 1]
+            position = np.arange(len(owners)) - np.repeat(starts, np.diff(np.r_[starts, len(owners)]))
+        paths = [f"$.{list_name}[{int(position[i])}].{sub}" for i in present]
+        return owners[present], values[present], paths, "ts"
     if list_name not in table.lists:
         raise EngineError(f"x-order names {name!r}, but {list_name!r} is not a list field of {at.kind}")
     rows, values, paths = [], [], []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -22,9 +22,12 @@ class Table:
     ids: np.ndarray
     cols: dict[str, np.ndarray]
     coverage: tuple[tuple[date, date], ...] = ()
-    sources: dict[str, str] = field(default_factory=dict)  # record id -> "file: line n"
+    sources: Mapping[str, str] = field(default_factory=dict)  # record id -> "file: line n"
     pauses: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # owner row, start, end
     lists: dict[str, list] = field(default_factory=dict)  # per-row Python lists (e.g. resolving parties)
+    #: lists of records flattened: name -> (owner row per item, item columns); the fast path's form of a list of
+    #: records (e.g. ticket events), which it does not keep as Python objects
+    nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -148,3 +151,82 @@ def attach_pauses(table: Table, derived: list[dict[str, Any]]) -> None:
             end.append(pe)
     table.pauses = (np.asarray(owner, dtype=np.int64), np.asarray(start, dtype=np.int64),
                     np.asarray(end, dtype=np.int64))
+
+
+class RowLocations(Sequence[str]):
+    """Where each row of a table came from (``file: line n`` / ``file: record i``), built only when asked.
+
+    A million rows keep a million line numbers in one array, not a million strings.
+    """
+
+    def __init__(self, parts: list[tuple[str, Any]]):
+        self._parts = parts  # (source, int array of line numbers | list of labels)
+        self._starts = np.cumsum([0] + [len(p[1]) for p in parts])
+
+    @classmethod
+    def lines(cls, source: str, numbers: np.ndarray) -> "RowLocations":
+        return cls([(source, np.asarray(numbers, dtype=np.int64))])
+
+    @classmethod
+    def labels(cls, source: str, labels: list[str]) -> "RowLocations":
+        return cls([(source, list(labels))])
+
+    @classmethod
+    def join(cls, many: list["RowLocations"]) -> "RowLocations":
+        return cls([p for m in many for p in m._parts])
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __getitem__(self, row: int) -> str:  # type: ignore[override]
+        if row < 0:
+            row += len(self)
+        k = int(np.searchsorted(self._starts, row, side="right")) - 1
+        source, where = self._parts[k]
+        item = where[row - int(self._starts[k])]
+        return f"{source}: line {int(item)}" if isinstance(where, np.ndarray) else f"{source}: {item}"
+
+
+class SourceIndex(Mapping[str, str]):
+    """Record id → where it came from; the id index is built on the first look-up (reports ask for few)."""
+
+    def __init__(self, ids: np.ndarray, locations: RowLocations):
+        self._ids, self._locations, self._index = ids, locations, None
+
+    def _rows(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {}
+            for row, rid in enumerate(self._ids.tolist()):
+                self._index.setdefault(str(rid), row)
+        return self._index
+
+    def __getitem__(self, record_id: str) -> str:
+        return self._locations[self._rows()[record_id]]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def concat_tables(kind: str, parts: list[Table]) -> Table:
+    """One table of a kind from the tables of its documents (row numbers of pauses and nested items shifted)."""
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0] + [len(p) for p in parts])
+    names = [n for n in parts[0].cols if all(n in p.cols for p in parts)]
+    cols = {n: np.concatenate([p.cols[n] for p in parts]) for n in names}
+    lists = {n: [x for p in parts for x in p.lists.get(n, [None] * len(p))] for n in parts[0].lists}
+    nested = {}
+    for name in parts[0].nested:
+        owners = np.concatenate([p.nested[name][0] + off for p, off in zip(parts, offsets)])
+        sub = {k: np.concatenate([p.nested[name][1][k] for p in parts]) for k in parts[0].nested[name][1]}
+        nested[name] = (owners, sub)
+    pauses = None
+    if any(p.pauses is not None for p in parts):
+        got = [(p.pauses, off) for p, off in zip(parts, offsets) if p.pauses is not None]
+        pauses = (np.concatenate([o + off for (o, _, _), off in got]), np.concatenate([s for (_, s, _), _ in got]),
+                  np.concatenate([e for (_, _, e), _ in got]))
+    ids = np.concatenate([p.ids for p in parts])
+    return Table(kind=kind, ids=ids, cols=cols, lists=lists, nested=nested, pauses=pauses)

@@ -43,7 +43,10 @@ for _first, _resolvers in list(_UniqueKeyLoader.yaml_implicit_resolvers.items())
 
 def load_yaml_text(text: str, source: str) -> Any:
     """Parse YAML text; raise ``InputError`` naming ``source`` and the line for syntax errors and duplicate keys."""
-    loader = _UniqueKeyLoader(text)
+    try:
+        loader = _UniqueKeyLoader(text)  # the reader already refuses some characters (NUL) here
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(source, f"not valid YAML: {exc}")) from None
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:

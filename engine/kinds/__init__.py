@@ -1,6 +1,9 @@
 """Per document kind code: a module ``<kind>.py`` here may define ``derive(record, tz) -> dict`` that adds derived
 columns (keys starting with ``_`` are not columns; ``_pauses`` is a list of (start, end) clock pauses).
 
+A module may also define ``derive_bulk(cols, lists, nested, n) -> (columns, pauses)`` computing the same columns
+for all records at once; the fast loading path needs it for kinds whose derived columns come from nested lists.
+
 Modules are discovered by name, so a new document kind needs no edit elsewhere.
 """
 from __future__ import annotations
@@ -18,4 +21,14 @@ def derivers() -> dict[str, Callable[..., dict[str, Any]]]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "derive"):
             found[info.name] = module.derive
+    return found
+
+
+@lru_cache(maxsize=1)
+def bulk_derivers() -> dict[str, Callable[..., Any]]:
+    found = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "derive_bulk"):
+            found[info.name] = module.derive_bulk
     return found

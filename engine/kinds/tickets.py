@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from ..tables import RowError
 from ..timeparse import NAT, TimeParseError, parse_ts
 
@@ -104,3 +106,120 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
             "parties_not_coordinated": "|".join(sorted(parties - coordinated - {coordinator})),
             "first_party_handover_at": first_party_handover, "first_coordination_at": first_coordination,
             "user_updates_during_handling": user_updates, "_pauses": pauses}
+
+
+def _first(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int, fill=NAT) -> np.ndarray:
+    """Per ticket, the value of its first event (in time order) that satisfies ``mask``."""
+    out = np.full(n, fill, dtype=values.dtype if values.dtype != object else object)
+    idx = np.flatnonzero(mask)
+    if len(idx):
+        rows, first = np.unique(owner[idx], return_index=True)
+        out[rows] = values[idx[first]]
+    return out
+
+
+def _last(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(n, NAT, dtype=np.int64)
+    idx = np.flatnonzero(mask)[::-1]
+    if len(idx):
+        rows, first = np.unique(owner[idx], return_index=True)
+        out[rows] = values[idx[first]]
+    return out
+
+
+def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tuple[np.ndarray, dict[str, np.ndarray]],
+                n: int) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The same columns as ``derive``, for all tickets at once from the flattened event history.
+
+    ``events`` is (owner row per event, event columns in export order, ``at`` already epoch seconds). Events are
+    put in time order per ticket (by instant, then export position), as ``derive`` does.
+    """
+    owner, ev = events
+    order = np.lexsort((np.arange(len(owner)), ev["at"], owner))
+    owner = owner[order]
+    at = ev["at"][order]
+    etype = ev["type"][order]
+    get = {k: v[order] for k, v in ev.items() if k not in ("at", "type")}
+    is_ = {t: etype == t for t in ("response", "auto_ack", "stabilised", "resolved", "handover", "owner_change",
+                                   "proactive_update", "reopened", "party_coordination", "wait_third_party_start",
+                                   "wait_third_party_end", "update")}
+    count = lambda mask: np.bincount(owner[mask], minlength=n).astype(np.int64)  # noqa: E731
+    note = get.get("note", np.full(len(owner), None, dtype=object))
+    party = get.get("party", np.full(len(owner), None, dtype=object))
+    to = get.get("to", np.full(len(owner), None, dtype=object))
+    frm = get.get("from", np.full(len(owner), None, dtype=object))
+    by = get.get("by", np.full(len(owner), None, dtype=object))
+    blank_note = np.fromiter((not (x or "").strip() if isinstance(x, str) or x is None else False for x in note),
+                             bool, len(note))
+    has_party = np.fromiter((bool(x) for x in party), bool, len(party))
+    out: dict[str, np.ndarray] = {
+        "first_response_at": _first(owner, at, is_["response"], n),
+        "first_auto_ack_at": _first(owner, at, is_["auto_ack"], n),
+        "stabilised_at": _first(owner, at, is_["stabilised"], n),
+        "resolved_event_at": _first(owner, at, is_["resolved"], n),
+        "handovers": count(is_["handover"]),
+        "handovers_without_note": count(is_["handover"] & blank_note),
+        "owner_changes": count(is_["owner_change"]),
+        "proactive_updates": count(is_["proactive_update"]),
+        "first_proactive_update_at": _first(owner, at, is_["proactive_update"], n),
+        "reopens": count(is_["reopened"]),
+        "first_party_handover_at": _first(owner, at, is_["handover"] & has_party, n),
+        "first_coordination_at": _first(owner, at, is_["party_coordination"], n),
+    }
+    last_resolved = _last(owner, at, is_["resolved"], n)
+    resolution = np.where(cols["resolved_at"] != NAT, cols["resolved_at"], last_resolved)
+    out["resolution_at"] = resolution
+    stab = out["stabilised_at"]
+    both = np.where(stab == NAT, resolution, np.where(resolution == NAT, stab, np.minimum(stab, resolution)))
+    out["stabilised_or_resolved_at"] = both
+    empty_to = np.fromiter((x in (None, "") for x in to), bool, len(to))
+    gaps = count(is_["owner_change"] & empty_to)
+    first_owner = cols["owner"].copy()
+    first_change_from = _first(owner, frm, is_["owner_change"], n, fill=None)
+    has_change = _first(owner, np.ones(len(owner), bool), is_["owner_change"], n, fill=False).astype(bool)
+    first_owner[has_change] = first_change_from[has_change]
+    blank = lambda arr: np.fromiter((x in (None, "") for x in arr), bool, n)  # noqa: E731
+    gaps += (blank(first_owner) | (blank(cols["owner"]) & (cols["status"] != "cancelled"))).astype(np.int64)
+    out["owner_gaps"] = gaps
+    since = np.where(out["first_party_handover_at"] != NAT, out["first_party_handover_at"], cols["reported_at"])
+    res_e = resolution[owner]
+    in_handling = (is_["update"] | is_["proactive_update"]) & (at >= since[owner]) & ((res_e == NAT) | (at <= res_e))
+    out["user_updates_during_handling"] = count(in_handling)
+    coordinator = _first(owner, by, is_["party_coordination"], n, fill=None)
+    parties_col = lists.get("resolving_parties") or [None] * n
+    party_count = np.zeros(n, dtype=np.int64)
+    not_coordinated = np.full(n, "", dtype=object)
+    coord_rows = {}
+    for i in np.flatnonzero(is_["party_coordination"] & has_party).tolist():
+        coord_rows.setdefault(int(owner[i]), set()).add(str(party[i]))
+    for row, plist in enumerate(parties_col):
+        if plist:
+            parties = set(plist)
+            party_count[row] = len(parties)
+            who = coordinator[row]
+            rest = parties - coord_rows.get(row, set()) - {str(who or "")}
+            not_coordinated[row] = "|".join(sorted(rest))
+    out["party_count"] = party_count
+    out["parties_not_coordinated"] = not_coordinated
+    # third-party waits: a small state machine, only for the tickets that have any
+    waits = is_["wait_third_party_start"] | is_["wait_third_party_end"]
+    p_owner, p_start, p_end = [], [], []
+    idx = np.flatnonzero(waits)
+    current, open_wait = -1, NAT
+    for i in idx.tolist():
+        row = int(owner[i])
+        if row != current:
+            if open_wait != NAT:
+                p_owner.append(current), p_start.append(open_wait), p_end.append(NAT)
+            current, open_wait = row, NAT
+        if is_["wait_third_party_start"][i]:
+            if open_wait == NAT:
+                open_wait = int(at[i])
+        elif open_wait != NAT:
+            p_owner.append(row), p_start.append(open_wait), p_end.append(int(at[i]))
+            open_wait = NAT
+    if open_wait != NAT:
+        p_owner.append(current), p_start.append(open_wait), p_end.append(NAT)
+    pauses = (np.asarray(p_owner, dtype=np.int64), np.asarray(p_start, dtype=np.int64),
+              np.asarray(p_end, dtype=np.int64))
+    return out, pauses

@@ -1,0 +1,69 @@
+"""The fast loading path builds exactly the tables the record-by-record path builds (columns, derived columns,
+pauses, locations), and reports the same problems."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from engine import bundle as bundle_mod
+from engine import fastload
+from engine.errors import EvidenceError
+from engine.resources import sample_dir
+
+
+def _load(path, fast: bool, monkeypatch):
+    with monkeypatch.context() as m:
+        if not fast:
+            m.setattr(fastload, "plan_for", lambda kind, schema: None)
+        return bundle_mod.load_bundle(path)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.dtype.kind == "f":
+        return np.array_equal(a, b, equal_nan=True)
+    return a.shape == b.shape and all(x == y for x, y in zip(a.tolist(), b.tolist()))
+
+
+def test_fast_and_slow_paths_build_the_same_tables(monkeypatch):
+    fast = _load(sample_dir() / "bundle", True, monkeypatch)
+    slow = _load(sample_dir() / "bundle", False, monkeypatch)
+    assert sorted(fast.tables) == sorted(slow.tables)
+    used_fast = [k for k in fast.tables if fastload.plan_for(k, __import__("json").dumps(
+        bundle_mod.document_schema(k), sort_keys=True)) is not None]
+    assert "tickets" in used_fast and "vulnerabilities" in used_fast
+    for kind in fast.tables:
+        f, s = fast.tables[kind], slow.tables[kind]
+        assert f.ids.tolist() == s.ids.tolist(), kind
+        for name in s.cols:
+            assert name in f.cols, (kind, name)
+            assert _same(f.cols[name], s.cols[name]), (kind, name)
+        for name in s.lists:
+            if name in f.lists:
+                assert f.lists[name] == s.lists[name], (kind, name)
+            else:
+                assert name in f.nested, (kind, name)
+        if s.pauses is not None and len(s.pauses[0]):
+            key = lambda p: sorted(zip(*(x.tolist() for x in p)))  # noqa: E731
+            assert key(f.pauses) == key(s.pauses), kind
+        for rid in s.ids.tolist()[:50]:
+            assert f.sources[str(rid)] == s.sources[str(rid)]
+
+
+def test_fast_and_slow_paths_report_the_same_problems(tmp_path, monkeypatch):
+    broken = tmp_path / "b"
+    shutil.copytree(sample_dir() / "bundle", broken)
+    lines = (broken / "tickets.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace('"priority": "P', '"priority": "X', 1)
+    lines[3] = lines[3].replace('"reported_at": "2026-', '"reported_at": "2026-13-', 1)
+    lines[5] = lines[5].replace('"type": "response"', '"type": "responded"', 1)
+    lines[7] = lines[7].replace('"at": "2026-', '"at": "2026-02-30', 1)
+    (broken / "tickets.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = []
+    for fast in (True, False):
+        with pytest.raises(EvidenceError) as exc:
+            _load(broken, fast, monkeypatch)
+        messages.append(exc.value.render())
+    assert messages[0] == messages[1]
+    assert "tickets.jsonl: line 2" in messages[0] and "$.priority" in messages[0]
