@@ -35,10 +35,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 # Dates stay strings: the engine parses them itself so that the error can say which field was wrong.
-for _first, _resolvers in list(_UniqueKeyLoader.yaml_implicit_resolvers.items()):
-    _UniqueKeyLoader.yaml_implicit_resolvers[_first] = [
-        (tag, regexp) for tag, regexp in _resolvers if tag != "tag:yaml.org,2002:timestamp"
-    ]
+# The resolver table is a class attribute shared with yaml.SafeLoader: give this loader its own copy, so that
+# yaml.safe_load elsewhere in the process keeps its behaviour.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_yaml_text(text: str, source: str) -> Any:
