@@ -21,6 +21,10 @@ from .bulktime import parse_many
 from .timeparse import NAT, TimeParseError, parse_date
 
 
+#: what an absent key reads as during extraction, so that an explicit null can be told from it
+MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+
+
 class Unsupported(Exception):
     """The schema uses a feature the bulk plan does not cover: use the per-record path."""
 
@@ -160,8 +164,9 @@ def extract(records: Iterable[Any], plan: RecordPlan) -> Extracted:
     rows: list[tuple] = []
     bad: dict[int, str] = {}
     getters = plan.names
-    required, allowed, strict = plan.required, plan.allowed, plan.strict_optional
+    required, allowed = plan.required, plan.allowed
     blank = (None,) * len(getters)
+    absent = (MISSING,) * len(getters)  # an absent key reads as MISSING, an explicit null as None
     append = rows.append
     for i, rec in enumerate(records):
         if type(rec) is not dict:
@@ -173,9 +178,7 @@ def extract(records: Iterable[Any], plan: RecordPlan) -> Extracted:
             bad[i] = "keys"
             append(blank)
             continue
-        if strict and not strict.isdisjoint(keys) and any(rec[k] is None for k in strict & keys):
-            bad[i] = "null"
-        append(tuple(map(rec.get, getters)))
+        append(tuple(map(rec.get, getters, absent)))
     columns = {name: list(col) for name, col in zip(getters, zip(*rows))} if rows else {n: [] for n in getters}
     out = Extracted(len(rows), columns, bad)
     for f in plan.fields:
@@ -209,6 +212,12 @@ def check_columns(ex: Extracted, plan: RecordPlan, tz: ZoneInfo | None) -> dict[
 
     for f in plan.fields:
         col = ex.columns[f.name]
+        if f.name in plan.strict_optional and None in col:  # an explicit null where the schema allows none
+            for i in [i for i, v in enumerate(col) if v is None]:
+                ex.bad.setdefault(i, f"{f.name}: null")
+        if MISSING in col:
+            col = [None if v is MISSING else v for v in col]
+            ex.columns[f.name] = col
         if f.kind == "ts" or f.kind == "date":
             non_str = [i for i, v in enumerate(col) if v is not None and type(v) is not str] \
                 if not set(map(type, col)) <= {str, type(None)} else []
