@@ -161,8 +161,7 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
                                  rule.minimum_requirement, why) for rule, p, c, why in retired)
         results.extend(_not_due(catalogue, span))
         verdicts = judge.verdicts([
-            {"id": str(i), "status": r.status.value, "minimum": r.minimum_requirement.value,
-             "agenda": catalogue.rules[r.rule_id].agenda.value, "primary": int(r.primary)}
+            {"id": str(i), "status": r.status.value, "minimum": r.minimum_requirement.value, "primary": int(r.primary)}
             for i, r in enumerate(results)])
         deviations = tuple(r for i, r in enumerate(results) if "deviation" in verdicts[str(i)])
         results_t = tuple(results)

@@ -3,7 +3,7 @@
 Judging runs on aggregate facts, in three stages inside one private ``Host`` per run:
 1. clause facts (a metric's value against the threshold in force) → PASS / FAIL / NO-DATA per clause;
 2. KPI facts (how many clauses failed, lacked data, …) → the KPI's status;
-3. verdict facts → minimum-requirement deviations and agenda routing.
+3. verdict facts → minimum-requirement deviations; further rulesets route agendas and roll goals up.
 The rule definitions below are generated from ``engine.operators`` (the same table the rule schema and the
 bulk evaluator use). The Host's background timer threads are switched off and the host is torn down after the
 run (state first, then rulesets), which keeps results deterministic (see the dependency notes).
@@ -109,14 +109,6 @@ def _verdict_rules(col: _Collector) -> dict:
         "deviation_contract_requirement": {"all": _when(v, {"minimum": "contract_requirement"}, {"status": "FAIL"},
                                                         {"primary": 1}),
                                            "run": col.action("deviation_contract_requirement", "deviation")},
-        # Agendatype "Altijd": "Komt standaard terug op de agenda, ongeacht de score."
-        "agenda_always": {"all": _when(v, {"agenda": "always"}, {"primary": 1}), "run": col.action("agenda_always", "agenda")},
-        # "Alleen bij afwijking": "Komt op agenda wanneer score onder norm valt."
-        "agenda_below_norm": {"all": _when(v, {"agenda": "on_deviation"}, {"status": "FAIL"}, {"primary": 1}),
-                              "run": col.action("agenda_below_norm", "agenda")},
-        "agenda_deviation": {"all": _when(v, {"$neq": {"agenda": "on_deviation"}}, {"$neq": {"agenda": "always"}},
-                                          {"minimum": "yes"}, {"status": "FAIL"}, {"primary": 1}),
-                             "run": col.action("agenda_deviation", "agenda")},
         "catch_all": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": col.action("catch_all", "none")},
     }
 
@@ -215,7 +207,8 @@ class Judge:
         return {f["id"]: self._one(found, f["id"]) for f in facts}
 
     def verdicts(self, facts: Iterable[dict]) -> dict[str, set[str]]:
-        """Facts: id, status, minimum, agenda, primary (0/1). Returns id → {"deviation", "agenda"}."""
+        """Facts: id, status, minimum, primary (0/1). Returns id → {"deviation"} or an empty set.
+        (Agenda routing has its own ruleset, see ``engine.agenda``.)"""
         facts = [{"kind": "verdict", **f} for f in facts]
         found = self._run("verdicts", facts, as_facts=True)
         return {f["id"]: {c.outcome for c in found.get(f["id"], []) if c.outcome != "none"} for f in facts}
