@@ -78,3 +78,20 @@ def test_cli_batch_writes_one_folder_per_bundle_atomically(tmp_path, small, alon
     with pytest.raises(InputError):
         run_cli_batch([tmp_path / "missing"], period="2026-Q3", out_dir=tmp_path / "none", jobs=1)
     assert not (tmp_path / "none").exists()  # bad input: nothing written
+
+
+def test_cli_audits_several_bundles_in_parallel_and_exits_with_the_worst_code(tmp_path):
+    from click.testing import CliRunner
+
+    from engine.cli import build_cli
+    from engine.resources import sample_dir
+
+    sample = str(sample_dir() / "bundle")
+    res = CliRunner().invoke(build_cli(), ["audit", sample, sample, "--period", "2026-Q3", "--format", "json",
+                                           "--jobs", "2"], catch_exceptions=False)
+    assert res.exit_code == 1
+    reports = json.loads(res.output)
+    assert len(reports) == 2 and reports[0] == reports[1]
+    res = CliRunner().invoke(build_cli(), ["audit", sample, str(tmp_path / "missing"), "--period", "2026-Q3"],
+                             catch_exceptions=False)
+    assert res.exit_code == 2 and "missing" in res.output

@@ -75,17 +75,32 @@ def run_from_options(bundle: Path | None, sample: bool, period_text: str, as_of_
 
 @click.command()
 @audit_options
+@click.argument("more_bundles", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Bundles audited at once when several are given (0: one per core).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write report.md, report.json and (year or range) charts/*.svg to this folder, atomically.")
 @handle_errors
 def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str | None, contract_path: Path | None,
-          rules_dir: Path | None, signal_pairs: tuple[str, ...], lang: str, template_dir: Path | None, fmt: str,
-          out_dir: Path | None) -> None:
-    """Audit an evidence BUNDLE (a folder with a manifest) over a period and print the findings."""
+          rules_dir: Path | None, signal_pairs: tuple[str, ...], lang: str, template_dir: Path | None,
+          more_bundles: tuple[Path, ...], jobs: int, fmt: str, out_dir: Path | None) -> None:
+    """Audit an evidence BUNDLE (a folder with a manifest) over a period and print the findings.
+
+    Several bundles (BUNDLE MORE_BUNDLES…) are audited in parallel processes; the exit code is the worst one."""
     from ..atomic import write_all_atomic
     from ..report import render_report, report_files
     from ..serialize import to_data, to_json_data
+
+    if more_bundles:
+        from ..batch import run_cli_batch
+
+        text, to_stderr, code = run_cli_batch(
+            [bundle or sample_bundle(), *more_bundles], period=period_text, as_of=_as_of(as_of_text),
+            contract=contract_path, rules=rules_dir, signals=signal_pairs, lang=lang, templates=template_dir,
+            fmt=fmt, out_dir=out_dir, jobs=jobs or None)
+        click.echo(text, nl=False, err=to_stderr)
+        sys.exit(code)
 
     result = run_from_options(bundle, sample, period_text, as_of_text, contract_path, rules_dir, signal_pairs)
     data = to_data(result)
