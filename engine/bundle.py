@@ -20,8 +20,9 @@ import fastjsonschema
 import jsonschema
 
 from . import fastload, resources
-from .errors import EvidenceError, Problem, ProblemCollector, json_path
 from .consistency import check_consistency
+from .errors import EvidenceError, Problem, ProblemCollector, json_path
+from .perf import paused_gc
 from .readers import CsvOptions, read_records, schema_message
 from .tables import (RowError, RowLocations, SourceIndex, Table, attach_pauses, build_table, column_kinds,
                      concat_tables, convert_row, derivers)
@@ -207,7 +208,11 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
 
 def load_bundle(root: Path | str) -> Bundle:
     """Load and validate a bundle; raise ``EvidenceError`` with every problem found."""
-    root = Path(root)
+    with paused_gc():
+        return _load_bundle(Path(root))
+
+
+def _load_bundle(root: Path) -> Bundle:
     manifest, source, tz = load_manifest(root)
     problems = ProblemCollector()
     per_kind: dict[str, list[tuple[Table, RowLocations, tuple[date, date]]]] = {}

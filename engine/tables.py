@@ -28,6 +28,8 @@ class Table:
     #: lists of records flattened: name -> (owner row per item, item columns); the fast path's form of a list of
     #: records (e.g. ticket events), which it does not keep as Python objects
     nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = field(default_factory=dict)
+    #: record-filter masks already computed (see ``measures.common.select``); not part of the data
+    masks: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -57,13 +57,24 @@ def check_evidence(ctx: MeasureContext, kinds: Iterable[str], period: Period) ->
 
 
 def select(table: Table, where: Sequence[Mapping[str, Any]] | None) -> np.ndarray:
-    """Bulk record filter from a rule's ``where`` list, through the shared operator table."""
+    """Bulk record filter from a rule's ``where`` list, through the shared operator table.
+
+    Each single condition's mask is kept on the table: a year audit asks the same conditions (type, priority,
+    status) for every rule and sub-period, and comparing object columns is the costly part. A copy is returned,
+    so callers may change it.
+    """
     mask = np.ones(len(table), dtype=bool)
     for flt in where or ():
-        column = table.cols.get(flt["field"])
-        if column is None:
-            raise KeyError(flt["field"])
-        mask &= np.asarray(operators.get(flt["op"]).apply(column, flt["value"]), dtype=bool)
+        value = flt["value"]
+        key = (flt["field"], flt["op"], tuple(value) if isinstance(value, list) else value)
+        hit = table.masks.get(key)
+        if hit is None:
+            column = table.cols.get(flt["field"])
+            if column is None:
+                raise KeyError(flt["field"])
+            hit = np.asarray(operators.get(flt["op"]).apply(column, value), dtype=bool)
+            table.masks[key] = hit
+        mask &= hit
     return mask
 
 
