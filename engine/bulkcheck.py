@@ -224,14 +224,14 @@ def check_columns(ex: Extracted, plan: RecordPlan, tz: ZoneInfo | None) -> dict[
             for i in non_str:
                 ex.bad.setdefault(i, f.name)
             if f.kind == "ts":
+                odd: list[int] = []
                 values, errors = parse_many([None if i in set(non_str) else v for i, v in enumerate(col)] if non_str
-                                            else col, tz)
+                                            else col, tz, one_by_one=odd)
                 for i, msg in errors:
                     ex.bad.setdefault(i, f"{f.name}: {msg}")
                 # odd shapes went through the one-by-one parser: they must match the schema's pattern too
-                odd = [i for i, v in enumerate(col) if type(v) is str and len(v) not in (20, 25)]
                 for i in odd:
-                    if not f.pattern.search(col[i]):
+                    if type(col[i]) is str and not f.pattern.search(col[i]):
                         ex.bad.setdefault(i, f.name)
             else:
                 values = np.full(n, NAT, dtype=np.int64)

@@ -58,9 +58,12 @@ def _fixed(u: np.ndarray, zulu: bool) -> tuple[np.ndarray, np.ndarray]:
     return local - np.where(sign == 45, -1, 1) * (oh * 3600 + om * 60), ok
 
 
-def parse_many(values: Sequence[str | None], default_tz: ZoneInfo | None,
-               nullable: bool = True) -> tuple[np.ndarray, list[tuple[int, str]]]:
-    """Epoch seconds for each value (``NAT`` for None) and the (index, message) of every bad value."""
+def parse_many(values: Sequence[str | None], default_tz: ZoneInfo | None, nullable: bool = True,
+               one_by_one: list[int] | None = None) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """Epoch seconds for each value (``NAT`` for None) and the (index, message) of every bad value.
+
+    ``one_by_one``, when given, receives the indexes of the values that were not of a fixed shape and so went
+    through the one-at-a-time parser (a caller may want to check those against a pattern too)."""
     n = len(values)
     out = np.full(n, NAT, dtype=np.int64)
     errors: list[tuple[int, str]] = []
@@ -86,7 +89,10 @@ def parse_many(values: Sequence[str | None], default_tz: ZoneInfo | None,
             ok &= (secs >= MIN_EPOCH) & (secs < MAX_EPOCH)  # out of range: the one-at-a-time parser says why
             out[sel[ok]] = secs[ok]
             pending[sel[ok]] = False
-    for i in np.flatnonzero(pending).tolist():  # other shapes, non-ASCII, naive ones, the invalid: one at a time
+    slow = np.flatnonzero(pending).tolist()
+    if one_by_one is not None:
+        one_by_one.extend(slow)
+    for i in slow:  # other shapes, non-ASCII, naive ones, the invalid: one at a time
         try:
             out[i] = parse_ts(values[i], default_tz)
         except TimeParseError as exc:
