@@ -99,18 +99,21 @@ def years_in(span: Period) -> list[Period]:
     return [year(y) for y in range(span.first.year, span.last.year + 1)]
 
 
-def sub_periods(span: Period, cadence: Cadence) -> list[Period]:
-    """The periods of ``cadence`` that lie wholly inside ``span`` (a yearly KPI has none inside a month).
+def _touching(span: Period, cadence: Cadence) -> list[Period]:
+    """The periods of ``cadence`` that share at least one day with ``span``.
 
     Per-incident rules are reported monthly: each incident is judged, and the month gathers them.
     """
     if cadence in (Cadence.MONTHLY, Cadence.PER_INCIDENT):
-        candidates = months_in(span)
-    elif cadence is Cadence.QUARTERLY:
-        candidates = quarters_in(span)
-    else:
-        candidates = years_in(span)
-    return [p for p in candidates if span.contains(p)]
+        return months_in(span)
+    if cadence is Cadence.QUARTERLY:
+        return quarters_in(span)
+    return years_in(span)
+
+
+def sub_periods(span: Period, cadence: Cadence) -> list[Period]:
+    """The periods of ``cadence`` that lie wholly inside ``span`` (a yearly KPI has none inside a month)."""
+    return [p for p in _touching(span, cadence) if span.contains(p)]
 
 
 def views(span: Period, cadence: Cadence) -> list[Period]:
@@ -122,13 +125,7 @@ def views(span: Period, cadence: Cadence) -> list[Period]:
 def overlapping(span: Period, cadence: Cadence) -> list[Period]:
     """Cadence periods that touch ``span`` without lying wholly inside it: the rule is "not due" for them here
     (a yearly KPI in a month audit; the first and last quarter of a range that starts or ends mid-quarter)."""
-    if cadence in (Cadence.MONTHLY, Cadence.PER_INCIDENT):
-        candidates = months_in(span)
-    elif cadence is Cadence.QUARTERLY:
-        candidates = quarters_in(span)
-    else:
-        candidates = years_in(span)
-    return [p for p in candidates if not span.contains(p)]
+    return [p for p in _touching(span, cadence) if not span.contains(p)]
 
 
 # The governance cadence: which period one meeting of each level covers.

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from ..timeparse import NAT
-from ._common import Doc, GenContext, chunked, pick
+from ._common import Doc, GenContext, chunked
 from .tickets import ticket_index
 
 DAY, H, M = 86400, 3600, 60

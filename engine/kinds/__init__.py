@@ -14,21 +14,22 @@ from functools import lru_cache
 from typing import Any, Callable
 
 
-@lru_cache(maxsize=1)
-def derivers() -> dict[str, Callable[..., dict[str, Any]]]:
+def _modules_with(attribute: str) -> dict[str, Callable[..., Any]]:
     found = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "derive"):
-            found[info.name] = module.derive
+        if hasattr(module, attribute):
+            found[info.name] = getattr(module, attribute)
     return found
+
+
+@lru_cache(maxsize=1)
+def derivers() -> dict[str, Callable[..., dict[str, Any]]]:
+    """Kind → ``derive(record, tz)``: derived columns of one record."""
+    return _modules_with("derive")
 
 
 @lru_cache(maxsize=1)
 def bulk_derivers() -> dict[str, Callable[..., Any]]:
-    found = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "derive_bulk"):
-            found[info.name] = module.derive_bulk
-    return found
+    """Kind → ``derive_bulk(cols, lists, nested, n)``: the same columns for all records at once."""
+    return _modules_with("derive_bulk")

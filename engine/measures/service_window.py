@@ -2,7 +2,7 @@
 window, the three reporting channels, and the treatment of Dutch public holidays."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Mapping
 
 import holidays as holidays_pkg

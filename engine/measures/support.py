@@ -67,43 +67,38 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                   f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
 
 
-def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
-    """Tickets resolved in the period that had one named owner from registration to resolution: no owner change
-    and no stretch without an owner."""
+def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str,
+                     counts: dict[str, str]) -> Measurement:
+    """Tickets resolved in the period whose every named count column is zero; a breach names the non-zero ones
+    (``counts`` maps a column to how its number reads, e.g. ``"{} owner change(s)"``)."""
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    changes, gaps = t.col("owner_changes")[rows], t.col("owner_gaps")[rows]
-    ok = (changes == 0) & (gaps == 0)
+    values = {name: t.col(name)[rows] for name in counts}
+    ok = np.ones(len(rows), dtype=bool)
+    for column in values.values():
+        ok &= column == 0
     pos = {r: i for i, r in enumerate(rows.tolist())}
 
     def detail(r: int) -> str:
         i = pos[r]
-        parts = [f"{int(changes[i])} owner change(s)"] if changes[i] else []
-        parts += [f"{int(gaps[i])} stretch(es) without an owner"] if gaps[i] else []
-        return "; ".join(parts)
+        return "; ".join(text.format(int(values[name][i])) for name, text in counts.items() if values[name][i])
 
-    return _share(ok, rows, t, "single_owner_share", detail, f"{len(rows)} ticket(s) resolved in {period.label}")
+    return _share(ok, rows, t, metric, detail, f"{len(rows)} ticket(s) resolved in {period.label}")
+
+
+def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
+    """Tickets resolved in the period that had one named owner from registration to resolution: no owner change
+    and no stretch without an owner."""
+    return _no_counts_share(ctx, rule, period, "single_owner_share",
+                            {"owner_changes": "{} owner change(s)", "owner_gaps": "{} stretch(es) without an owner"})
 
 
 def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period at the first treatment: no handover to another line and never reopened."""
-    if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
-        return missing
-    t = ctx.bundle.table("tickets")
-    rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    handovers, reopens = t.col("handovers")[rows], t.col("reopens")[rows]
-    ok = (handovers == 0) & (reopens == 0)
-    pos = {r: i for i, r in enumerate(rows.tolist())}
-
-    def detail(r: int) -> str:
-        i = pos[r]
-        parts = [f"{int(handovers[i])} handover(s) to another line"] if handovers[i] else []
-        parts += [f"reopened {int(reopens[i])}x"] if reopens[i] else []
-        return "; ".join(parts)
-
-    return _share(ok, rows, t, "first_time_fix_share", detail, f"{len(rows)} ticket(s) resolved in {period.label}")
+    return _no_counts_share(ctx, rule, period, "first_time_fix_share",
+                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"})
 
 
 def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
