@@ -16,7 +16,7 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, in_window, per_record_norm, percent, select
+from .common import MeasureContext, check_evidence, in_window, per_record_norm, percent, row_of, select
 from .registry import MeasureDef
 
 _FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -160,13 +160,14 @@ def change_success(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     ex = executed[rows]
     window_end = ctx.calendar.add_working_days(ex, np.full(len(rows), int(p["window_working_days"])))
     rolled = ch.col("rolled_back")[rows] == True  # noqa: E712 - object column of booleans
-    reported = {str(i): t for i, t in zip(tk.ids.tolist(), tk.col("reported_at").tolist())}
+    rows_by_id, reported_at = row_of(ctx, tk), tk.col("reported_at")
     links = ch.lists.get("linked_incident_ids") or [None] * len(ch)
     failed = rolled.copy()
     why: list[list[str]] = [["rolled back"] if r else [] for r in rolled.tolist()]
     for i, row in enumerate(rows.tolist()):
         for inc in links[row] or ():
-            t = reported.get(str(inc))
+            r = rows_by_id.get(str(inc))
+            t = None if r is None else int(reported_at[r])
             if t is None:
                 why[i].append(f"linked incident {inc} is not in the tickets export")
             elif ex[i] <= t <= window_end[i] and t <= ctx.as_of:

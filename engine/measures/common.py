@@ -1,8 +1,8 @@
 """What every measure needs: the measuring context, evidence sufficiency, bulk record filters, durations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -23,6 +23,17 @@ class MeasureContext:
     calendar: ServiceCalendar
     as_of: int  # epoch seconds; nothing after it is known
     contract: Contract | None = None  # the contract settings (section 3 rules read the configured calendar)
+    # values a year audit would otherwise rebuild for every rule and sub-period (id indexes, whole-table
+    # durations); keyed by what they are computed from, each entry keeps that object alive and checks it
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: tuple, owner: Any, build: Callable[[], Any]) -> Any:
+        """``build()`` once per audit for ``key`` on ``owner`` (a table, a rule): every later period reuses it."""
+        hit = self._memo.get((key, id(owner)))
+        if hit is None or hit[0] is not owner:
+            hit = (owner, build())
+            self._memo[(key, id(owner))] = hit
+        return hit[1]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -76,6 +87,11 @@ def select(table: Table, where: Sequence[Mapping[str, Any]] | None) -> np.ndarra
             table.masks[key] = hit
         mask &= hit
     return mask
+
+
+def row_of(ctx: MeasureContext, table: Table) -> dict[str, int]:
+    """Record id (as text) → row of ``table`` (the last row of a repeated id), built once per audit."""
+    return ctx.memo(("row_of",), table, lambda: {str(x): i for i, x in enumerate(table.ids.tolist())})
 
 
 def percent(numerator: int, denominator: int) -> float | None:

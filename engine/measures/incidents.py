@@ -8,7 +8,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, select, sub_pauses
+from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, row_of, select, sub_pauses
 from .registry import MeasureDef
 
 _CLOCK_UNITS = {"min": 60, "h": 3600}
@@ -79,7 +79,7 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
     first_s, every_s = 60 * int(p["first_update_minutes"]), 60 * int(p["interval_minutes"])
     w0, w1 = ctx.window(period)
     horizon = min(w1, ctx.as_of + 1)
-    row_of = {str(t): i for i, t in enumerate(tickets.ids)}
+    rows_by_id = row_of(ctx, tickets)
     logged: set[str] = set()
     cases: list[tuple[str, str, int, list[int] | None]] = []  # (record id, ticket id, declared, updates|no log)
     for j, rid in enumerate(comms.ids):
@@ -97,7 +97,7 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
     ok_n = pending_n = 0
     breaches = []
     for rid, tid, declared, updates in sorted(cases, key=lambda c: (c[0], c[1], c[2])):
-        row = row_of.get(tid)
+        row = rows_by_id.get(tid)
         if row is None:
             breaches.append(Breach(rid, f"ticket {tid} is not in the tickets export: its resolution is unknown"))
             continue

@@ -10,7 +10,7 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, select
+from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, row_of, select
 from .registry import MeasureDef
 
 _UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
@@ -112,12 +112,12 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     answered = s.col("answered_at")
     cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & ~np.isnan(s.col("score")))
     cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
-    row_of = {str(x): i for i, x in enumerate(t.ids)}
+    rows_by_id = row_of(ctx, t)
     seen: set[str] = set()
     keep, unknown, unresolved, repeat = [], 0, 0, 0
     for j in cand.tolist():
         tid = str(s.col("ticket_id")[j])
-        r = row_of.get(tid)
+        r = rows_by_id.get(tid)
         if r is None:
             unknown += 1
         elif t.col("resolution_at")[r] == NAT or t.col("resolution_at")[r] > answered[j]:
