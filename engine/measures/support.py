@@ -23,7 +23,9 @@ def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np
 
 
 def _share(ok: np.ndarray, rows: np.ndarray, table: Table, metric: str, detail, note: str) -> Measurement:
-    breaches = tuple(sorted((Breach(str(table.ids[r]), detail(r)) for r, good in zip(rows, ok) if not good),
+    """The share of ``ok`` rows; a breach for each other row, ``detail(i)`` saying why (``i``: position in ``rows``)."""
+    ids = table.ids[rows]
+    breaches = tuple(sorted((Breach(str(ids[i]), detail(i)) for i in np.flatnonzero(~ok).tolist()),
                             key=lambda b: b.record_id))
     return Measurement(metrics={metric: percent(int(ok.sum()), len(rows))}, population=len(rows), breaches=breaches,
                        notes=(note,))
@@ -36,6 +38,18 @@ def _deadline(ctx: MeasureContext, start: np.ndarray, lim: Mapping) -> np.ndarra
     return start + seconds
 
 
+def _expected(ctx: MeasureContext, t: Table, p: Mapping) -> tuple[np.ndarray, np.ndarray]:
+    """The rule's selected tickets and their expected resolution time (communicated, else the priority's default):
+    the same for every period, so computed once per audit."""
+    sel = np.flatnonzero(select(t, p.get("where")))
+    expected = t.col("expected_resolution_at")[sel].copy()
+    for prio, lim in p.get("default_expected", {}).items():
+        fill = (expected == NAT) & (t.col("priority")[sel] == prio)
+        if fill.any():
+            expected[fill] = _deadline(ctx, t.col("reported_at")[sel][fill], lim)
+    return sel, expected
+
+
 def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Incidents whose handling ran past the expected resolution time that fell in the period: the user got a
     proactive update at or before that time. Without a communicated expectation on the ticket, the expected time
@@ -44,12 +58,7 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     t = ctx.bundle.table("tickets")
-    sel = np.flatnonzero(select(t, p.get("where")))
-    expected = t.col("expected_resolution_at")[sel].copy()
-    for prio, lim in p.get("default_expected", {}).items():
-        fill = (expected == NAT) & (t.col("priority")[sel] == prio)
-        if fill.any():
-            expected[fill] = _deadline(ctx, t.col("reported_at")[sel][fill], lim)
+    sel, expected = ctx.memo(("proactive_expected",), rule, lambda: _expected(ctx, t, p))
     w0, w1 = ctx.window(period)
     resolution = t.col("resolution_at")[sel]
     overran = in_window(expected, w0, min(w1, ctx.as_of + 1)) & ((resolution == NAT) | (resolution > expected))
@@ -57,8 +66,7 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     first = t.col("first_proactive_update_at")[rows]
     ok = (first != NAT) & (first <= expected)
 
-    def detail(r: int) -> str:
-        i = int(np.flatnonzero(rows == r)[0])
+    def detail(i: int) -> str:
         f = int(first[i])
         when = "no proactive update by" if f == NAT else f"first proactive update {ctx.iso(f)} came after"
         return f"{when} the expected resolution {ctx.iso(int(expected[i]))}"
@@ -79,10 +87,7 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
     ok = np.ones(len(rows), dtype=bool)
     for column in values.values():
         ok &= column == 0
-    pos = {r: i for i, r in enumerate(rows.tolist())}
-
-    def detail(r: int) -> str:
-        i = pos[r]
+    def detail(i: int) -> str:
         return "; ".join(text.format(int(values[name][i])) for name, text in counts.items() if values[name][i])
 
     return _share(ok, rows, t, metric, detail, f"{len(rows)} ticket(s) resolved in {period.label}")
@@ -135,7 +140,7 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
                    (repeat, "repeating an earlier answer on the same ticket")):
         if n:
             notes.append(f"{n} answer(s) left out: {why}")
-    m = _share(ok, rows, s, "satisfied_share", lambda r: f"score {s.col('score')[r]:g} on ticket {s.col('ticket_id')[r]}",
+    m = _share(ok, rows, s, "satisfied_share", lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}",
                notes[0])
     return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
 
@@ -171,10 +176,7 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
     owner_bad = (t.col("owner_changes")[rows] > 0) | (t.col("owner_gaps")[rows] > 0)
     no_update = t.col("user_updates_during_handling")[rows] == 0
     ok = has & ~late & (missing_parties == "") & (no_note == 0) & ~owner_bad & ~no_update
-    pos = {r: i for i, r in enumerate(rows.tolist())}
-
-    def detail(r: int) -> str:
-        i = pos[r]
+    def detail(i: int) -> str:
         lim = limits.get(prio[i], limits.get("default"))
         parts = ["no party_coordination recorded"] if not has[i] else []
         if late[i]:
