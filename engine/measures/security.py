@@ -106,16 +106,19 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     late = (inst == NAT) | (inst > due)
     due_in = (due >= w0) & (due < w1)
     overdue_during = (due < w0) & late & ((inst == NAT) | (inst >= w0))
-    relevant = np.flatnonzero(due_in | overdue_during)
-    comp = t.col("component_id")
+    relevant = due_in | overdue_during
+    comp = ctx.memo(("component_text",), t,
+                    lambda: np.asarray([str(c) for c in t.col("component_id").tolist()], dtype=object))
+    n = len(np.unique(comp[relevant]))
+    said: dict[int, str] = ctx.memo(("patch_detail",), t, dict)  # a late patch reads the same in every period
     per_component: dict[str, list[str]] = {}
-    for r in relevant.tolist():
-        lst = per_component.setdefault(str(comp[r]), [])
-        if late[r]:
+    for r in np.flatnonzero(relevant & late).tolist():
+        text = said.get(r)
+        if text is None:
             when = "not installed" if inst[r] == NAT else f"installed {ctx.iso(int(inst[r]))}"
-            lst.append(f"{t.col('patch_id')[r]} due {ctx.iso(int(due[r]))}, {when}")
-    breaches = tuple(Breach(c, "; ".join(v)) for c, v in sorted(per_component.items()) if v)
-    n = len(per_component)
+            text = said[r] = f"{t.col('patch_id')[r]} due {ctx.iso(int(due[r]))}, {when}"
+        per_component.setdefault(str(comp[r]), []).append(text)
+    breaches = tuple(Breach(c, "; ".join(v)) for c, v in sorted(per_component.items()))
     return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
                        notes=(f"{n} managed component(s) with a patch due or overdue in {period.label}",))
 
