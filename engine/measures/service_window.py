@@ -110,6 +110,16 @@ def channels_used(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappin
                        notes=(", ".join(f"{c}: {n}" for c, n in counts.items()) + f" ticket(s) in {period.label}",))
 
 
+def _calendars(settings: Mapping, org: str, source: str) -> tuple:
+    """The contract-wide calendar and the organisation's (ctx.calendar is the latter during an audit), or the error
+    that makes them invalid; built once per audit, as every period asks for the same two."""
+    try:
+        return (ServiceCalendar.from_settings(settings, None, source=source),
+                ServiceCalendar.from_settings(settings, org, source=source), None)
+    except InputError as exc:
+        return None, None, exc
+
+
 def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Each Dutch public holiday on a weekday of the period must be excluded from the service window of the
     contract calendar; an organisation may work on one only through its own override in the contract settings."""
@@ -123,11 +133,10 @@ def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     if org not in (settings.get("organisations") or {}):
         return insufficient(f"the contract calendar has no entry for organisation {org!r}: which holidays it works on "
                             f"is not recorded")
-    try:  # the contract-wide calendar and the organisation's (ctx.calendar is the latter during an audit)
-        contract_cal = ServiceCalendar.from_settings(settings, None, source=ctx.contract.source)
-        org_cal = ServiceCalendar.from_settings(settings, org, source=ctx.contract.source)
-    except InputError as exc:
-        return insufficient(f"the contract calendar for {org!r} is invalid: {exc}")
+    contract_cal, org_cal, invalid = ctx.memo(("holiday_calendars", org), ctx.contract,
+                                              lambda: _calendars(settings, org, ctx.contract.source))
+    if invalid is not None:
+        return insufficient(f"the contract calendar for {org!r} is invalid: {invalid}")
     reference = holidays_pkg.country_holidays(p["country"], years=range(period.first.year, period.last.year + 1),
                                               categories=tuple(p.get("categories", ["public"])), language="nl")
     days = sorted((d, n) for d, n in reference.items() if period.first <= d <= period.last and d.weekday() < 5)
