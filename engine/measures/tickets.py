@@ -38,7 +38,7 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     w0, w1 = ctx.window(period)
     rows = np.flatnonzero(select(table, p.get("where")) & in_window(start_col, w0, min(w1, ctx.as_of + 1)))
     metrics: dict[str, float | None] = {}
-    breaches: list[Breach] = []
+    breaches: list[tuple[str, str]] = []  # (record id, detail); one Breach per record in _merge
     pending_total = 0
     ids = table.ids[rows]
     start = start_col[rows]
@@ -60,11 +60,17 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
         pending_total = max(pending_total, int(pending.sum()))
         metrics[metric] = percent(int((ok & judged).sum()), int(judged.sum()))
         label = spec.get("label", name.replace("_", " "))
-        for i in np.flatnonzero(judged & ~ok):
-            state = f"{label} after" if done[i] else f"no {label} yet; at as-of"
-            breaches.append(Breach(str(ids[i]), f"{state} {fmt_duration(float(elapsed[i]), norm.per_record.unit)} "
-                                                f"(limit {norm.per_record.op} {norm.per_record.limit:g} "
-                                                f"{norm.per_record.unit})"))
+        lim = norm.per_record
+        # a record's duration does not depend on the period, so its text is made once per audit (a record is
+        # in a month, its quarter and the year); keyed by the limit, which the norm register may change
+        said: dict[int, str] = ctx.memo(("duration_detail", name, lim.op, lim.limit, lim.unit), rule, dict)
+        bad = np.flatnonzero(judged & ~ok)
+        for r, rid, d, e in zip(rows[bad].tolist(), ids[bad].tolist(), done[bad].tolist(), elapsed[bad].tolist()):
+            text = said.get(r)
+            if text is None:
+                state = f"{label} after" if d else f"no {label} yet; at as-of"
+                text = said[r] = f"{state} {fmt_duration(float(e), lim.unit)} (limit {lim.op} {lim.limit:g} {lim.unit})"
+            breaches.append((str(rid), text))
     population = len(rows) - pending_total
     if len(rows) == 0:
         metrics = {k: None for k in metrics}
@@ -78,10 +84,11 @@ def _within(op: str, elapsed: np.ndarray, limit: float) -> np.ndarray:
     return operators.get(op).apply(elapsed, limit)
 
 
-def _merge(breaches: list[Breach]) -> tuple[Breach, ...]:
+def _merge(breaches: list[tuple[str, str]]) -> tuple[Breach, ...]:
+    """One breach per record, by record id, its durations' details joined."""
     merged: dict[str, list[str]] = {}
-    for b in breaches:
-        merged.setdefault(b.record_id, []).append(b.detail)
+    for rid, detail in breaches:
+        merged.setdefault(rid, []).append(detail)
     return tuple(Breach(rid, "; ".join(d)) for rid, d in sorted(merged.items()))
 
 
