@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 from .agenda import Agenda
 from .audit import AuditResult
 from .mermaid import mermaid
@@ -167,7 +169,41 @@ def to_data(r: AuditResult) -> dict[str, Any]:
 
 
 def to_json_data(data: dict[str, Any]) -> str:
+    """``json.dumps(indent=2, ensure_ascii=False)``'s bytes. orjson writes the same bytes ten times faster when
+    every value is one whose text the two agree on (checked first); otherwise the standard library writes it."""
+    if _orjson_same(data):
+        try:
+            return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n"
+        except orjson.JSONEncodeError:  # e.g. a lone surrogate, or nesting deeper than orjson allows
+            pass
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _orjson_same(data: Any) -> bool:
+    """Only exact dicts with text keys, lists, text, booleans, None, 64-bit ints and finite floats that Python
+    writes without an exponent (1e-4 <= |x| < 1e16, or 0): below that json writes ``1e-05`` and orjson
+    ``0.00001``, NaN is ``NaN`` for one and ``null`` for the other, and a subclass may define its own text."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            for key, item in value.items():
+                if type(key) is not str:
+                    return False
+                if type(item) is not str:
+                    stack.append(item)
+        elif kind is list:
+            stack.extend(item for item in value if type(item) is not str)
+        elif kind is float:
+            if not (value == 0 or 1e-4 <= abs(value) < 1e16):
+                return False
+        elif kind is int:
+            if not -2 ** 63 <= value < 2 ** 64:
+                return False
+        elif not (kind is str or kind is bool or value is None):
+            return False
+    return True
 
 
 def to_json(r: AuditResult) -> str:
