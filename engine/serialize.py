@@ -33,10 +33,19 @@ def _view(k: KpiResult) -> str:
     return "not_due" if k.not_due else "cadence" if k.cadence is not None else "aggregate"
 
 
-def _result(r: AuditResult, k: KpiResult) -> dict[str, Any]:
+def _result(r: AuditResult, k: KpiResult, sources: dict[str, dict[str, str | None]]) -> dict[str, Any]:
+    """One result; ``sources`` keeps each record's location per evidence kind (a breaching record is usually
+    listed for a month, its quarter and the year: the location is looked up once)."""
     rule = r.catalogue.rules[k.rule_id]
     m = k.measurement
     table = r.bundle.tables.get(rule.evidence[0]) if rule.evidence else None
+    if table and m and m.breaches:
+        known = sources.setdefault(rule.evidence[0], {})
+        for b in m.breaches:
+            if b.record_id not in known:
+                known[b.record_id] = table.sources.get(b.record_id)
+    else:
+        known = {}
     return {
         "rule": k.rule_id, "goal": k.goal, "period": k.period, "view": _view(k),
         "cadence": k.cadence.value if k.cadence else "aggregate", "not_due": k.not_due or None,
@@ -47,7 +56,7 @@ def _result(r: AuditResult, k: KpiResult) -> dict[str, Any]:
                     for c in k.clauses],
         "population": m.population if m else None,
         "pending": m.pending if m else None,
-        "breaches": [{"id": b.record_id, "detail": b.detail, "source": table.sources.get(b.record_id) if table else None}
+        "breaches": [{"id": b.record_id, "detail": b.detail, "source": known.get(b.record_id)}
                      for b in (m.breaches if m else ())],
         "waived": [{"id": w.record_id, "reason": w.reason, "reference": w.reference} for w in (m.waived if m else ())],
         "notes": list(m.notes) if m else [],
@@ -101,7 +110,8 @@ def _trends(r: AuditResult) -> list[dict[str, Any]]:
 
 
 def to_data(r: AuditResult) -> dict[str, Any]:
-    results = [_result(r, k) for k in r.results]
+    sources: dict[str, dict[str, str | None]] = {}
+    results = [_result(r, k, sources) for k in r.results]
     primary = [x for x in results if x["view"] == "cadence"]
     goals = r.catalogue.goals
     goal_status = {g.goal: g.status for g in r.goals}
