@@ -34,13 +34,13 @@ package; with a pinned ``dates`` list they raise SettingsError naming the date, 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_pkg
 import numpy as np
 
+from engine.calendar_config import SettingsParser, day_matches, expand_day_rules, parse_hhmm, parse_setting_date
 from engine.errors import Problem, SettingsError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -49,99 +49,6 @@ _DAY = 86400
 _LIMITS = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
 _CHUNK = 1 << 16  # bulk work in cache-sized chunks
 _EPOCH = dt.date(1970, 1, 1)
-
-
-def _parse_time(v) -> int:
-    """'HH:MM' -> minutes after midnight ('24:00' allowed as a closing time)."""
-    if isinstance(v, int) and not isinstance(v, bool):
-        raise ValueError(f"YAML read this unquoted time as the number {v}; write it in quotes, e.g. \"18:00\"")
-    m = re.fullmatch(r"(\d{1,2}):(\d{2})", v) if isinstance(v, str) else None
-    if not m or int(m[2]) > 59 or int(m[1]) * 60 + int(m[2]) > 1440:
-        raise ValueError(f"{v!r} is not a time HH:MM between 00:00 and 24:00")
-    return int(m[1]) * 60 + int(m[2])
-
-
-def _parse_date(v) -> dt.date:
-    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", v):
-        try:
-            return dt.date.fromisoformat(v)
-        except ValueError:
-            pass
-    raise ValueError(f"{v!r} is not a date YYYY-MM-DD")
-
-
-def _parse_day(v, names: bool):
-    """A day rule: ('date', date) | ('md', (m, d)) | ('name', casefolded name)."""
-    if isinstance(v, dt.date) or (isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", v)):
-        return ("date", _parse_date(v))
-    if isinstance(v, str) and re.fullmatch(r"\d\d-\d\d", v):
-        m, d = int(v[:2]), int(v[3:])
-        dt.date(2000, m, d)  # leap year: validates 02-29 too
-        return ("md", (m, d))
-    if names and isinstance(v, str) and v.strip():
-        return ("name", v.strip().casefold())
-    raise ValueError(f"{v!r} is not a date YYYY-MM-DD or a yearly MM-DD" + (" or a holiday name" if names else ""))
-
-
-def _matches(rule, day: dt.date, name: str) -> bool:
-    kind, val = rule
-    if kind == "date":
-        return day == val
-    if kind == "md":
-        return (day.month, day.day) == val
-    return val in (part.strip().casefold() for part in name.split(";"))
-
-
-def _expand(rules: dict, y0: int, y1: int) -> dict:
-    """{('date'|'md', value): name} -> {date: name} for the years y0..y1."""
-    out = {}
-    for (kind, val), name in rules.items():
-        if kind == "date":
-            out[val] = name
-        else:
-            for y in range(y0, y1 + 1):
-                try:
-                    out[dt.date(y, *val)] = name
-                except ValueError:  # 02-29 in a common year
-                    pass
-    return out
-
-
-class _Parser:
-    """Turns the settings mapping into plain values, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, source: str):
-        self.source, self.problems, self.hard = source, [], False
-
-    def err(self, field: str, msg: str, hard: bool = False) -> None:
-        self.hard |= hard
-        self.problems.append(Problem(file=self.source, field="calendar." + field if field else "calendar", message=msg))
-
-    def mapping(self, v, field: str, keys: set | None = None) -> Mapping:
-        if v is None:
-            return {}
-        if not isinstance(v, Mapping):
-            self.err(field, f"expected a mapping, got {type(v).__name__}")
-            return {}
-        for k in v:
-            if keys is not None and k not in keys:
-                self.err(f"{field}.{k}" if field else str(k), f"unknown key (expected one of {', '.join(sorted(keys))})")
-        return v
-
-    def day_rules(self, v, field: str, names: bool, default_name: str | None = None) -> dict:
-        items = v.items() if isinstance(v, Mapping) else ((x, default_name) for x in (v or []))
-        if not isinstance(v, (Mapping, list, tuple, type(None))):
-            self.err(field, f"expected a list or a mapping, got {type(v).__name__}")
-            return {}
-        out = {}
-        for k, name in items:
-            try:
-                out[_parse_day(k, names)] = str(name) if name is not None else default_name
-            except ValueError as e:
-                self.err(f"{field}.{k}", str(e))
-        return out
 
 
 class ServiceCalendar:
@@ -164,7 +71,7 @@ class ServiceCalendar:
     def from_settings(cls, cfg: Mapping, organisation: str | None = None, *,
                       source: str = "contract settings") -> "ServiceCalendar":
         """Build from the ``calendar:`` settings mapping; raises SettingsError listing every problem at once."""
-        p = _Parser(source)
+        p = SettingsParser(source)
         cfg = p.mapping(cfg, "", {"timezone", "service_window", "working_weekdays", "span", "holidays", "organisations"})
         tz = None
         try:
@@ -182,12 +89,12 @@ class ServiceCalendar:
                 p.err(f, "expected null (closed) or {open: \"HH:MM\", close: \"HH:MM\"}")
                 continue
             try:
-                o = _parse_time(w["open"])
+                o = parse_hhmm(w["open"])
             except ValueError as e:
                 p.err(f + ".open", str(e))
                 continue
             try:
-                c = _parse_time(w["close"])
+                c = parse_hhmm(w["close"])
             except ValueError as e:
                 p.err(f + ".close", str(e))
                 continue
@@ -204,7 +111,7 @@ class ServiceCalendar:
         for j, k in enumerate(("from", "to")):
             if k in span_cfg:
                 try:
-                    span[j] = _parse_date(span_cfg[k])
+                    span[j] = parse_setting_date(span_cfg[k])
                     if not _LIMITS[0] <= span[j] <= _LIMITS[1]:
                         p.err(f"span.{k}", f"{span[j]} is outside the supported years 1900-2199", hard=True)
                 except ValueError as e:
@@ -220,7 +127,7 @@ class ServiceCalendar:
             pinned = {}
             for k, name in p.mapping(h["dates"], "holidays.dates").items():
                 try:
-                    pinned[_parse_date(k)] = str(name)
+                    pinned[parse_setting_date(k)] = str(name)
                 except ValueError as e:
                     p.err(f"holidays.dates.{k}", str(e))
         country = h.get("country", "NL" if pinned is None else None)
@@ -268,31 +175,31 @@ class ServiceCalendar:
         pkg = holidays_pkg.country_holidays(h["country"], subdiv=h["subdiv"], years=range(y0, y1 + 1),
                                             categories=h["categories"], language=h["language"])
         out = {d: n for d, n in pkg.items() if y0 <= d.year <= y1}
-        out.update(_expand(self._add, y0, y1))
-        return {d: n for d, n in out.items() if not any(_matches(r, d, n) for r in self._remove)}
+        out.update(expand_day_rules(self._add, y0, y1))
+        return {d: n for d, n in out.items() if not any(day_matches(r, d, n) for r in self._remove)}
 
-    def _check_rules(self, p: _Parser, organisation) -> None:
+    def _check_rules(self, p: SettingsParser, organisation) -> None:
         """Removal and working-holiday rules that match no holiday in the span are typos: report them."""
         y0, y1 = self._span[0].year, self._span[1].year
         if self._pinned is None:
             h = self._hol
             pkg = dict(holidays_pkg.country_holidays(h["country"], subdiv=h["subdiv"], years=range(y0, y1 + 1),
                                                      categories=h["categories"], language=h["language"]))
-            pkg.update(_expand(self._add, y0, y1))
+            pkg.update(expand_day_rules(self._add, y0, y1))
             for r in self._remove:
-                if not any(_matches(r, d, n) for d, n in pkg.items()):
+                if not any(day_matches(r, d, n) for d, n in pkg.items()):
                     p.err(f"holidays.remove.{r[1]}", "matches no holiday of the package in the span")
         base = self._base_holidays(y0, y1)
         for r in self._work_hol:
-            if not any(_matches(r, d, n) for d, n in base.items()):
+            if not any(day_matches(r, d, n) for d, n in base.items()):
                 p.err(f"organisations.{organisation}.working_holidays.{r[1]}",
                       "is not a holiday of this calendar in the span")
 
     def _day_status(self, y0: int, y1: int) -> dict[dt.date, tuple[int, str]]:
         """{date: (HOLIDAY | CLOSED, name)} for this organisation."""
         out = {d: (HOLIDAY, n) for d, n in self._base_holidays(y0, y1).items()
-               if not any(_matches(r, d, n) for r in self._work_hol)}
-        for d, n in _expand(self._closed, y0, y1).items():
+               if not any(day_matches(r, d, n) for r in self._work_hol)}
+        for d, n in expand_day_rules(self._closed, y0, y1).items():
             out.setdefault(d, (CLOSED, n))
         return out
 
