@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from engine.errors import Problem
 
+
 def parse_hhmm(v) -> int:
     """'HH:MM' -> minutes after midnight ('24:00' allowed as a closing time)."""
     if isinstance(v, int) and not isinstance(v, bool):
