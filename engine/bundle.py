@@ -186,23 +186,31 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
     kind, rel, fmt = entry["kind"], entry["path"], entry["format"]
     source = f"{root.name}/{rel}"
     covers = (parse_date(entry["covers"]["from"]), parse_date(entry["covers"]["to"]))
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError as exc:
-        problems.add(Problem(source, f"cannot be read: {exc.strerror or exc}"))
-        return None, None, DocumentInfo(kind, rel, fmt, "", 0, covers)
-    digest = hashlib.sha256(raw).hexdigest()
-    if entry.get("sha256") and entry["sha256"] != digest:
-        problems.add(Problem(source, f"SHA-256 mismatch: the manifest says {entry['sha256']}, the file is {digest}"))
     schema = document_schema(kind)
     csv_opts = CsvOptions(**(entry.get("csv") or {}))
     plan = fastload.plan_for(kind, json.dumps(schema, sort_keys=True))
-    if plan is not None:
-        table, where, count = fastload.load(
-            raw, fmt, source, kind, schema, plan, tz, problems, csv_opts,
-            lambda rec, label: _record_problems(rec, label, source, kind, tz))
-    else:
-        table, where, count = _load_slow(raw, fmt, source, kind, tz, problems, csv_opts)
+    hasher = hashlib.sha256()
+    try:
+        if plan is not None and fmt == "jsonl":  # streamed: a large export is never in memory whole
+            with (root / rel).open("rb") as fh:
+                table, where, count = fastload.load(
+                    fastload.stream_lines(fh, hasher), fmt, source, kind, schema, plan, tz, problems, csv_opts,
+                    lambda rec, label: _record_problems(rec, label, source, kind, tz))
+        else:
+            raw = (root / rel).read_bytes()
+            hasher.update(raw)
+            if plan is not None:
+                table, where, count = fastload.load(
+                    raw, fmt, source, kind, schema, plan, tz, problems, csv_opts,
+                    lambda rec, label: _record_problems(rec, label, source, kind, tz))
+            else:
+                table, where, count = _load_slow(raw, fmt, source, kind, tz, problems, csv_opts)
+    except OSError as exc:
+        problems.add(Problem(source, f"cannot be read: {exc.strerror or exc}"))
+        return None, None, DocumentInfo(kind, rel, fmt, "", 0, covers)
+    digest = hasher.hexdigest()
+    if entry.get("sha256") and entry["sha256"] != digest:
+        problems.add(Problem(source, f"SHA-256 mismatch: the manifest says {entry['sha256']}, the file is {digest}"))
     return table, where, DocumentInfo(kind, rel, fmt, digest, count, covers)
 
 

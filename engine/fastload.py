@@ -9,7 +9,7 @@ path uses, so the messages are the same on both paths.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import numpy as np
 import orjson
@@ -36,14 +36,43 @@ def plan_for(kind: str, schema_json: str) -> RecordPlan | None:
         return None
 
 
-def _jsonl(raw: bytes, source: str, problems: ProblemCollector) -> Iterator[tuple[list[Any], list[int]]]:
+def _strip_end(line: bytes) -> bytes:
+    if line.endswith(b"\r\n"):
+        return line[:-2]
+    return line[:-1] if line.endswith((b"\n", b"\r")) else line
+
+
+def stream_lines(fh: BinaryIO, hasher: Any, block_size: int = 1 << 24) -> Iterator[bytes]:
+    """The lines ``bytes.splitlines()`` would give for the whole file, read a block at a time, so a large export
+    is never held in memory whole; every block also feeds ``hasher`` (the document's SHA-256)."""
+    carry = b""
+    first = True
+    while True:
+        block = fh.read(block_size)
+        if not block:
+            break
+        hasher.update(block)
+        data = carry + block
+        if first:
+            if len(data) < len(BOM) and BOM.startswith(data):  # too short yet to tell a byte-order mark
+                carry = data
+                continue
+            data = data[len(BOM):] if data.startswith(BOM) else data
+            first = False
+        parts = data.splitlines(keepends=True)
+        carry = parts.pop() if parts else b""  # may go on in the next block (also a "\r" of "\r\n")
+        for part in parts:
+            yield _strip_end(part)
+    if carry:
+        yield _strip_end(carry)
+
+
+def _jsonl(lines: Iterable[bytes], source: str, problems: ProblemCollector) -> Iterator[tuple[list[Any], list[int]]]:
     """Chunks of (records, line numbers); lines that are no JSON are reported here."""
-    if raw.startswith(BOM):
-        raw = raw[len(BOM):]
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     records: list[Any] = []
     numbers: list[int] = []
-    for n, line in enumerate(raw.splitlines(), start=1):
+    for n, line in enumerate(lines, start=1):
         try:
             records.append(loads(line))
             numbers.append(n)
@@ -76,11 +105,19 @@ def _take(values: Any, keep: np.ndarray) -> Any:
     return values[keep] if isinstance(values, np.ndarray) else [v for v, k in zip(values, keep) if k]
 
 
-def load(raw: bytes, fmt: str, source: str, kind: str, schema: dict, plan: RecordPlan, tz: Any,
+def load(data: bytes | Iterable[bytes], fmt: str, source: str, kind: str, schema: dict, plan: RecordPlan, tz: Any,
          problems: ProblemCollector, csv_options: CsvOptions,
          why_bad: Callable[[Any, str], list[Problem]]) -> tuple[Table, RowLocations, int]:
-    """Load one document; ``why_bad(record, label)`` gives the located problems of a record the checks refused."""
-    chunks = _jsonl(raw, source, problems) if fmt == "jsonl" else _other(raw, fmt, source, problems, schema, csv_options)
+    """Load one document; ``why_bad(record, label)`` gives the located problems of a record the checks refused.
+
+    ``data`` is the document's bytes, or for JSON Lines its lines (``stream_lines``)."""
+    if fmt == "jsonl":
+        lines = data.splitlines() if isinstance(data, bytes) else data
+        if isinstance(data, bytes) and data.startswith(BOM):
+            lines = data[len(BOM):].splitlines()
+        chunks = _jsonl(lines, source, problems)
+    else:
+        chunks = _other(data, fmt, source, problems, schema, csv_options)
     parts: list[dict[str, Any]] = []
     nested_parts: dict[str, list[tuple[np.ndarray, dict[str, Any]]]] = {}
     locs: list[Any] = []

@@ -77,14 +77,20 @@ def test_unreadable_document_is_a_located_error(tmp_path, monkeypatch):
     import shutil
     bundle = tmp_path / "b"
     shutil.copytree(CORPUS / "sha256-mismatch", bundle)
-    real = Path.read_bytes
+    real_read, real_open = Path.read_bytes, Path.open
 
-    def deny(self):
+    def deny_read(self):
         if self.name == "tickets.jsonl":
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+        return real_read(self)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    def deny_open(self, *args, **kwargs):  # JSON Lines are streamed, not read whole
+        if self.name == "tickets.jsonl":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", deny_read)
+    monkeypatch.setattr(Path, "open", deny_open)
     result = run(["evidence", "check", str(bundle)])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[1] == "b/tickets.jsonl: cannot be read: Permission denied"

@@ -67,3 +67,23 @@ def test_fast_and_slow_paths_report_the_same_problems(tmp_path, monkeypatch):
         messages.append(exc.value.render())
     assert messages[0] == messages[1]
     assert "tickets.jsonl: line 2" in messages[0] and "$.priority" in messages[0]
+
+
+def test_streamed_lines_are_the_lines_of_the_whole_file():
+    import hashlib
+    import io
+
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.binary(max_size=64).map(lambda b: b.replace(b"\x00", b"a")) | st.lists(
+        st.sampled_from([b"{}", b"\r\n", b"\n", b"\r", b"x", b"\xef\xbb\xbf"]), max_size=20).map(b"".join),
+        st.integers(min_value=1, max_value=7))
+    def check(data, block):
+        hasher = hashlib.sha256()
+        got = list(fastload.stream_lines(io.BytesIO(data), hasher, block_size=block))
+        whole = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        assert got == whole.splitlines()
+        assert hasher.hexdigest() == hashlib.sha256(data).hexdigest()
+
+    check()
