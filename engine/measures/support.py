@@ -87,8 +87,15 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
     ok = np.ones(len(rows), dtype=bool)
     for column in values.values():
         ok &= column == 0
+    said: dict[int, str] = ctx.memo(("no_counts_detail",), rule, dict)  # a ticket's counts read the same each period
+    where = rows.tolist()
+
     def detail(i: int) -> str:
-        return "; ".join(text.format(int(values[name][i])) for name, text in counts.items() if values[name][i])
+        text = said.get(where[i])
+        if text is None:
+            text = said[where[i]] = "; ".join(fmt.format(int(values[name][i])) for name, fmt in counts.items()
+                                              if values[name][i])
+        return text
 
     return _share(ok, rows, t, metric, detail, f"{len(rows)} ticket(s) resolved in {period.label}")
 
