@@ -95,6 +95,13 @@ def _local_day(ctx: MeasureContext, instant: int) -> int:
     return datetime.fromtimestamp(instant, tz=timezone.utc).astimezone(ctx.tz).date().toordinal()
 
 
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value as text, and an integer per distinct text (counting distinct integers is a fast numpy sort)."""
+    text = np.asarray([str(v) for v in values.tolist()], dtype=object)
+    index: dict[str, int] = {}
+    return text, np.asarray([index.setdefault(v, len(index)) for v in text.tolist()], dtype=np.int64)
+
+
 def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Share of managed components with every security patch that was due in, or overdue during, the period
     installed by its deadline."""
@@ -107,9 +114,8 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     due_in = (due >= w0) & (due < w1)
     overdue_during = (due < w0) & late & ((inst == NAT) | (inst >= w0))
     relevant = due_in | overdue_during
-    comp = ctx.memo(("component_text",), t,
-                    lambda: np.asarray([str(c) for c in t.col("component_id").tolist()], dtype=object))
-    n = len(np.unique(comp[relevant]))
+    comp, code = ctx.memo(("component_codes",), t, lambda: _codes(t.col("component_id")))
+    n = len(np.unique(code[relevant]))
     said: dict[int, str] = ctx.memo(("patch_detail",), t, dict)  # a late patch reads the same in every period
     per_component: dict[str, list[str]] = {}
     for r in np.flatnonzero(relevant & late).tolist():
