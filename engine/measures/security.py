@@ -189,8 +189,12 @@ def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                           & (day >= period.first.toordinal()) & (day <= period.last.toordinal()))
     if len(rows) == 0:
         return insufficient(f"no device compliance snapshot is dated in {period.label}")
-    devices, group = np.unique(t.col("device_id")[rows].astype(str), return_inverse=True)
-    bad = np.asarray([v is not True for v in t.col("compliant")[rows]], dtype=bool)
+    # once per audit: the device ids in text order with each row's rank among them, and which rows are not
+    # compliant (a period's devices keep that order, so its ranks sort and group as its own would)
+    devices, rank, not_true = ctx.memo(("device_ranks",), t, lambda: (
+        *np.unique(t.col("device_id").astype(str), return_inverse=True),
+        np.asarray([v is not True for v in t.col("compliant").tolist()], dtype=bool)))
+    group, bad = rank[rows], not_true[rows]
     order = np.lexsort((bad, day[rows], group))
     last_of = order[np.r_[group[order][1:] != group[order][:-1], True]]  # the last row of each device
     picked = rows[last_of]
@@ -199,7 +203,7 @@ def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     breaches = tuple(Breach(str(devices[group[i]]), f"non-compliant on {date.fromordinal(int(day[r]))}"
                             + (f": {reasons[r]}" if reasons[r] else ""))
                      for i, r in zip(last_of[failing].tolist(), picked[failing].tolist()))
-    n = len(devices)
+    n = len(last_of)
     return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
                        notes=(f"{n} device(s) with a snapshot in {period.label}; last snapshot per device counts",))
 
