@@ -280,17 +280,28 @@ def check_columns(ex: Extracted, plan: RecordPlan, tz: ZoneInfo | None) -> dict[
                                 for v in col), bool, n)
             flag(mask, f.name)
         if f.enum is not None:  # enums are all text here; other types were flagged above
-            texts = [v for v in col if type(v) is str]
-            if not set(texts) <= f.enum:
+            try:
+                present = set(col)
+            except TypeError:  # an unhashable value (already flagged): look at the texts only
+                present = {v for v in col if type(v) is str}
+            present.discard(None)
+            if not present <= f.enum:
                 flag(np.fromiter((type(v) is not str or v in f.enum for v in col), bool, n), f.name)
-        if f.kind == "str" and (f.min_length or f.max_length or f.pattern):
+        if f.kind == "str" and f.min_length == 1 and not f.max_length and not f.pattern:
+            if "" in col:  # the common "minLength: 1": only an empty text can break it
+                for i in [i for i, v in enumerate(col) if v == ""]:
+                    ex.bad.setdefault(i, f.name)
+        elif f.kind == "str" and (f.min_length or f.max_length or f.pattern):
             for i, v in enumerate(col):
                 if type(v) is str and ((f.min_length and len(v) < f.min_length) or
                                        (f.max_length is not None and len(v) > f.max_length) or
                                        (f.pattern is not None and not f.pattern.search(v))):
                     ex.bad.setdefault(i, f.name)
         if f.kind == "num":
-            arr = np.fromiter((float(v) if type(v) in (int, float) else math.nan for v in col), np.float64, n)
+            if kinds <= {int, float}:
+                arr = np.array(col, dtype=np.float64)
+            else:
+                arr = np.fromiter((float(v) if type(v) in (int, float) else math.nan for v in col), np.float64, n)
             ok = np.ones(n, dtype=bool)
             if f.minimum is not None:
                 ok &= ~(arr < f.minimum)
