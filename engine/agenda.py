@@ -63,7 +63,9 @@ def build_agendas(catalogue: Catalogue, results: tuple[KpiResult, ...], span: Pe
             fid = f"{i}@{m}"
             facts.append({"kind": "slot", "id": fid, "agenda": rule.agenda.value, "status": r.status.value,
                           "minimum": r.minimum_requirement.value, "same": int(rule.meeting.value == m),
-                          "meeting_rank": MEETING_RANK[m], "rule_rank": MEETING_RANK[rule.meeting.value]})
+                          "meeting_rank": MEETING_RANK[m],
+                          # a KPI without a meeting of its own (a contract requirement) escalates from the bottom
+                          "rule_rank": min(MEETING_RANK[rule.meeting.value], MEETING_RANK["operational"])})
             where[fid] = (key, r)
     for (m, label) in slots:
         for goal in catalogue.goals.goals:

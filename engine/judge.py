@@ -153,6 +153,12 @@ def _agenda_rules(col: _Collector) -> dict:
         "slot_deviation": {"all": _when(s, {"minimum": "yes"}, {"status": "FAIL"},
                                         {"$lte": {"meeting_rank": {"$m": "rule_rank"}}}),
                            "run": col.action("slot_deviation", "deviation")},
+        # So is a failed contract requirement ("Contracteis"); one without a meeting of its own (major-incident
+        # updates) goes to every level, starting at the operational meeting.
+        "slot_deviation_contract_requirement": {
+            "all": _when(s, {"minimum": "contract_requirement"}, {"status": "FAIL"},
+                         {"$lte": {"meeting_rank": {"$m": "rule_rank"}}}),
+            "run": col.action("slot_deviation_contract_requirement", "deviation")},
         # S1 Toelichting: "S1 is een vast agendapunt in het jaarlijkse strategisch overleg."
         "standing_item": {"all": _when({"kind": "standing"}, {"standing": 1}), "run": col.action("standing_item", "standing")},
         "agenda_catch_all": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": col.action("agenda_catch_all", "none")},

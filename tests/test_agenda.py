@@ -111,3 +111,17 @@ def test_agenda_command_per_meeting_markdown_and_json_with_audit_exit_codes():
     assert "No meeting of this level lies wholly inside 2026-09." in none.output
     bad = runner.invoke(build_cli(), ["agenda", "--sample", "--period", "2026-9"])
     assert bad.exit_code == 2 and "--period: '2026-9' is not a period" in bad.output
+
+
+def test_a_failed_contract_requirement_is_on_every_agenda_as_a_deviation():
+    """Major-incident updates (a "Contracteis" with no meeting of its own) failed in the sample's August."""
+    from click.testing import CliRunner
+
+    from engine.cli import build_cli
+
+    res = CliRunner().invoke(build_cli(), ["agenda", "--sample", "--period", "2026-Q3", "--meeting", "tactical",
+                                           "--format", "json"], catch_exceptions=False)
+    assert res.exit_code == 1
+    data = __import__("json").loads(res.output)
+    items = [i for a in data["agendas"] for i in a["items"] if i["subject"] == "O1-major-incident-updates"]
+    assert [(i["result_period"], i["status"], i["reasons"]) for i in items] == [("2026-08", "FAIL", ["deviation"])]
