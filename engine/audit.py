@@ -11,20 +11,20 @@ from time import perf_counter
 from typing import Callable
 
 from . import __version__
+from .agenda import Agenda, build_agendas
 from .bundle import Bundle, load_bundle
 from .calendar import ServiceCalendar
-from .errors import InputError
+from .errors import ExitCode, InputError
 from .judge import Judge
 from .measures import MeasureRegistry, default_registry
 from .measures.common import MeasureContext
 from .model import Cadence, ClauseResult, GoalResult, KpiResult, Measurement, Rule, Status
 from .norms import kpi_not_in_force, norms_in_force
-from .agenda import Agenda, build_agendas
 from .periods import Period, overlapping, sub_periods, views
 from .rollup import kpi_graph, roll_up
-from .signals import Signal, SignalSettings, find_signals
 from .rulefiles import Catalogue, load_catalogue, rule_files
 from .settings import Contract, load_contract
+from .signals import Signal, SignalSettings, find_signals
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class AuditResult:
     @property
     def exit_code(self) -> int:
         """0: no minimum requirement failed; 1: at least one did (a deviation from the Agreement)."""
-        return 1 if self.deviations else 0
+        return int(ExitCode.DEVIATION if self.deviations else ExitCode.OK)  # a plain int in the JSON
 
 
 def rules_fingerprint(catalogue: Catalogue) -> str:

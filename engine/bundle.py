@@ -22,10 +22,11 @@ import jsonschema
 from . import fastload, resources
 from .consistency import check_consistency
 from .errors import EvidenceError, Problem, ProblemCollector, json_path
+from .kinds import derivers
 from .perf import paused_gc
 from .readers import CsvOptions, read_records, schema_message
 from .tables import (RowError, RowLocations, SourceIndex, Table, attach_pauses, build_table, column_kinds,
-                     concat_tables, convert_row, derivers)
+                     concat_tables, convert_row)
 from .timeparse import TimeParseError, parse_date, parse_ts
 from .yamlio import load_yaml
 

@@ -15,12 +15,10 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .errors import InputError, PeriodError, Problem, SlacheckError
+from .errors import ExitCode, InputError, PeriodError, Problem, SlacheckError
 
-EXIT_OK = 0
-EXIT_DEVIATION = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 3
+EXIT_BAD_INPUT = int(ExitCode.BAD_INPUT)
+EXIT_INTERNAL = int(ExitCode.INTERNAL)
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:

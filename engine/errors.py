@@ -6,7 +6,17 @@ expected, and the CLI turns it into exit code 2 without a traceback. ``EngineErr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any, Iterable
+
+
+class ExitCode(IntEnum):
+    """The command line's exit codes, one table for every command."""
+
+    OK = 0  # no minimum requirement failed (audit, agenda); a request or tender sheet is valid
+    DEVIATION = 1  # at least one failed: a deviation from the Agreement (or: the request is not allowed)
+    BAD_INPUT = 2  # bad input or usage; nothing was written
+    INTERNAL = 3  # a bug in slacheck
 
 
 def json_path(path: Iterable[Any]) -> str:

@@ -11,11 +11,12 @@ from datetime import date, datetime, timezone
 
 import numpy as np
 
+from . import operators
 from .bundle import Bundle
 from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
-from .measures.common import limit_seconds
+from .measures.common import limit_seconds, select
 from .model import Rule
 from .norms import norms_in_force
 from .rulefiles import Catalogue
@@ -46,8 +47,6 @@ def _rules_for(catalogue: Catalogue, bundle: Bundle, record_id: str) -> list[tup
         if len(rows) == 0:
             continue
         row = int(rows[0])
-        from .measures.common import select
-
         if select(table, params.get("where"))[row]:
             found.append((rule, row))
     return found
@@ -84,8 +83,6 @@ def explain_record(bundle: Bundle, record_id: str, catalogue: Catalogue, contrac
             limit, within = "—", None
             if norm is not None and norm.per_record is not None and norm.per_record.limit is not None:
                 limit = f"{norm.per_record.op} {norm.per_record.limit:g} {norm.per_record.unit} ({norm.origin})"
-                from . import operators
-
                 ok = bool(operators.get(norm.per_record.op).apply(tl.counted_seconds, limit_seconds(norm.per_record)))
                 within = ok if (ended or not ok) else None
             out.append(Explanation(rule.id, spec.get("label", name), tl, limit, within, ended))

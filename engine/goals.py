@@ -63,11 +63,6 @@ class GoalSet:
             g.add_edge(link.assured_by, link.goal, source=link.source)
         return g
 
-    def bottom_up(self) -> list[str]:
-        """Goals in an order where every goal comes after the goals that assure it (ties: level, then id)."""
-        return list(nx.lexicographical_topological_sort(
-            self.graph(), key=lambda n: (-LEVEL_ORDER[self.get(n).level], n)))
-
 
 def load_goals(path: Path | None = None) -> GoalSet:
     path = Path(path) if path else resources.rules_dir() / "goals.yaml"

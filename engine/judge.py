@@ -10,7 +10,6 @@ run (state first, then rulesets), which keeps results deterministic (see the dep
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -173,7 +172,6 @@ class Judge:
         self._builders = {"clauses": _clause_rules, "kpis": _kpi_rules, "verdicts": _verdict_rules,
                           "goals": _goal_rules, "agenda": _agenda_rules, **(extra_rulesets or {})}
         self._host = _PrivateHost({name: build(self._col) for name, build in self._builders.items()})
-        self._ids = itertools.count()
 
     def __enter__(self) -> "Judge":
         return self

@@ -21,10 +21,6 @@ class Operator:
     durable: str | None = None  # durable-rules comparison that holds when the norm is met
     negated: str | None = None  # durable-rules comparison that holds when it is not
     stricter: str | None = None  # "higher" or "lower": which way a threshold change makes the norm stricter
-    words: str = ""
-
-    def holds(self, value: Any, threshold: Any) -> Any:
-        return self.apply(value, threshold)
 
 
 def _isin(values: Any, allowed: Any) -> Any:
@@ -36,14 +32,14 @@ def _notin(values: Any, allowed: Any) -> Any:
 
 
 OPERATORS: dict[str, Operator] = {
-    ">=": Operator(">=", _op.ge, "$gte", "$lt", "higher", "at least"),
-    ">": Operator(">", _op.gt, "$gt", "$lte", "higher", "more than"),
-    "<=": Operator("<=", _op.le, "$lte", "$gt", "lower", "at most"),
-    "<": Operator("<", _op.lt, "$lt", "$gte", "lower", "less than"),
-    "==": Operator("==", _op.eq, "$eq", "$neq", None, "equal to"),
-    "!=": Operator("!=", _op.ne, "$neq", "$eq", None, "not equal to"),
-    "in": Operator("in", _isin, words="one of"),
-    "not in": Operator("not in", _notin, words="none of"),
+    ">=": Operator(">=", _op.ge, "$gte", "$lt", "higher"),
+    ">": Operator(">", _op.gt, "$gt", "$lte", "higher"),
+    "<=": Operator("<=", _op.le, "$lte", "$gt", "lower"),
+    "<": Operator("<", _op.lt, "$lt", "$gte", "lower"),
+    "==": Operator("==", _op.eq, "$eq", "$neq", None),
+    "!=": Operator("!=", _op.ne, "$neq", "$eq", None),
+    "in": Operator("in", _isin),
+    "not in": Operator("not in", _notin),
 }
 
 #: operators a norm clause may use: those durable-rules can judge

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -134,13 +134,6 @@ def build_table(kind: str, rows: list[dict[str, Any]], kinds: dict[str, str], id
                 cols[name] = arr
     ids = cols[id_field] if id_field in cols else np.arange(n).astype(str).astype(object)
     return Table(kind=kind, ids=ids, cols=cols, lists=lists)
-
-
-def derivers() -> dict[str, Callable[[dict, ZoneInfo | None], dict[str, Any]]]:
-    """Derived-column functions per document kind: ``engine/kinds/<kind>.py`` modules that define ``derive``."""
-    from . import kinds
-
-    return kinds.derivers()
 
 
 def attach_pauses(table: Table, derived: list[dict[str, Any]]) -> None:

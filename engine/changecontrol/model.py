@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
 
+from ..errors import ExitCode
 from .quotes import SOURCES
 
 
@@ -53,4 +54,4 @@ class Verdict:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.valid else 1
+        return int(ExitCode.OK if self.valid else ExitCode.DEVIATION)
