@@ -19,7 +19,7 @@ the time arithmetic).
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -35,15 +35,23 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
                       schema_of: Callable[[str], dict], problems: ProblemCollector,
                       tz: ZoneInfo | None = None) -> None:
     """Add a located problem for every duplicate id, dangling reference, impossible order or absurd number."""
+    id_sets: dict[str, set[str]] = {}
+
+    def ids_of(kind: str) -> set[str]:
+        """A kind's ids as text, hashed once: it answers the uniqueness check and every reference to the kind."""
+        if kind not in id_sets:
+            id_sets[kind] = set(map(str, tables[kind].ids.tolist()))
+        return id_sets[kind]
+
     for kind in sorted(tables):
         table, locs, schema = tables[kind], locations[kind], schema_of(kind)
         kinds = column_kinds(schema)
         at = _Locator(kind, table, locs)
-        _unique_ids(table, at)
+        _unique_ids(table, at, ids_of(kind))
         _numbers(table, kinds, at)
         for field, target in sorted((schema.get("x-references") or {}).items()):
             if target in tables:
-                _references(table, field, target, tables[target], at)
+                _references(table, field, target, ids_of(target), at)
         for first, second in schema.get("x-order") or ():
             _order(table, kinds, first, second, tz, at)
         for _, problem in sorted(at.found, key=lambda x: x[0]):  # file order, whichever check found it
@@ -64,8 +72,8 @@ class _Locator:
         self.found.append((row, Problem(file, message, record=where, field=field)))
 
 
-def _unique_ids(table: Table, at: _Locator) -> None:
-    if len(table) < 2:
+def _unique_ids(table: Table, at: _Locator, distinct: set[str]) -> None:
+    if len(table) < 2 or len(distinct) == len(table):  # no repeat: nothing to sort (the common case)
         return
     ids = table.ids.astype(str)
     order = np.argsort(ids, kind="stable")
@@ -89,27 +97,28 @@ def _numbers(table: Table, kinds: dict[str, str], at: _Locator) -> None:
                    field=f"$.{name}")
 
 
-def _references(table: Table, field: str, target: str, target_table: Table, at: _Locator) -> None:
-    known = target_table.ids.astype(str)
+def _references(table: Table, field: str, target: str, known: set[str], at: _Locator) -> None:
+    """Each value (as text) must be one of ``known``, the target kind's ids; looked up in a hash set, as sorting
+    a million texts for ``np.isin`` is the slow part."""
     if field in table.cols:
         column = table.cols[field]
         rows = np.flatnonzero(np.not_equal(column, None))
-        values = column[rows].astype(str)
-        paths = [f"$.{field}"] * len(rows)
+        values = [str(v) for v in column[rows].tolist()]
+        found = np.fromiter(map(known.__contains__, values), dtype=bool, count=len(values))
+        missing = np.flatnonzero(~found).tolist()
+        for i in missing:
+            at.add(int(rows[i]), _dangling(values[i], target), field=f"$.{field}")
     elif field in table.lists:
-        lists = table.lists[field]
-        pairs = [(row, j, v) for row, items in enumerate(lists) for j, v in enumerate(items or ()) if v is not None]
-        rows = np.asarray([p[0] for p in pairs], dtype=np.int64)
-        values = np.asarray([str(p[2]) for p in pairs], dtype=str)
-        paths = [f"$.{field}[{p[1]}]" for p in pairs]
+        for row, items in enumerate(table.lists[field]):
+            for j, v in enumerate(items or ()):
+                if v is not None and str(v) not in known:
+                    at.add(row, _dangling(str(v), target), field=f"$.{field}[{j}]")
     else:
         raise EngineError(f"x-references names {field!r}, which is not a field of {at.kind}")
-    if len(values) == 0:
-        return
-    missing = np.flatnonzero(~np.isin(values, known))
-    for i in missing:
-        at.add(int(rows[i]), f"found {str(values[i])!r}, expected the id of a {target} record "
-                             f"(no {target} record in the bundle has it)", field=paths[i])
+
+
+def _dangling(value: str, target: str) -> str:
+    return f"found {value!r}, expected the id of a {target} record (no {target} record in the bundle has it)"
 
 
 def _order(table: Table, kinds: dict[str, str], first: str, second: str, tz: ZoneInfo | None,
@@ -122,7 +131,7 @@ def _order(table: Table, kinds: dict[str, str], first: str, second: str, tz: Zon
     if a_paths is None:
         a_at = a_vals[b_rows]
         bad = np.flatnonzero((a_at != NAT) & (b_vals != NAT) & (b_vals < a_at))
-        pairs = [(int(b_rows[i]), int(a_at[i]), int(b_vals[i]), b_paths[i] if b_paths else f"$.{second}")
+        pairs = [(int(b_rows[i]), int(a_at[i]), int(b_vals[i]), b_paths[i] if b_paths is not None else f"$.{second}")
                  for i in bad]
     elif b_paths is None:
         b_at = b_vals[a_rows]
@@ -137,7 +146,7 @@ def _order(table: Table, kinds: dict[str, str], first: str, second: str, tz: Zon
 
 
 def _instants(table: Table, kinds: dict[str, str], name: str, tz: ZoneInfo | None, at: _Locator
-              ) -> tuple[np.ndarray, np.ndarray, list[str] | None, str]:
+              ) -> tuple[np.ndarray, np.ndarray, Sequence[str] | _ItemPaths | None, str]:
     """(rows, values, paths, kind): a column gives one value per row (paths None); ``list[].field`` gives one
     value per item, with its row and JSON path."""
     if "[]." not in name:
@@ -149,12 +158,7 @@ def _instants(table: Table, kinds: dict[str, str], name: str, tz: ZoneInfo | Non
         owners, items = table.nested[list_name]
         values = items[sub]
         present = np.flatnonzero(values != NAT)
-        position = np.zeros(len(owners), dtype=np.int64)
-        if len(owners):  # each item's index within its record, for the JSON path
-            starts = np.r_[0, np.flatnonzero(np.diff(owners)) + 1]
-            position = np.arange(len(owners)) - np.repeat(starts, np.diff(np.r_[starts, len(owners)]))
-        paths = [f"$.{list_name}[{int(position[i])}].{sub}" for i in present]
-        return owners[present], values[present], paths, "ts"
+        return owners[present], values[present], _ItemPaths(list_name, sub, owners, present), "ts"
     if list_name not in table.lists:
         raise EngineError(f"x-order names {name!r}, but {list_name!r} is not a list field of {at.kind}")
     rows, values, paths = [], [], []
@@ -172,6 +176,21 @@ def _instants(table: Table, kinds: dict[str, str], name: str, tz: ZoneInfo | Non
             rows.append(row)
             paths.append(f"$.{list_name}[{j}].{sub}")
     return np.asarray(rows, dtype=np.int64), np.asarray(values, dtype=np.int64), paths, kind
+
+
+class _ItemPaths:
+    """The JSON path of each present item of a flattened list (``$.events[3].at``), made only for the items a
+    check reports: millions of events need none."""
+
+    def __init__(self, list_name: str, sub: str, owners: np.ndarray, present: np.ndarray):
+        self.list_name, self.sub, self.owners, self.present = list_name, sub, owners, present
+
+    def __getitem__(self, i: int) -> str:
+        k = int(self.present[i])
+        first = k  # the item's index within its record: back to the start of its record's run of items
+        while first > 0 and self.owners[first - 1] == self.owners[k]:
+            first -= 1
+        return f"$.{self.list_name}[{k - first}].{self.sub}"
 
 
 def _show(value: int, kind: str) -> str:
