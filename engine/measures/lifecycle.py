@@ -19,7 +19,7 @@ def local_days(ctx: MeasureContext, instants: np.ndarray) -> np.ndarray:
     out = np.full(len(instants), NAT, dtype=np.int64)
     valid = instants != NAT
     if valid.any():
-        ref = date(2000, 1, 1)
+        ref = ctx.calendar.first_day  # inside the calendar's day table: counting from it never extends the table
         base = np.full(int(valid.sum()), local_midnight(ref, ctx.tz), dtype=np.int64)
         out[valid] = ctx.calendar.calendar_days(base, instants[valid]) + ref.toordinal()
     return out

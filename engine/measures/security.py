@@ -16,27 +16,21 @@ from .registry import MeasureDef
 
 def calendar_deadlines(ctx: MeasureContext, identified: np.ndarray, term_days: np.ndarray) -> np.ndarray:
     """End of a term of calendar days: local midnight after the last allowed day (the start's local day + term)."""
-    out = np.empty(len(identified), dtype=np.int64)
-    cache: dict[tuple[int, int], int] = {}
-    days = (identified + _offsets(ctx, identified)) // 86400
-    for i, (d, t) in enumerate(zip(days.tolist(), term_days.tolist())):
-        key = (d, t)
-        if key not in cache:
-            cache[key] = local_midnight(date(1970, 1, 1) + timedelta(days=d + t + 1), ctx.tz)
-        out[i] = cache[key]
-    return out
+    days = (identified + _offsets(ctx, identified)) // 86400 + term_days + 1
+    unique, index = np.unique(days, return_inverse=True)  # few distinct days: each local midnight computed once
+    midnights = np.asarray([local_midnight(date(1970, 1, 1) + timedelta(days=d), ctx.tz) for d in unique.tolist()],
+                           dtype=np.int64)
+    return midnights[index.reshape(-1)] if len(days) else np.empty(0, dtype=np.int64)
 
 
 def _offsets(ctx: MeasureContext, instants: np.ndarray) -> np.ndarray:
-    """UTC offset (s) of each instant in the contract's zone, so day numbers are local days."""
-    cache: dict[int, int] = {}
-    out = np.empty(len(instants), dtype=np.int64)
-    for i, t in enumerate(instants.tolist()):
-        hour = t // 3600
-        if hour not in cache:
-            cache[hour] = int(datetime.fromtimestamp(t, tz=timezone.utc).astimezone(ctx.tz).utcoffset().total_seconds())
-        out[i] = cache[hour]
-    return out
+    """UTC offset (s) of each instant in the contract's zone, so day numbers are local days (looked up once per
+    distinct hour: offsets change on the hour)."""
+    instants = np.asarray(instants, dtype=np.int64)
+    hours, first, index = np.unique(instants // 3600, return_index=True, return_inverse=True)
+    offsets = np.asarray([int(datetime.fromtimestamp(t, tz=timezone.utc).astimezone(ctx.tz).utcoffset()
+                              .total_seconds()) for t in instants[first].tolist()], dtype=np.int64)
+    return offsets[index.reshape(-1)] if len(hours) else np.empty(0, dtype=np.int64)
 
 
 def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -47,10 +41,7 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
         return missing
     vul = ctx.bundle.table("vulnerabilities")
     exc = ctx.bundle.table("security_exceptions")
-    severe = np.flatnonzero(vul.col("cvss") >= float(p["min_cvss"]))
-    terms = vul.col("remediation_term_days")[severe]
-    terms = np.where(np.isnan(terms), float(p["term_days"]), terms).astype(np.int64)
-    deadline = calendar_deadlines(ctx, vul.col("identified_at")[severe], terms)
+    severe, terms, deadline = ctx.memo(("cvss_deadlines",), rule, lambda: _deadlines(ctx, vul, p))
     w0, w1 = ctx.window(period)
     due = (deadline > w0) & (deadline <= w1)
     rows, deadline, terms = severe[due], deadline[due], terms[due]
@@ -88,6 +79,14 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
                        waived=tuple(sorted(waivers, key=lambda w: w.record_id)),
                        notes=(f"{len(rows)} finding(s) with CVSS ≥ {p['min_cvss']} whose term ended in {period.label}",))
+
+
+def _deadlines(ctx: MeasureContext, vul, p: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The severe findings, their terms and the end of each term: the same for every period, made once per audit."""
+    severe = np.flatnonzero(vul.col("cvss") >= float(p["min_cvss"]))
+    terms = vul.col("remediation_term_days")[severe]
+    terms = np.where(np.isnan(terms), float(p["term_days"]), terms).astype(np.int64)
+    return severe, terms, calendar_deadlines(ctx, vul.col("identified_at")[severe], terms)
 
 
 def _local_day(ctx: MeasureContext, instant: int) -> int:

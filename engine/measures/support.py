@@ -10,7 +10,8 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, row_of, select
+from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, in_window, percent, row_of,
+                     select, window_rows)
 from .registry import MeasureDef
 
 _UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
@@ -19,14 +20,25 @@ _UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
 def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np.ndarray:
     """Rows selected by ``where`` whose (final) resolution falls in the period: their whole life is known."""
     w0, w1 = ctx.window(period)
-    return np.flatnonzero(select(table, where) & in_window(table.col("resolution_at"), w0, min(w1, ctx.as_of + 1)))
+    return window_rows(ctx, table, where, "resolution_at", w0, min(w1, ctx.as_of + 1))
 
 
-def _share(ok: np.ndarray, rows: np.ndarray, table: Table, metric: str, detail, note: str) -> Measurement:
-    """The share of ``ok`` rows; a breach for each other row, ``detail(i)`` saying why (``i``: position in ``rows``)."""
-    ids = table.ids[rows]
-    breaches = tuple(sorted((Breach(str(ids[i]), detail(i)) for i in np.flatnonzero(~ok).tolist()),
-                            key=lambda b: b.record_id))
+def _share(ok: np.ndarray, rows: np.ndarray, table: Table, metric: str, detail, note: str,
+           made: dict[int, Breach] | None = None) -> Measurement:
+    """The share of ``ok`` rows; a breach for each other row, ``detail(i)`` saying why (``i``: position in ``rows``),
+    in record-id order. ``made`` (row → Breach, kept per audit) reuses a record's breach in every period listing
+    it, when its detail does not depend on the period."""
+    bad, texts = by_record_id(table.ids[rows], np.flatnonzero(~ok))
+    if made is None:
+        breaches = tuple(Breach(rid, detail(i)) for i, rid in zip(bad, texts))
+    else:
+        out = []
+        for i, rid, row in zip(bad, texts, rows[bad].tolist()):
+            b = made.get(row)
+            if b is None:
+                b = made[row] = Breach(rid, detail(i))
+            out.append(b)
+        breaches = tuple(out)
     return Measurement(metrics={metric: percent(int(ok.sum()), len(rows))}, population=len(rows), breaches=breaches,
                        notes=(note,))
 
@@ -83,21 +95,22 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    values = {name: t.col(name)[rows] for name in counts}
+    values = [t.col(name)[rows] for name in counts]
     ok = np.ones(len(rows), dtype=bool)
-    for column in values.values():
+    for column in values:
         ok &= column == 0
-    said: dict[int, str] = ctx.memo(("no_counts_detail",), rule, dict)  # a ticket's counts read the same each period
-    where = rows.tolist()
+    made: dict[int, Breach] = ctx.memo(("no_counts_breach",), rule, dict)  # a ticket's counts read the same each period
+    listed = [v.tolist() for v in values]
+    said: dict[tuple, str] = {}  # few distinct combinations of counts: each text is made once
 
     def detail(i: int) -> str:
-        text = said.get(where[i])
+        key = tuple(v[i] for v in listed)
+        text = said.get(key)
         if text is None:
-            text = said[where[i]] = "; ".join(fmt.format(int(values[name][i])) for name, fmt in counts.items()
-                                              if values[name][i])
+            text = said[key] = "; ".join(fmt.format(int(n)) for n, fmt in zip(key, counts.values()) if n)
         return text
 
-    return _share(ok, rows, t, metric, detail, f"{len(rows)} ticket(s) resolved in {period.label}")
+    return _share(ok, rows, t, metric, detail, f"{len(rows)} ticket(s) resolved in {period.label}", made)
 
 
 def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:

@@ -8,8 +8,8 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_window, limit_seconds, per_record_norm,
-                     percent, select, sub_pauses)
+from .common import (MeasureContext, check_evidence, fmt_duration, limit_seconds, per_record_norm, percent,
+                     select, sub_pauses, window_rows)
 from .registry import MeasureDef
 
 _TS_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -36,7 +36,7 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     table = ctx.bundle.table(kind)
     start_col = table.col(p["start"])
     w0, w1 = ctx.window(period)
-    rows = np.flatnonzero(select(table, p.get("where")) & in_window(start_col, w0, min(w1, ctx.as_of + 1)))
+    rows = window_rows(ctx, table, p.get("where"), p["start"], w0, min(w1, ctx.as_of + 1))
     metrics: dict[str, float | None] = {}
     breaches: list[tuple[str, str]] = []  # (record id, detail); one Breach per record in _merge
     pending_total = 0
