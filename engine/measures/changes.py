@@ -16,7 +16,7 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, in_window, per_record_norm, percent, row_of, select
+from .common import MeasureContext, check_evidence, in_window, per_record_norm, percent, rows_of, select
 from .registry import MeasureDef
 
 _FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -160,8 +160,9 @@ def change_success(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     ex = executed[rows]
     window_end = ctx.calendar.add_working_days(ex, np.full(len(rows), int(p["window_working_days"])))
     rolled = ch.col("rolled_back")[rows] == True  # noqa: E712 - object column of booleans
-    rows_by_id, reported_at = row_of(ctx, tk), tk.col("reported_at")
     links = ch.lists.get("linked_incident_ids") or [None] * len(ch)
+    rows_by_id = rows_of(ctx, tk, "changes.linked_incident_ids", lambda: [i for ids in links for i in ids or ()])
+    reported_at = tk.col("reported_at")
     failed = rolled.copy()
     why: list[list[str]] = [["rolled back"] if r else [] for r in rolled.tolist()]
     for i, row in enumerate(rows.tolist()):

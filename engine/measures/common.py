@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,44 @@ class MeasureContext:
 
     def iso(self, epoch: int) -> str:
         return to_iso(epoch, self.tz)
+
+
+def iso_many(ctx: MeasureContext, instants: np.ndarray) -> list[str]:
+    """``ctx.iso`` of each instant, in bulk: local time with its offset as ``datetime.isoformat`` writes it.
+
+    The offset is looked up once per distinct hour (zones change offset on the hour); an instant whose offset
+    has seconds (local mean time, before 1900) or that numpy cannot show is rendered one at a time.
+    """
+    instants = np.asarray(instants, dtype=np.int64)
+    out: list[str] = ["—"] * len(instants)
+    known = np.flatnonzero(instants != NAT)
+    if len(known) == 0:
+        return out
+    at = instants[known]
+    hours, first, index = np.unique(at // 3600, return_index=True, return_inverse=True)
+    offsets = np.asarray([int(datetime.fromtimestamp(x, tz=timezone.utc).astimezone(ctx.tz).utcoffset()
+                              .total_seconds()) for x in at[first].tolist()], dtype=np.int64)[index.reshape(-1)]
+    day, second = np.divmod(at + offsets, 86400)
+    days, day_index = np.unique(day, return_inverse=True)
+    dates = [(_EPOCH + timedelta(days=d)).isoformat() + "T" if _ISO_FIRST <= d * 86400 <= _ISO_LAST else ""
+             for d in days.tolist()]
+    minute, sec = np.divmod(second, 60)
+    suffix = {o: f"{'-' if o < 0 else '+'}{abs(o) // 3600:02d}:{abs(o) // 60 % 60:02d}" for o in set(offsets.tolist())}
+    texts = [dates[d] + _HH_MM[m] + _SS[x] + suffix[o] for d, m, x, o in
+             zip(day_index.reshape(-1).tolist(), minute.tolist(), sec.tolist(), offsets.tolist())]
+    for j in np.flatnonzero((offsets % 60 != 0) | (at < _ISO_FIRST) | (at > _ISO_LAST)).tolist():
+        texts[j] = to_iso(int(at[j]), ctx.tz)
+    if len(known) == len(instants):
+        return texts
+    for row, text in zip(known.tolist(), texts):
+        out[row] = text
+    return out
+
+
+_EPOCH = date(1970, 1, 1)
+_HH_MM = tuple(f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440))  # a local time's text from its minute of day
+_SS = tuple(f"{s:02d}" for s in range(60))
+_ISO_FIRST, _ISO_LAST = -62135510400, 253402214400  # 0001-01-02 .. 9999-12-30 UTC: numpy shows 4-digit years
 
 
 def insufficient(why: str) -> Measurement:
@@ -124,9 +163,19 @@ def select(table: Table, where: Sequence[Mapping[str, Any]] | None) -> np.ndarra
     return mask
 
 
-def row_of(ctx: MeasureContext, table: Table) -> dict[str, int]:
-    """Record id (as text) → row of ``table`` (the last row of a repeated id), built once per audit."""
-    return ctx.memo(("row_of",), table, lambda: {str(x): i for i, x in enumerate(table.ids.tolist())})
+def rows_of(ctx: MeasureContext, table: Table, key: Any, wanted: Callable[[], Iterable[Any]]) -> dict[str, int]:
+    """Record id (as text) → row of ``table`` (the last row of a repeated id), for the ids ``wanted()`` names (as
+    text) only; built once per audit under ``key``, which must name everything ``wanted`` depends on.
+
+    A measure that follows references (survey → ticket) needs the rows of the few ids cited, not a dictionary of
+    every record: the ids are tested against the cited set in one pass at C speed, and only hits are indexed.
+    """
+    def build() -> dict[str, int]:
+        text = ctx.memo(("id_text",), table, lambda: list(map(str, table.ids.tolist())))
+        cited = set(map(str, wanted()))
+        hit = np.flatnonzero(np.fromiter(map(cited.__contains__, text), dtype=bool, count=len(text)))
+        return dict(zip([text[i] for i in hit.tolist()], hit.tolist()))
+    return ctx.memo(("rows_of", key), table, build)
 
 
 def percent(numerator: int, denominator: int) -> float | None:

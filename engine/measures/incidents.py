@@ -8,7 +8,8 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, fmt_duration, in_window, percent, row_of, select, sub_pauses
+from .common import (MeasureContext, check_evidence, fmt_duration, in_window, percent, rows_of, select, sub_pauses,
+                     window_rows)
 from .registry import MeasureDef
 
 _CLOCK_UNITS = {"min": 60, "h": 3600}
@@ -79,21 +80,22 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
     first_s, every_s = 60 * int(p["first_update_minutes"]), 60 * int(p["interval_minutes"])
     w0, w1 = ctx.window(period)
     horizon = min(w1, ctx.as_of + 1)
-    rows_by_id = row_of(ctx, tickets)
+    major_where = list(p.get("where") or ()) + [{"field": "major_incident", "op": "==", "value": True}]
+    rows_by_id = rows_of(ctx, tickets, ("major_incident_updates", repr(major_where)), lambda: _cited(ctx, tickets, comms, major_where))
     logged: set[str] = set()
     cases: list[tuple[str, str, int, list[int] | None]] = []  # (record id, ticket id, declared, updates|no log)
-    for j, rid in enumerate(comms.ids):
-        tid = str(comms.col("ticket_id")[j])
+    for rid, tid, declared, times in zip(comms.ids.tolist(), comms.col("ticket_id").tolist(),
+                                         comms.col("declared_at").tolist(), comms.col("update_times").tolist()):
+        tid = str(tid)
         logged.add(tid)
-        declared = int(comms.col("declared_at")[j])
         if w0 <= declared < horizon:
-            times = [int(x) for x in str(comms.col("update_times")[j]).split(",") if x]
+            times = [int(x) for x in str(times).split(",") if x]
             cases.append((str(rid), tid, declared, [t for t in times if t >= declared]))
-    major = select(tickets, p.get("where")) & (tickets.col("major_incident") == True)  # noqa: E712 (object column)
-    for i in np.flatnonzero(major & in_window(tickets.col("reported_at"), w0, horizon)):
+    reported = tickets.col("reported_at")
+    for i in window_rows(ctx, tickets, major_where, "reported_at", w0, horizon).tolist():
         tid = str(tickets.ids[i])
         if tid not in logged:
-            cases.append((tid, tid, int(tickets.col("reported_at")[i]), None))
+            cases.append((tid, tid, int(reported[i]), None))
     ok_n = pending_n = 0
     breaches = []
     for rid, tid, declared, updates in sorted(cases, key=lambda c: (c[0], c[1], c[2])):
@@ -114,6 +116,11 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
     return Measurement(metrics={"compliant_share": percent(ok_n, judged)}, population=judged,
                        breaches=tuple(breaches), pending=pending_n,
                        notes=(f"{len(cases)} major incident(s) declared in {period.label}",))
+
+
+def _cited(ctx: MeasureContext, tickets, comms, major_where) -> list:
+    """The tickets a major-incident audit looks up: those the communication logs name, and the major incidents."""
+    return comms.col("ticket_id").tolist() + tickets.ids[select(tickets, major_where)].tolist()
 
 
 def _cadence_problems(ctx: MeasureContext, declared: int, updates: list[int], end: int, first_s: int,

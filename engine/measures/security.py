@@ -10,7 +10,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
-from .common import MeasureContext, check_evidence, insufficient, percent, select
+from .common import MeasureContext, check_evidence, insufficient, iso_many, percent, select
 from .registry import MeasureDef
 
 
@@ -94,11 +94,16 @@ def _local_day(ctx: MeasureContext, instant: int) -> int:
     return datetime.fromtimestamp(instant, tz=timezone.utc).astimezone(ctx.tz).date().toordinal()
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each value as text, and an integer per distinct text (counting distinct integers is a fast numpy sort)."""
-    text = np.asarray([str(v) for v in values.tolist()], dtype=object)
+def _codes(values: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Each value as text, an integer per distinct text (counting distinct integers is cheap numpy), and each
+    integer's rank in text order (so components sort by their text without sorting text again)."""
+    text = [str(v) for v in values.tolist()]
     index: dict[str, int] = {}
-    return text, np.asarray([index.setdefault(v, len(index)) for v in text.tolist()], dtype=np.int64)
+    code = np.asarray([index.setdefault(v, len(index)) for v in text], dtype=np.int64)
+    distinct = list(index)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.asarray(sorted(range(len(distinct)), key=distinct.__getitem__), dtype=np.int64)] = np.arange(len(distinct))
+    return text, code, rank
 
 
 def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -109,23 +114,34 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     t = ctx.bundle.table("patch_states")
     w0, w1 = ctx.window(period)
     due, inst = t.col("due_at"), t.col("installed_at")
-    late = (inst == NAT) | (inst > due)
+    late = ctx.memo(("patch_late",), t, lambda: (inst == NAT) | (inst > due))
     due_in = (due >= w0) & (due < w1)
     overdue_during = (due < w0) & late & ((inst == NAT) | (inst >= w0))
     relevant = due_in | overdue_during
-    comp, code = ctx.memo(("component_codes",), t, lambda: _codes(t.col("component_id")))
-    n = len(np.unique(code[relevant]))
-    said: dict[int, str] = ctx.memo(("patch_detail",), t, dict)  # a late patch reads the same in every period
-    per_component: dict[str, list[str]] = {}
-    for r in np.flatnonzero(relevant & late).tolist():
-        text = said.get(r)
-        if text is None:
-            when = "not installed" if inst[r] == NAT else f"installed {ctx.iso(int(inst[r]))}"
-            text = said[r] = f"{t.col('patch_id')[r]} due {ctx.iso(int(due[r]))}, {when}"
-        per_component.setdefault(str(comp[r]), []).append(text)
-    breaches = tuple(Breach(c, "; ".join(v)) for c, v in sorted(per_component.items()))
+    comp, code, rank = ctx.memo(("component_codes",), t, lambda: _codes(t.col("component_id")))
+    n = int(np.count_nonzero(np.bincount(code[relevant], minlength=1)))
+    bad = np.flatnonzero(relevant & late)
+    group = rank[code[bad]]
+    order = np.argsort(group, kind="stable")  # by component text; a component's patches in file order
+    bad, group = bad[order], group[order]
+    texts = _patch_texts(ctx, t, bad)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]).tolist() if len(bad) else []
+    breaches = tuple(Breach(comp[bad[a]], "; ".join(texts[a:b])) for a, b in zip(starts, starts[1:] + [len(bad)]))
     return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
                        notes=(f"{n} managed component(s) with a patch due or overdue in {period.label}",))
+
+
+def _patch_texts(ctx: MeasureContext, t, rows: np.ndarray) -> list[str]:
+    """How each late patch reads ("KB123 due …, installed …"): the same in every period, so made once per audit."""
+    said: dict[int, str] = ctx.memo(("patch_detail",), t, dict)
+    todo = np.asarray([r for r in rows.tolist() if r not in said], dtype=np.int64)
+    if len(todo):
+        inst = t.col("installed_at")[todo]
+        installed = iso_many(ctx, inst)
+        for r, p, d, i, when in zip(todo.tolist(), t.col("patch_id")[todo].tolist(),
+                                    iso_many(ctx, t.col("due_at")[todo]), (inst == NAT).tolist(), installed):
+            said[r] = f"{p} due {d}, {'not installed' if i else 'installed ' + when}"
+    return [said[r] for r in rows.tolist()]
 
 
 def _filled(values: np.ndarray) -> np.ndarray:

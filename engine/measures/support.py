@@ -10,7 +10,7 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, in_window, percent, row_of,
+from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, in_window, percent, rows_of,
                      select, window_rows)
 from .registry import MeasureDef
 
@@ -137,15 +137,16 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     answered = s.col("answered_at")
     cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & ~np.isnan(s.col("score")))
     cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
-    rows_by_id = row_of(ctx, t)
+    rows_by_id = rows_of(ctx, t, "satisfaction_surveys.ticket_id", lambda: s.col("ticket_id").tolist())
+    resolution = t.col("resolution_at")
     seen: set[str] = set()
     keep, unknown, unresolved, repeat = [], 0, 0, 0
-    for j in cand.tolist():
-        tid = str(s.col("ticket_id")[j])
+    for j, tid, at in zip(cand.tolist(), s.col("ticket_id")[cand].tolist(), answered[cand].tolist()):
+        tid = str(tid)
         r = rows_by_id.get(tid)
         if r is None:
             unknown += 1
-        elif t.col("resolution_at")[r] == NAT or t.col("resolution_at")[r] > answered[j]:
+        elif resolution[r] == NAT or resolution[r] > at:
             unresolved += 1
         elif tid in seen:
             repeat += 1
