@@ -6,6 +6,8 @@ inject markup or links.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -49,11 +51,31 @@ def fmt_num(value: Any, unit: str = "") -> str:
 
 
 def labels(lang: str) -> dict[str, Any]:
-    return load_yaml(resources.templates_dir() / "labels.yaml")[lang]
+    """The labels of one language: a fresh copy (a template may change what it is given), parsed once."""
+    return copy.deepcopy(_labels_file(resources.templates_dir() / "labels.yaml")[lang])
+
+
+@functools.lru_cache(maxsize=4)
+def _labels_file(path: Path) -> dict[str, Any]:
+    return load_yaml(path)
 
 
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
-    """Built-in templates, or a user's folder first (sandboxed) with the built-ins as fallback."""
+    """Built-in templates, or a user's folder first (sandboxed) with the built-ins as fallback.
+
+    The built-in environment is made once per process, so each template is compiled once (compiling took longer
+    than rendering); Jinja still reloads a template whose file changed."""
+    if template_dir is None:
+        return _builtin_environment()
+    return _environment(template_dir)
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_environment() -> jinja2.Environment:
+    return _environment(None)
+
+
+def _environment(template_dir: Path | None) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(resources.templates_dir()))
     if template_dir:
         env: jinja2.Environment = SandboxedEnvironment(
