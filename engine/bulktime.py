@@ -28,32 +28,31 @@ def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return era * 146097 + doe - 719468
 
 
-# digit positions of YYYY-MM-DDTHH:MM:SS+HH:MM and how they combine into year, month, day, h, m, s, off-h, off-m
+# digit positions of YYYY-MM-DDTHH:MM:SS+HH:MM (year, month, day, hour, minute, second, offset hour and minute)
 _DIGIT_COLS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24])
-_WEIGHTS = np.zeros((18, 8), dtype=np.int64)
-for _field, (_first, _width) in enumerate([(0, 4), (4, 2), (6, 2), (8, 2), (10, 2), (12, 2), (14, 2), (16, 2)]):
-    for _k in range(_width):
-        _WEIGHTS[_first + _k, _field] = 10 ** (_width - 1 - _k)
 
 
 def _fixed(u: np.ndarray, zulu: bool) -> tuple[np.ndarray, np.ndarray]:
     """Epoch seconds and validity of rows of a byte matrix holding one timestamp shape each."""
     cols = _DIGIT_COLS[:14] if zulu else _DIGIT_COLS
-    digits = u[:, cols].astype(np.int64) - 48
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
-    f = digits @ _WEIGHTS[: len(cols)]
-    y, mo, d, hh, mi, ss = (f[:, k] for k in range(6))
+    raw = u[:, cols] - np.uint8(48)  # a non-digit wraps around to above 9
+    ok = (raw <= 9).all(axis=1)
+    d = raw.astype(np.int32)
+    two = lambda k: d[:, k] * 10 + d[:, k + 1]  # noqa: E731
+    y = d[:, 0] * 1000 + d[:, 1] * 100 + two(2)
+    mo, dd, hh, mi, ss = two(4), two(6), two(8), two(10), two(12)
     sep = u[:, 10]
     ok &= (u[:, 4] == 45) & (u[:, 7] == 45) & ((sep == 84) | (sep == 32)) & (u[:, 13] == 58) & (u[:, 16] == 58)
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     mo_c = np.clip(mo, 1, 12)
     dim = _DIM[mo_c] + ((mo_c == 2) & leap)
-    ok &= (y >= 1) & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= dim) & (hh <= 23) & (mi <= 59) & (ss <= 59)
-    local = _days_from_civil(y, mo_c, np.clip(d, 1, 31)) * 86400 + hh * 3600 + mi * 60 + ss
+    ok &= (y >= 1) & (mo >= 1) & (mo <= 12) & (dd >= 1) & (dd <= dim) & (hh <= 23) & (mi <= 59) & (ss <= 59)
+    local = (_days_from_civil(y.astype(np.int64), mo_c, np.clip(dd, 1, 31)) * 86400
+             + (hh * 3600 + mi * 60 + ss))
     sign = u[:, 19]
     if zulu:
         return local, ok & (sign == 90)
-    oh, om = f[:, 6], f[:, 7]
+    oh, om = two(14), two(16)
     ok &= ((sign == 43) | (sign == 45)) & (u[:, 22] == 58) & (oh <= 23) & (om <= 59)
     return local - np.where(sign == 45, -1, 1) * (oh * 3600 + om * 60), ok
 
@@ -100,3 +99,42 @@ def parse_many(values: Sequence[str | None], default_tz: ZoneInfo | None, nullab
     if not nullable:
         errors.extend((int(i), "a timestamp is required here, found null") for i in np.flatnonzero(none_mask))
     return out, sorted(errors)
+
+
+def parse_fixed_text(offsets: np.ndarray, data: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Epoch seconds of the texts at ``rows`` of a packed string column (Arrow's offsets and data buffers) and
+    which of them were of a fixed shape and valid; the rest (False) are for ``parse_many``."""
+    out = np.full(len(rows), NAT, dtype=np.int64)
+    done = np.zeros(len(rows), dtype=bool)
+    lengths = offsets[rows + 1] - offsets[rows]
+    for length, zulu in ((25, False), (20, True)):
+        sel = np.flatnonzero(lengths == length)
+        if not len(sel):
+            continue
+        if len(sel) == len(rows) and offsets[-1] - offsets[0] == len(rows) * length:
+            u = data[offsets[0]:offsets[-1]].reshape(-1, length)  # all one shape, packed: no copy
+        else:
+            u = data[offsets[rows[sel]][:, None] + np.arange(length)]
+        secs, ok = _fixed(u, zulu)
+        ok &= (secs >= MIN_EPOCH) & (secs < MAX_EPOCH)
+        out[sel[ok]] = secs[ok]
+        done[sel[ok]] = True
+    return out, done
+
+
+def parse_fixed_dates(offsets: np.ndarray, data: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Proleptic ordinals (``date.toordinal()``) of ``YYYY-MM-DD`` texts at ``rows`` and which were valid."""
+    ok = offsets[rows + 1] - offsets[rows] == 10
+    start = np.where(ok, offsets[rows], 0)  # another length is refused; read something harmless in its place
+    if len(rows) and not ok.all():
+        data = np.concatenate([data, np.zeros(10, dtype=np.uint8)])
+    u = data[start[:, None] + np.arange(10)] if len(rows) else np.zeros((0, 10), np.uint8)
+    digits = u[:, [0, 1, 2, 3, 5, 6, 8, 9]].astype(np.int64) - 48
+    ok &= ((digits >= 0) & (digits <= 9)).all(axis=1) & (u[:, 4] == 45) & (u[:, 7] == 45)
+    y = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    mo = digits[:, 4] * 10 + digits[:, 5]
+    d = digits[:, 6] * 10 + digits[:, 7]
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    mo_c = np.clip(mo, 1, 12)
+    ok &= (y >= 1) & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= _DIM[mo_c] + ((mo_c == 2) & leap))
+    return _days_from_civil(y, mo_c, np.clip(d, 1, 31)) + 719163, ok

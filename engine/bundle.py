@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import fastjsonschema
 import jsonschema
 
-from . import fastload, resources
+from . import arrowload, fastload, resources
 from .consistency import check_consistency
 from .errors import EvidenceError, Problem, ProblemCollector, json_path
 from .kinds import derivers
@@ -189,10 +189,17 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
     covers = (parse_date(entry["covers"]["from"]), parse_date(entry["covers"]["to"]))
     schema = document_schema(kind)
     csv_opts = CsvOptions(**(entry.get("csv") or {}))
-    plan = fastload.plan_for(kind, json.dumps(schema, sort_keys=True))
+    schema_json = json.dumps(schema, sort_keys=True)
+    plan = fastload.plan_for(kind, schema_json)
+    columnar = arrowload.columnar_plan(kind, schema_json) if fmt == "jsonl" and plan is not None else None
     hasher = hashlib.sha256()
     try:
-        if plan is not None and fmt == "jsonl":  # streamed: a large export is never in memory whole
+        if columnar is not None:  # by blocks, parsed on every core; a large export is never in memory whole
+            with (root / rel).open("rb") as fh:
+                table, where, count = arrowload.load(
+                    fh, hasher, source, kind, schema, plan, columnar, tz, problems,
+                    lambda rec, label: _record_problems(rec, label, source, kind, tz))
+        elif plan is not None and fmt == "jsonl":  # streamed: a large export is never in memory whole
             with (root / rel).open("rb") as fh:
                 table, where, count = fastload.load(
                     fastload.stream_lines(fh, hasher), fmt, source, kind, schema, plan, tz, problems, csv_opts,

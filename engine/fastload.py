@@ -67,12 +67,13 @@ def stream_lines(fh: BinaryIO, hasher: Any, block_size: int = 1 << 24) -> Iterat
         yield _strip_end(carry)
 
 
-def _jsonl(lines: Iterable[bytes], source: str, problems: ProblemCollector) -> Iterator[tuple[list[Any], list[int]]]:
+def _jsonl(lines: Iterable[bytes], source: str, problems: ProblemCollector,
+           first_line: int = 1) -> Iterator[tuple[list[Any], list[int]]]:
     """Chunks of (records, line numbers); lines that are no JSON are reported here."""
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     records: list[Any] = []
     numbers: list[int] = []
-    for n, line in enumerate(lines, start=1):
+    for n, line in enumerate(lines, start=first_line):
         try:
             records.append(loads(line))
             numbers.append(n)
@@ -107,15 +108,16 @@ def _take(values: Any, keep: np.ndarray) -> Any:
 
 def load(data: bytes | Iterable[bytes], fmt: str, source: str, kind: str, schema: dict, plan: RecordPlan, tz: Any,
          problems: ProblemCollector, csv_options: CsvOptions,
-         why_bad: Callable[[Any, str], list[Problem]]) -> tuple[Table, RowLocations, int]:
+         why_bad: Callable[[Any, str], list[Problem]], first_line: int = 1) -> tuple[Table, RowLocations, int]:
     """Load one document; ``why_bad(record, label)`` gives the located problems of a record the checks refused.
 
-    ``data`` is the document's bytes, or for JSON Lines its lines (``stream_lines``)."""
+    ``data`` is the document's bytes, or for JSON Lines its lines (``stream_lines``), the first of them being
+    line ``first_line`` of the file (a part of a larger file, see ``engine.arrowload``)."""
     if fmt == "jsonl":
         lines = data.splitlines() if isinstance(data, bytes) else data
         if isinstance(data, bytes) and data.startswith(BOM):
             lines = data[len(BOM):].splitlines()
-        chunks = _jsonl(lines, source, problems)
+        chunks = _jsonl(lines, source, problems, first_line)
     else:
         chunks = _other(data, fmt, source, problems, schema, csv_options)
     parts: list[dict[str, Any]] = []
@@ -167,31 +169,39 @@ def load(data: bytes | Iterable[bytes], fmt: str, source: str, kind: str, schema
         elif values:
             columns[f.name] = np.concatenate(values) if len(values) > 1 else values[0]
         else:
-            columns[f.name] = np.zeros(0, dtype=np.int64 if f.kind in ("ts", "date") else
-                                       np.float64 if f.kind == "num" else object)
+            columns[f.name] = np.zeros(0, dtype=_DTYPES.get(f.kind, object))
     nested = {}
-    for f in plan.fields:  # a list of records with no items at all still has its (empty) columns
-        if f.kind == "list_obj" and f.name not in nested_parts:
-            nested_parts[f.name] = [(np.zeros(0, dtype=np.int64), {
-                g.name: np.zeros(0, dtype=np.int64 if g.kind in ("ts", "date") else np.float64 if g.kind == "num"
-                                 else object) for g in f.sub.fields if g.kind != "list_obj"})]
     for name, items in nested_parts.items():
         owners = np.concatenate([o for o, _ in items]) if items else np.zeros(0, dtype=np.int64)
         sub_names = items[0][1].keys() if items else ()
         nested[name] = (owners.astype(np.int64), {k: np.concatenate([c[k] for _, c in items]) for k in sub_names})
-    id_field = schema.get("x-record-id", "id")
-    ids = columns[id_field] if id_field in columns else np.arange(rows_so_far).astype(str).astype(object)
-    table = Table(kind=kind, ids=ids, cols=columns, lists=lists, nested=nested)
-    derive = bulk_derivers().get(kind)
-    if derive is not None:
-        for name, (owners, sub) in nested.items():
-            derived, pauses = derive(columns, lists, (owners, sub), rows_so_far)
-            columns.update(derived)
-            table.pauses = pauses
-            break
+    table = assemble(kind, schema, plan, columns, lists, nested, rows_so_far)
     if fmt == "jsonl":
         numbers = np.concatenate(locs) if locs else np.zeros(0, dtype=np.int64)
         where = RowLocations.lines(source, numbers)
     else:
         where = RowLocations.labels(source, [x for chunk in locs for x in chunk])
     return table, where, count
+
+
+_DTYPES = {"ts": np.int64, "date": np.int64, "num": np.float64}
+
+
+def assemble(kind: str, schema: dict, plan: RecordPlan, columns: dict[str, np.ndarray], lists: dict[str, list],
+             nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]], n: int) -> Table:
+    """The table of ``n`` checked rows, with the kind's derived columns (both fast paths end here)."""
+    for f in plan.fields:  # a list of records with no items at all still has its (empty) columns
+        if f.kind == "list_obj" and f.name not in nested:
+            nested[f.name] = (np.zeros(0, dtype=np.int64), {
+                g.name: np.zeros(0, dtype=_DTYPES.get(g.kind, object)) for g in f.sub.fields if g.kind != "list_obj"})
+    id_field = schema.get("x-record-id", "id")
+    ids = columns[id_field] if id_field in columns else np.arange(n).astype(str).astype(object)
+    table = Table(kind=kind, ids=ids, cols=columns, lists=lists, nested=nested)
+    derive = bulk_derivers().get(kind)
+    if derive is not None:
+        for name, (owners, sub) in nested.items():
+            derived, pauses = derive(columns, lists, (owners, sub), n)
+            columns.update(derived)
+            table.pauses = pauses
+            break
+    return table

@@ -1,0 +1,287 @@
+"""The columnar fast path for JSON Lines evidence: Arrow parses a block on every core, numpy checks the columns.
+
+A large export (a million tickets) is read in blocks of whole lines. Arrow's JSON reader parses a block into
+columns against an explicit Arrow schema made from the kind's bulk plan (``engine.bulkcheck``); it already refuses
+what is no JSON, a value of the wrong type, an unknown or repeated key. The rest of the schema is checked here on
+the columns (required fields, enums, lengths, bounds, whole numbers, timestamps and dates as byte matrices), and
+what Arrow cannot see is read off the bytes (``engine.rawscan``: explicit nulls, one record per line).
+
+The path only ever *accepts*: a block in which anything is refused or cannot be told for certain goes, whole, to
+the record-by-record checks (``engine.fastload``), which find and word every problem exactly as before. So a bad
+record costs speed, never a different verdict or message; tests hold the two paths to the same tables.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, BinaryIO, Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from . import fastload, rawscan
+from .bulkcheck import FieldPlan, RecordPlan
+from .bulktime import parse_fixed_dates, parse_fixed_text, parse_many
+from .errors import Problem, ProblemCollector
+from .kinds import bulk_derivers
+from .readers import BOM, CsvOptions
+from .tables import RowLocations, Table, concat_tables
+from .timeparse import NAT
+
+BLOCK = 1 << 26  # bytes of whole lines per block: big enough for both cores, small enough for memory
+
+
+class Refused(Exception):
+    """The block needs the record-by-record checks (a record may be invalid, or the bytes cannot be read for sure)."""
+
+
+@dataclass(frozen=True)
+class ColumnarPlan:
+    """What the columnar path needs of a kind, worked out once from its bulk plan."""
+
+    schema: pa.Schema
+    unexpected: str  # Arrow's unexpected_field_behavior: "error" (additionalProperties: false) or "ignore"
+    strict_keys: frozenset[str]  # keys that may be absent but never null, at any depth
+    nullable_required: frozenset[str]  # top-level keys that must be there, null allowed
+    nested_names: frozenset[str]  # every key of a nested record (their nulls cannot be told from the top's)
+
+
+def _arrow_type(f: FieldPlan) -> pa.DataType:
+    if f.kind == "num":
+        return pa.float64()
+    if f.kind == "bool":
+        return pa.bool_()
+    if f.kind == "list_str":
+        return pa.list_(pa.string())
+    if f.kind == "list_obj":
+        return pa.list_(pa.struct([pa.field(g.name, _arrow_type(g)) for g in f.sub.fields]))
+    return pa.string()  # str, ts, date, and "any" (a value of another type makes Arrow refuse the block)
+
+
+def _plans(plan: RecordPlan) -> Iterator[RecordPlan]:
+    yield plan
+    for f in plan.fields:
+        if f.sub is not None:
+            yield from _plans(f.sub)
+
+
+@lru_cache(maxsize=None)
+def columnar_plan(kind: str, schema_json: str) -> ColumnarPlan | None:
+    """None when the kind has no bulk plan, or keeps the per-record form: lists of records read one by one by
+    its measures (only a kind with a bulk deriver keeps them flattened), or additional properties allowed at one
+    depth only."""
+    plan = fastload.plan_for(kind, schema_json)
+    if plan is None or kind not in bulk_derivers() and any(f.kind == "list_obj" for f in plan.fields):
+        return None
+    allowed = {p.allowed is None for p in _plans(plan)}
+    if len(allowed) != 1:
+        return None
+    nested = frozenset(f.name for p in list(_plans(plan))[1:] for f in p.fields)
+    return ColumnarPlan(
+        schema=pa.schema([pa.field(f.name, _arrow_type(f)) for f in plan.fields]),
+        unexpected="ignore" if allowed == {True} else "error",
+        strict_keys=frozenset(k for p in _plans(plan) for k in p.strict_optional),
+        nullable_required=frozenset(f.name for f in plan.fields if f.nullable and f.name in plan.required),
+        nested_names=nested)
+
+
+def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
+    """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``."""
+    carry = b""
+    first = True
+    while True:
+        chunk = fh.read(size)
+        if not chunk:
+            break
+        hasher.update(chunk)
+        data = carry + chunk if carry else chunk
+        if first:
+            if len(data) < len(BOM) and BOM.startswith(data):
+                carry = data
+                continue
+            data = data[len(BOM):] if data.startswith(BOM) else data
+            first = False
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            carry = data
+            continue
+        yield data[:cut] if cut < len(data) else data
+        carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def load(fh: BinaryIO, hasher: Any, source: str, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
+         tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]],
+         block_size: int = BLOCK) -> tuple[Table, RowLocations, int]:
+    """Load one JSON Lines document block by block (see the module docstring); ``cplan`` is the kind's
+    ``columnar_plan``."""
+    options = pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
+    tables: list[Table] = []
+    wheres: list[RowLocations] = []
+    count = 0
+    line = 1
+    for block in blocks(fh, hasher, block_size):
+        lines = block.count(b"\n")  # as ``bytes.splitlines`` counts them (a lone "\r" ends a line too)
+        if b"\r" in block:
+            lines += block.count(b"\r") - block.count(b"\r\n")
+        lines += 0 if block.endswith((b"\n", b"\r")) else 1
+        try:
+            table, n = _columnar(block, kind, schema, plan, cplan, options, tz)
+            where = RowLocations.lines(source, np.arange(line, line + n, dtype=np.int64))
+        except Refused:
+            table, where, n = fastload.load(block, "jsonl", source, kind, schema, plan, tz, problems,
+                                            CsvOptions(), why_bad, first_line=line)
+        tables.append(table)
+        wheres.append(where)
+        count += n
+        line += lines
+    if not tables:
+        return fastload.load(b"", "jsonl", source, kind, schema, plan, tz, problems, CsvOptions(), why_bad)
+    return concat_tables(kind, tables), RowLocations.join(wheres), count
+
+
+def _columnar(block: bytes, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
+              options: pj.ParseOptions, tz: Any) -> tuple[Table, int]:
+    lines = rawscan.lines_are_records(block)
+    if lines is None:
+        raise Refused
+    try:
+        data = pj.read_json(pa.BufferReader(block), parse_options=options)
+    except (pa.ArrowException, ValueError) as exc:  # no JSON, a wrong type, an unknown or repeated key
+        raise Refused from exc
+    if data.num_rows != lines:  # two records on a line
+        raise Refused
+    nulls = rawscan.explicit_nulls(block, cplan.strict_keys | cplan.nullable_required)
+    if nulls is None or any(nulls[k] for k in cplan.strict_keys):
+        raise Refused
+    for key in cplan.nullable_required:
+        column = data.column(key)
+        if column.null_count and (key in cplan.nested_names or column.null_count != nulls[key]):
+            raise Refused  # some record lacks the key (or it cannot be told)
+    n = data.num_rows
+    arrays = {f.name: data.column(f.name).combine_chunks() if n else pa.array([], _arrow_type(f))
+              for f in plan.fields}
+    try:
+        columns, lists, nested = _convert(plan, arrays, n, tz, top=True)
+    except UnicodeDecodeError as exc:  # Arrow passes invalid UTF-8 through; every text is decoded here
+        raise Refused from exc
+    return fastload.assemble(kind, schema, plan, columns, lists, nested, n), n
+
+
+def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top: bool
+             ) -> tuple[dict[str, np.ndarray], dict[str, list], dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]]:
+    columns: dict[str, np.ndarray] = {}
+    lists: dict[str, list] = {}
+    nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
+    for f in plan.fields:
+        arr = arrays[f.name]
+        if arr.null_count and f.name in plan.required and not (f.nullable and top):
+            raise Refused  # a required key absent (or null where null is not allowed)
+        if f.kind == "ts":
+            columns[f.name] = _timestamps(arr, f, tz)
+        elif f.kind == "date":
+            columns[f.name] = _dates(arr, f)
+        elif f.kind == "num":
+            columns[f.name] = _numbers(arr, f)
+        elif f.kind == "bool":
+            columns[f.name] = _booleans(arr)
+        elif f.kind == "list_str":
+            _check_texts(pc.list_flatten(arr), f.item, items=True)
+            lists[f.name] = arr.to_pylist()
+        elif f.kind == "list_obj":
+            items = pc.list_flatten(arr)
+            if items.null_count:
+                raise Refused  # a null where a record is expected
+            owners = pc.list_parent_indices(arr).to_numpy().astype(np.int64)
+            fields = dict(zip((g.name for g in f.sub.fields), items.flatten()))
+            sub, _, _ = _convert(f.sub, fields, len(items), tz, top=False)
+            nested[f.name] = (owners, sub)
+        else:
+            if f.kind == "any" and "string" not in f.types and len(arr) - arr.null_count:
+                raise Refused
+            columns[f.name] = _check_texts(arr, f)
+    return columns, lists, nested
+
+
+def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False) -> np.ndarray:
+    """Texts as an object array (one Python string per distinct text), after the schema's text checks."""
+    if items and arr.null_count:
+        raise Refused  # a null item in a list of texts
+    encoded = pc.dictionary_encode(arr)
+    words = encoded.dictionary.to_pylist()
+    if f.enum is not None and not set(words) <= f.enum:
+        raise Refused
+    if f.min_length or f.max_length is not None:  # in characters, as Python's len() and jsonschema count
+        lengths = pc.utf8_length(encoded.dictionary).to_numpy(zero_copy_only=False)
+        if (f.min_length and (lengths < f.min_length).any()) or (
+                f.max_length is not None and (lengths > f.max_length).any()):
+            raise Refused
+    if f.pattern is not None and not all(f.pattern.search(w) for w in words):  # Python's re, as jsonschema's
+        raise Refused
+    table = np.empty(len(words) + 1, dtype=object)
+    table[:-1] = words
+    return table[encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
+
+
+def _packed(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Offsets and bytes of a string column, and the rows that hold a value."""
+    _, offsets, data = arr.buffers()
+    off = np.frombuffer(offsets, dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
+    rows = np.flatnonzero(~arr.is_null().to_numpy(zero_copy_only=False)) if arr.null_count else np.arange(len(arr))
+    return off, raw, rows
+
+
+def _timestamps(arr: pa.Array, f: FieldPlan, tz: Any) -> np.ndarray:
+    out = np.full(len(arr), NAT, dtype=np.int64)
+    if arr.null_count and not f.nullable:
+        raise Refused
+    off, raw, rows = _packed(arr)
+    secs, done = parse_fixed_text(off, raw, rows)
+    out[rows[done]] = secs[done]
+    rest = rows[~done]
+    if len(rest):  # other shapes (fractions, "Z", naive): the one-at-a-time parser, as on the other path
+        values = arr.take(pa.array(rest)).to_pylist()
+        odd: list[int] = []
+        parsed, errors = parse_many(values, tz, one_by_one=odd)
+        if errors or any(not f.pattern.search(values[i]) for i in odd):
+            raise Refused
+        out[rest] = parsed
+    return out
+
+
+def _dates(arr: pa.Array, f: FieldPlan) -> np.ndarray:
+    if arr.null_count and not f.nullable:
+        raise Refused
+    out = np.full(len(arr), NAT, dtype=np.int64)
+    off, raw, rows = _packed(arr)
+    days, ok = parse_fixed_dates(off, raw, rows)
+    if not ok.all():
+        raise Refused
+    out[rows] = days
+    return out
+
+
+def _numbers(arr: pa.Array, f: FieldPlan) -> np.ndarray:
+    values = arr.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    present = values[~np.isnan(values)] if arr.null_count else values
+    if len(present) != len(arr) - arr.null_count or not np.isfinite(present).all():
+        raise Refused  # NaN or Infinity: no JSON, though Arrow reads them
+    if f.integer and (np.floor(present) != present).any():
+        raise Refused
+    if (f.minimum is not None and (present < f.minimum).any()) or (f.maximum is not None and (present > f.maximum).any()):
+        raise Refused
+    return values
+
+
+_BOOLS = np.array([False, True, None], dtype=object)
+
+
+def _booleans(arr: pa.Array) -> np.ndarray:
+    codes = arr.fill_null(False).to_numpy(zero_copy_only=False).astype(np.int8)
+    if arr.null_count:
+        codes[arr.is_null().to_numpy(zero_copy_only=False)] = 2
+    return _BOOLS[codes]

@@ -1,0 +1,178 @@
+"""The columnar path (Arrow + numpy) only ever accepts what the schema accepts, and then builds exactly the table
+the record-by-record path builds; what it cannot tell for certain it hands on, block by block."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import random
+
+import jsonschema
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from engine import arrowload, fastload, rawscan
+from engine.bundle import _record_problems, document_schema, known_kinds
+from engine.errors import ProblemCollector
+from engine.readers import CsvOptions
+from engine.tables import column_kinds
+from tests.test_bulkcheck import _corrupt, _sample_records, _truth
+
+
+def _plans(kind):
+    text = json.dumps(document_schema(kind), sort_keys=True)
+    return fastload.plan_for(kind, text), arrowload.columnar_plan(kind, text)
+
+
+COLUMNAR = [k for k in known_kinds() if _plans(k)[1] is not None]
+
+
+def _options(cplan):
+    import pyarrow.json as pj
+
+    return pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.dtype.kind == "f":
+        return np.array_equal(a, b, equal_nan=True)
+    return a.dtype == b.dtype and a.shape == b.shape and all(
+        x == y and type(x) is type(y) for x, y in zip(a.tolist(), b.tolist()))
+
+
+def assert_same_tables(f, s):
+    assert f.ids.tolist() == s.ids.tolist()
+    assert sorted(f.cols) == sorted(s.cols)
+    for name in s.cols:
+        assert _same(f.cols[name], s.cols[name]), name
+    assert f.lists == s.lists
+    assert sorted(f.nested) == sorted(s.nested)
+    for name, (owners, sub) in s.nested.items():
+        assert f.nested[name][0].tolist() == owners.tolist()
+        for col in sub:
+            assert _same(f.nested[name][1][col], sub[col]), (name, col)
+    if s.pauses is not None:
+        assert all(x.tolist() == y.tolist() for x, y in zip(f.pauses, s.pauses))
+
+
+def _valid(kind):
+    """Sample records that are valid and of the types the columnar path reads (no number in a text field)."""
+    schema = document_schema(kind)
+    validator = jsonschema.Draft202012Validator(schema)
+    out = [r for r in _sample_records(kind) if _truth(r, validator, column_kinds(schema))]
+    if kind == "tickets":  # owner changes between numbered lines carry numbers: valid, but for the other path
+        out = [r for r in out if all(isinstance(e.get(k, ""), str) for e in r.get("events", []) for k in ("from", "to"))]
+    return out
+
+
+def _block(records, rng) -> bytes:
+    lines = []
+    for rec in records:
+        seps = rng.choice([(",", ":"), (", ", ": ")])
+        lines.append(json.dumps(rec, separators=seps, ensure_ascii=rng.random() < 0.5))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _slow(block, kind, schema, plan, first_line=1):
+    problems = ProblemCollector()
+    table, where, n = fastload.load(block, "jsonl", "doc.jsonl", kind, schema, plan, None, problems, CsvOptions(),
+                                    lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None),
+                                    first_line=first_line)
+    return table, where, n, problems
+
+
+@pytest.mark.parametrize("kind", COLUMNAR)
+def test_valid_blocks_are_taken_and_give_the_same_table(kind):
+    records = _valid(kind)
+    if not records:
+        pytest.skip(f"no sample records of {kind}")
+    schema = document_schema(kind)
+    plan, cplan = _plans(kind)
+    block = _block(records, random.Random(kind))
+    table, n = arrowload._columnar(block, kind, schema, plan, cplan, _options(cplan), None)
+    slow, _, m, problems = _slow(block, kind, schema, plan)
+    assert n == m == len(records) and not problems.problems
+    assert_same_tables(table, slow)
+
+
+@pytest.mark.parametrize("kind", COLUMNAR)
+def test_a_block_with_an_invalid_record_is_never_taken(kind):
+    records = _valid(kind)
+    if not records:
+        pytest.skip(f"no sample records of {kind}")
+    schema = document_schema(kind)
+    plan, cplan = _plans(kind)
+    validator = jsonschema.Draft202012Validator(schema)
+    kinds = column_kinds(schema)
+    rng = random.Random("arrow-" + kind)
+    taken = 0
+    for _ in range(150):
+        bad = _corrupt(rng.choice(records), rng, schema)
+        block = _block(records[:3] + [bad] + records[3:6], rng)
+        try:
+            table, _ = arrowload._columnar(block, kind, schema, plan, cplan, _options(cplan), None)
+        except arrowload.Refused:
+            continue
+        assert _truth(bad, validator, kinds), bad  # taken: then the "corruption" was still valid
+        assert_same_tables(table, _slow(block, kind, schema, plan)[0])
+        taken += 1
+    assert taken < 150
+
+
+def test_blocks_join_into_the_document_with_its_line_numbers():
+    kind = "tickets"
+    schema = document_schema(kind)
+    plan, cplan = _plans(kind)
+    records = _valid(kind)
+    rng = random.Random(7)
+    lines = _block(records, rng).decode().splitlines()
+    bad_at = len(lines) // 2
+    lines[bad_at] = lines[bad_at].replace('"priority":', '"priority": "X", "ignored":', 1)
+    data = ("\n".join(lines) + "\n").encode()
+    problems = ProblemCollector()
+    hasher = hashlib.sha256()
+    table, where, n = arrowload.load(io.BytesIO(data), hasher, "doc.jsonl", kind, schema, plan, cplan, None, problems,
+                                     lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None),
+                                     block_size=2048)
+    slow, slow_where, m, slow_problems = _slow(data, kind, schema, plan)
+    assert hasher.hexdigest() == hashlib.sha256(data).hexdigest()
+    assert n == m == len(lines)
+    assert [str(p) for p in problems.problems] == [str(p) for p in slow_problems.problems]
+    assert f"line {bad_at + 1}" in str(problems.problems[0])
+    assert_same_tables(table, slow)
+    assert list(where) == list(slow_where)
+
+
+@pytest.mark.parametrize("text, lines", [
+    (b'{"a":1}\n{"a":2}\n', 2), (b'{"a":1}\r\n{"a":2}', 2), (b'{"a":1}\n\n{"a":2}\n', None),
+    (b'{"a":1}\n {"a":2}\n', None), (b'{"a":1}\r{"a":2}\n', None), (b' {"a":1}\n', None), (b"", 0)])
+def test_lines_are_records(text, lines):
+    assert rawscan.lines_are_records(text) == lines
+
+
+_KEYS = ["k", "xk", "kx", "csat_score", "n\u00e9"]
+_TEXTS = st.sampled_from(['": null', '"k": null', 'k":null', "null", "a: null", '\\', "nullable", "\u00e9"])
+_VALUES = st.recursive(
+    st.none() | st.integers(-5, 5) | _TEXTS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4),
+    max_leaves=12)
+
+
+def _truth_nulls(value, key) -> int:
+    if isinstance(value, dict):
+        return sum((v is None and k == key) + _truth_nulls(v, key) for k, v in value.items())
+    if isinstance(value, list):
+        return sum(_truth_nulls(v, key) for v in value)
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=5), min_size=1, max_size=5),
+       st.sampled_from([(",", ":"), (", ", ": "), (",", " : "), (",", ":  ")]), st.booleans())
+def test_explicit_nulls_are_counted_right_or_not_at_all(records, separators, ascii_only):
+    block = "\n".join(json.dumps(r, separators=separators, ensure_ascii=ascii_only) for r in records).encode()
+    keys = frozenset(["k", "csat_score", "n\u00e9"])
+    found = rawscan.explicit_nulls(block, keys)
+    if found is not None:
+        assert found == {k: sum(_truth_nulls(r, k) for r in records) for k in keys}
