@@ -10,7 +10,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
-from .common import MeasureContext, check_evidence, insufficient, iso_many, percent, select
+from .common import MeasureContext, check_evidence, insufficient, iso_many, percent, select, window_rows
 from .registry import MeasureDef
 
 
@@ -94,16 +94,17 @@ def _local_day(ctx: MeasureContext, instant: int) -> int:
     return datetime.fromtimestamp(instant, tz=timezone.utc).astimezone(ctx.tz).date().toordinal()
 
 
-def _codes(values: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Each value as text, an integer per distinct text (counting distinct integers is cheap numpy), and each
-    integer's rank in text order (so components sort by their text without sorting text again)."""
+def _codes(values: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
+    """Each value as text, an integer per distinct text (counting distinct integers is cheap numpy), each
+    integer's rank in text order (so values sort by their text without sorting text again), and the distinct
+    texts (integer → text)."""
     text = [str(v) for v in values.tolist()]
     index: dict[str, int] = {}
     code = np.asarray([index.setdefault(v, len(index)) for v in text], dtype=np.int64)
     distinct = list(index)
     rank = np.empty(len(distinct), dtype=np.int64)
     rank[np.asarray(sorted(range(len(distinct)), key=distinct.__getitem__), dtype=np.int64)] = np.arange(len(distinct))
-    return text, code, rank
+    return text, code, rank, distinct
 
 
 def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -118,7 +119,7 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     due_in = (due >= w0) & (due < w1)
     overdue_during = (due < w0) & late & ((inst == NAT) | (inst >= w0))
     relevant = due_in | overdue_during
-    comp, code, rank = ctx.memo(("component_codes",), t, lambda: _codes(t.col("component_id")))
+    comp, code, rank, _ = ctx.memo(("component_codes",), t, lambda: _codes(t.col("component_id")))
     n = int(np.count_nonzero(np.bincount(code[relevant], minlength=1)))
     bad = np.flatnonzero(relevant & late)
     group = rank[code[bad]]
@@ -200,27 +201,41 @@ def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
         return missing
     t = ctx.bundle.table("device_compliance")
     day = t.col("snapshot_date")
-    rows = np.flatnonzero(select(t, rule.measure.params.get("where"))
-                          & (day >= period.first.toordinal()) & (day <= period.last.toordinal()))
+    rows = window_rows(ctx, t, rule.measure.params.get("where"), "snapshot_date", period.first.toordinal(),
+                       period.last.toordinal() + 1)
     if len(rows) == 0:
         return insufficient(f"no device compliance snapshot is dated in {period.label}")
     # once per audit: the device ids in text order with each row's rank among them, and which rows are not
     # compliant (a period's devices keep that order, so its ranks sort and group as its own would)
-    devices, rank, not_true = ctx.memo(("device_ranks",), t, lambda: (
-        *np.unique(t.col("device_id").astype(str), return_inverse=True),
-        np.asarray([v is not True for v in t.col("compliant").tolist()], dtype=bool)))
+    devices, rank, not_true = ctx.memo(("device_ranks",), t, lambda: _device_ranks(t))
     group, bad = rank[rows], not_true[rows]
     order = np.lexsort((bad, day[rows], group))
     last_of = order[np.r_[group[order][1:] != group[order][:-1], True]]  # the last row of each device
     picked = rows[last_of]
     failing = bad[last_of]
     reasons = t.col("noncompliance_reason")
-    breaches = tuple(Breach(str(devices[group[i]]), f"non-compliant on {date.fromordinal(int(day[r]))}"
-                            + (f": {reasons[r]}" if reasons[r] else ""))
-                     for i, r in zip(last_of[failing].tolist(), picked[failing].tolist()))
+    made: dict[int, Breach] = ctx.memo(("device_breach",), t, dict)  # a snapshot reads the same in every period
+    out = []
+    for i, r in zip(last_of[failing].tolist(), picked[failing].tolist()):
+        b = made.get(r)
+        if b is None:
+            b = made[r] = Breach(devices[group[i]], f"non-compliant on {date.fromordinal(int(day[r]))}"
+                                 + (f": {reasons[r]}" if reasons[r] else ""))
+        out.append(b)
+    breaches = tuple(out)
     n = len(last_of)
     return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
                        notes=(f"{n} device(s) with a snapshot in {period.label}; last snapshot per device counts",))
+
+
+def _device_ranks(t) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The device ids in text order, each row's rank among them, and which rows are not compliant (anything but
+    ``true``): hashed once per audit rather than sorting every snapshot's text."""
+    _, code, code_rank, distinct = _codes(t.col("device_id"))
+    devices = [""] * len(distinct)
+    for text, r in zip(distinct, code_rank.tolist()):
+        devices[r] = text
+    return devices, code_rank[code], np.asarray([v is not True for v in t.col("compliant").tolist()], dtype=bool)
 
 
 DEFS = (

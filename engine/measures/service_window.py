@@ -14,7 +14,7 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
 from .common import (MeasureContext, check_evidence, fmt_duration, in_window, insufficient, limit_seconds,
-                     per_record_norm, percent, select)
+                     per_record_norm, percent, select, window_rows)
 from .registry import MeasureDef
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -100,9 +100,9 @@ def channels_used(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappin
         return missing
     t = ctx.bundle.table("tickets")
     w0, w1 = ctx.window(period)
-    rows = np.flatnonzero(in_window(t.col("reported_at"), w0, min(w1, ctx.as_of + 1)))
-    used = t.col("channel")[rows]
-    counts = {c: int((used == c).sum()) for c in p["channels"]}
+    rows = window_rows(ctx, t, None, "reported_at", w0, min(w1, ctx.as_of + 1))
+    # each channel's mask is kept on the table (select), so a period only counts its own rows
+    counts = {c: int(select(t, [{"field": "channel", "op": "==", "value": c}])[rows].sum()) for c in p["channels"]}
     breaches = tuple(Breach(f"channel:{c}", f"no ticket reported via {c} in {period.label}")
                      for c, n in counts.items() if n == 0)
     value = float(sum(1 for n in counts.values() if n)) if len(rows) else None

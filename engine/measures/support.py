@@ -56,7 +56,7 @@ def _expected(ctx: MeasureContext, t: Table, p: Mapping) -> tuple[np.ndarray, np
     sel = np.flatnonzero(select(t, p.get("where")))
     expected = t.col("expected_resolution_at")[sel].copy()
     for prio, lim in p.get("default_expected", {}).items():
-        fill = (expected == NAT) & (t.col("priority")[sel] == prio)
+        fill = (expected == NAT) & select(t, [{"field": "priority", "op": "==", "value": prio}])[sel]
         if fill.any():
             expected[fill] = _deadline(ctx, t.col("reported_at")[sel][fill], lim)
     return sel, expected

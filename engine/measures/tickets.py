@@ -8,7 +8,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, limit_seconds, per_record_norm, percent,
+from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, limit_seconds, per_record_norm, percent,
                      select, sub_pauses, window_rows)
 from .registry import MeasureDef
 
@@ -38,9 +38,8 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     w0, w1 = ctx.window(period)
     rows = window_rows(ctx, table, p.get("where"), p["start"], w0, min(w1, ctx.as_of + 1))
     metrics: dict[str, float | None] = {}
-    breaches: list[tuple[str, str]] = []  # (record id, detail); one Breach per record in _merge
+    failing = []  # per duration in force: (label, limit, failing mask, done, elapsed) over ``rows``
     pending_total = 0
-    ids = table.ids[rows]
     start = start_col[rows]
     for name, spec in p["durations"].items():
         metric = f"{name}_share"
@@ -59,23 +58,41 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
         judged = ~pending
         pending_total = max(pending_total, int(pending.sum()))
         metrics[metric] = percent(int((ok & judged).sum()), int(judged.sum()))
-        label = spec.get("label", name.replace("_", " "))
-        lim = norm.per_record
-        # a record's duration does not depend on the period, so its text is made once per audit (a record is
-        # in a month, its quarter and the year); keyed by the limit, which the norm register may change
-        said: dict[int, str] = ctx.memo(("duration_detail", name, lim.op, lim.limit, lim.unit), rule, dict)
-        bad = np.flatnonzero(judged & ~ok)
-        for r, rid, d, e in zip(rows[bad].tolist(), ids[bad].tolist(), done[bad].tolist(), elapsed[bad].tolist()):
-            text = said.get(r)
-            if text is None:
-                state = f"{label} after" if d else f"no {label} yet; at as-of"
-                text = said[r] = f"{state} {fmt_duration(float(e), lim.unit)} (limit {lim.op} {lim.limit:g} {lim.unit})"
-            breaches.append((str(rid), text))
+        failing.append((spec.get("label", name.replace("_", " ")), norm.per_record, judged & ~ok, done, elapsed))
     population = len(rows) - pending_total
     if len(rows) == 0:
         metrics = {k: None for k in metrics}
-    return Measurement(metrics=metrics, population=population, breaches=_merge(breaches), pending=pending_total,
-                       notes=(f"{len(rows)} record(s) started in {period.label}",))
+    return Measurement(metrics=metrics, population=population, breaches=_breaches(ctx, rule, table, rows, failing),
+                       pending=pending_total, notes=(f"{len(rows)} record(s) started in {period.label}",))
+
+
+def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing: list) -> tuple[Breach, ...]:
+    """One Breach per failing record, in record-id order, its durations' details joined.
+
+    A record's durations do not depend on the period, so its Breach is made once per audit (a record is in a
+    month, its quarter and the year); keyed by the limits, which the norm register may change.
+    """
+    bad = np.zeros(len(rows), dtype=bool)
+    for _, _, mask, _, _ in failing:
+        bad |= mask
+    order, texts = by_record_id(table.ids[rows], np.flatnonzero(bad))
+    if len(set(texts)) != len(texts):  # a repeated id: its records' details go into one Breach
+        return _merge([(rid, _detail(f, i)) for f in failing for i, rid in zip(order, texts) if f[2][i]])
+    made: dict[int, Breach] = ctx.memo(("duration_breach",) + tuple((lim.op, lim.limit, lim.unit)
+                                                                    for _, lim, _, _, _ in failing), rule, dict)
+    out = []
+    for i, rid, row in zip(order, texts, rows[order].tolist()):
+        b = made.get(row)
+        if b is None:
+            b = made[row] = Breach(rid, "; ".join(_detail(f, i) for f in failing if f[2][i]))
+        out.append(b)
+    return tuple(out)
+
+
+def _detail(failing: tuple, i: int) -> str:
+    label, lim, _, done, elapsed = failing
+    state = f"{label} after" if done[i] else f"no {label} yet; at as-of"
+    return f"{state} {fmt_duration(float(elapsed[i]), lim.unit)} (limit {lim.op} {lim.limit:g} {lim.unit})"
 
 
 def _within(op: str, elapsed: np.ndarray, limit: float) -> np.ndarray:
