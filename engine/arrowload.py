@@ -12,6 +12,8 @@ record costs speed, never a different verdict or message; tests hold the two pat
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, BinaryIO, Callable, Iterator
@@ -117,69 +119,95 @@ def load(fh: BinaryIO, hasher: Any, source: str, kind: str, schema: dict, plan: 
          tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]],
          block_size: int = BLOCK) -> tuple[Table, RowLocations, int]:
     """Load one JSON Lines document block by block (see the module docstring); ``cplan`` is the kind's
-    ``columnar_plan``."""
+    ``columnar_plan``. A helper thread reads ahead: Arrow parses the next block (on every core, without the
+    interpreter lock) while this thread checks and converts the current one."""
     options = pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
     tables: list[Table] = []
     wheres: list[RowLocations] = []
     count = 0
     line = 1
-    for block in blocks(fh, hasher, block_size):
-        lines = block.count(b"\n")  # as ``bytes.splitlines`` counts them (a lone "\r" ends a line too)
-        if b"\r" in block:
-            lines += block.count(b"\r") - block.count(b"\r\n")
-        lines += 0 if block.endswith((b"\n", b"\r")) else 1
+
+    def take(block: bytes, parsed: Future) -> None:
+        nonlocal count, line
         try:
-            table, n = _columnar(block, kind, schema, plan, cplan, options, tz)
+            table, n = _columnar(block, parsed.result(), kind, schema, plan, cplan, tz)
             where = RowLocations.lines(source, np.arange(line, line + n, dtype=np.int64))
+            lines = n
         except Refused:
             table, where, n = fastload.load(block, "jsonl", source, kind, schema, plan, tz, problems,
                                             CsvOptions(), why_bad, first_line=line)
+            lines = block.count(b"\n")  # as ``bytes.splitlines`` counts them (a lone "\r" ends a line too)
+            if b"\r" in block:
+                lines += block.count(b"\r") - block.count(b"\r\n")
+            lines += 0 if block.endswith((b"\n", b"\r")) else 1
         tables.append(table)
         wheres.append(where)
         count += n
         line += lines
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="slacheck-parse") as pool:
+        ahead: deque[tuple[bytes, Future]] = deque()
+        for block in blocks(fh, hasher, block_size):
+            ahead.append((block, pool.submit(_parse, block, options)))
+            if len(ahead) > 1:
+                take(*ahead.popleft())
+        while ahead:
+            take(*ahead.popleft())
     if not tables:
         return fastload.load(b"", "jsonl", source, kind, schema, plan, tz, problems, CsvOptions(), why_bad)
     return concat_tables(kind, tables), RowLocations.join(wheres), count
 
 
-def _columnar(block: bytes, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
-              options: pj.ParseOptions, tz: Any) -> tuple[Table, int]:
+def _parse(block: bytes, options: pj.ParseOptions) -> pa.Table | None:
+    """Arrow's columns of a block of one record per line, or None (not so, no JSON, a wrong type, an unknown or
+    repeated key)."""
     lines = rawscan.lines_are_records(block)
     if lines is None:
-        raise Refused
+        return None
     try:
         data = pj.read_json(pa.BufferReader(block), parse_options=options)
-    except (pa.ArrowException, ValueError) as exc:  # no JSON, a wrong type, an unknown or repeated key
-        raise Refused from exc
-    if data.num_rows != lines:  # two records on a line
+    except (pa.ArrowException, ValueError):
+        return None
+    return data if data.num_rows == lines else None  # else two records on a line
+
+
+def _columnar(block: bytes, data: pa.Table | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
+              tz: Any) -> tuple[Table, int]:
+    if data is None:
         raise Refused
-    nulls = rawscan.explicit_nulls(block, cplan.strict_keys | cplan.nullable_required)
-    if nulls is None or any(nulls[k] for k in cplan.strict_keys):
-        raise Refused
-    for key in cplan.nullable_required:
-        column = data.column(key)
-        if column.null_count and (key in cplan.nested_names or column.null_count != nulls[key]):
-            raise Refused  # some record lacks the key (or it cannot be told)
     n = data.num_rows
     arrays = {f.name: data.column(f.name).combine_chunks() if n else pa.array([], _arrow_type(f))
               for f in plan.fields}
+    with_nulls: set[str] = set()  # keys with a null (absent or explicit) somewhere in the block
     try:
-        columns, lists, nested = _convert(plan, arrays, n, tz, top=True)
+        columns, lists, nested = _convert(plan, arrays, n, tz, True, with_nulls)
     except UnicodeDecodeError as exc:  # Arrow passes invalid UTF-8 through; every text is decoded here
         raise Refused from exc
+    # an absent key and an explicit null read alike in Arrow: the bytes tell them apart, where it matters
+    strict = cplan.strict_keys & with_nulls
+    required = cplan.nullable_required & with_nulls
+    if strict or required:
+        nulls = rawscan.explicit_nulls(block, frozenset(strict | required))
+        if nulls is None or any(nulls[k] for k in strict):
+            raise Refused
+        for key in required:
+            if key in cplan.nested_names or arrays[key].null_count != nulls[key]:
+                raise Refused  # some record lacks the key (or it cannot be told)
     return fastload.assemble(kind, schema, plan, columns, lists, nested, n), n
 
 
-def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top: bool
+def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top: bool, with_nulls: set[str]
              ) -> tuple[dict[str, np.ndarray], dict[str, list], dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]]:
+    """Check and convert the columns of one (nested) record plan; ``with_nulls`` collects the keys read as null."""
     columns: dict[str, np.ndarray] = {}
     lists: dict[str, list] = {}
     nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
     for f in plan.fields:
         arr = arrays[f.name]
-        if arr.null_count and f.name in plan.required and not (f.nullable and top):
-            raise Refused  # a required key absent (or null where null is not allowed)
+        if arr.null_count:
+            with_nulls.add(f.name)
+            if f.name in plan.required and not (f.nullable and top):
+                raise Refused  # a required key absent (or null where null is not allowed)
         if f.kind == "ts":
             columns[f.name] = _timestamps(arr, f, tz)
         elif f.kind == "date":
@@ -197,7 +225,7 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top
                 raise Refused  # a null where a record is expected
             owners = pc.list_parent_indices(arr).to_numpy().astype(np.int64)
             fields = dict(zip((g.name for g in f.sub.fields), items.flatten()))
-            sub, _, _ = _convert(f.sub, fields, len(items), tz, top=False)
+            sub, _, _ = _convert(f.sub, fields, len(items), tz, False, with_nulls)
             nested[f.name] = (owners, sub)
         else:
             if f.kind == "any" and "string" not in f.types and len(arr) - arr.null_count:

@@ -50,7 +50,6 @@ def explicit_nulls(block: bytes, keys: frozenset[str]) -> dict[str, int] | None:
         return counts
     if (a[quote - 1] == _BACKSLASH).any():  # an escaped quote: part of a text or an odd key; cannot tell
         return None
-    escapes = b"\\u" in block  # only a \\u escape can spell a plain key name differently
     matched = np.zeros(len(quote), dtype=bool)
     last = a[quote - 1]
     for key in keys:
@@ -64,11 +63,16 @@ def explicit_nulls(block: bytes, keys: frozenset[str]) -> dict[str, int] | None:
         hit = (window == np.frombuffer(b'"' + raw, dtype=np.uint8)).all(axis=1) & (a[idx - n - 2] != _BACKSLASH)
         counts[key] = int(hit.sum())
         matched[cand[hit]] = True
-    if escapes:
-        for q in quote[~matched].tolist():  # a key spelt with escapes might be one of ``keys``
-            start = block.rfind(b'"', 0, q)
-            if start < 0 or b"\\" in block[start:q]:
-                return None
+    rest = quote[~matched]
+    if len(rest):  # a key spelt with escapes ("\u0061") might be one of ``keys``: none may have a backslash
+        width = 64
+        rows = a[np.maximum(rest[:, None] - width + np.arange(width), 0)]  # the bytes before each closing quote
+        quotes = rows == _QUOTE
+        if not quotes.any(axis=1).all():
+            return None  # a key longer than the window: cannot tell
+        opening = width - 1 - np.argmax(quotes[:, ::-1], axis=1)
+        if ((rows == _BACKSLASH) & (np.arange(width) > opening[:, None])).any():
+            return None
     return counts
 
 

@@ -90,7 +90,7 @@ def test_valid_blocks_are_taken_and_give_the_same_table(kind):
     schema = document_schema(kind)
     plan, cplan = _plans(kind)
     block = _block(records, random.Random(kind))
-    table, n = arrowload._columnar(block, kind, schema, plan, cplan, _options(cplan), None)
+    table, n = arrowload._columnar(block, arrowload._parse(block, _options(cplan)), kind, schema, plan, cplan, None)
     slow, _, m, problems = _slow(block, kind, schema, plan)
     assert n == m == len(records) and not problems.problems
     assert_same_tables(table, slow)
@@ -111,7 +111,7 @@ def test_a_block_with_an_invalid_record_is_never_taken(kind):
         bad = _corrupt(rng.choice(records), rng, schema)
         block = _block(records[:3] + [bad] + records[3:6], rng)
         try:
-            table, _ = arrowload._columnar(block, kind, schema, plan, cplan, _options(cplan), None)
+            table, _ = arrowload._columnar(block, arrowload._parse(block, _options(cplan)), kind, schema, plan, cplan, None)
         except arrowload.Refused:
             continue
         assert _truth(bad, validator, kinds), bad  # taken: then the "corruption" was still valid
