@@ -60,7 +60,7 @@ def iso_many(ctx: MeasureContext, instants: np.ndarray) -> list[str]:
     if len(known) == 0:
         return out
     at = instants[known]
-    hours, first, index = np.unique(at // 3600, return_index=True, return_inverse=True)
+    _, first, index = np.unique(at // 3600, return_index=True, return_inverse=True)
     offsets = np.asarray([int(datetime.fromtimestamp(x, tz=timezone.utc).astimezone(ctx.tz).utcoffset()
                               .total_seconds()) for x in at[first].tolist()], dtype=np.int64)[index.reshape(-1)]
     day, second = np.divmod(at + offsets, 86400)

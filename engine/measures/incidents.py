@@ -81,7 +81,8 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
     w0, w1 = ctx.window(period)
     horizon = min(w1, ctx.as_of + 1)
     major_where = list(p.get("where") or ()) + [{"field": "major_incident", "op": "==", "value": True}]
-    rows_by_id = rows_of(ctx, tickets, ("major_incident_updates", repr(major_where)), lambda: _cited(ctx, tickets, comms, major_where))
+    rows_by_id = rows_of(ctx, tickets, ("major_incident_updates", repr(major_where)),
+                         lambda: _cited(tickets, comms, major_where))
     logged: set[str] = set()
     cases: list[tuple[str, str, int, list[int] | None]] = []  # (record id, ticket id, declared, updates|no log)
     for rid, tid, declared, times in zip(comms.ids.tolist(), comms.col("ticket_id").tolist(),
@@ -118,7 +119,7 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
                        notes=(f"{len(cases)} major incident(s) declared in {period.label}",))
 
 
-def _cited(ctx: MeasureContext, tickets, comms, major_where) -> list:
+def _cited(tickets, comms, major_where) -> list:
     """The tickets a major-incident audit looks up: those the communication logs name, and the major incidents."""
     return comms.col("ticket_id").tolist() + tickets.ids[select(tickets, major_where)].tolist()
 

@@ -10,7 +10,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
-from .common import MeasureContext, check_evidence, insufficient, iso_many, percent, select, window_rows
+from .common import MeasureContext, check_evidence, insufficient, iso_many, percent, window_rows
 from .registry import MeasureDef
 
 
@@ -216,11 +216,12 @@ def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     reasons = t.col("noncompliance_reason")
     made: dict[int, Breach] = ctx.memo(("device_breach",), t, dict)  # a snapshot reads the same in every period
     out = []
-    for i, r in zip(last_of[failing].tolist(), picked[failing].tolist()):
+    for g, r in zip(group[last_of[failing]].tolist(), picked[failing].tolist()):
         b = made.get(r)
         if b is None:
-            b = made[r] = Breach(devices[group[i]], f"non-compliant on {date.fromordinal(int(day[r]))}"
-                                 + (f": {reasons[r]}" if reasons[r] else ""))
+            reason = reasons[r]
+            b = made[r] = Breach(devices[g], f"non-compliant on {date.fromordinal(int(day[r]))}"
+                                 + (f": {reason}" if reason else ""))
         out.append(b)
     breaches = tuple(out)
     n = len(last_of)

@@ -104,7 +104,7 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
     said: dict[tuple, str] = {}  # few distinct combinations of counts: each text is made once
 
     def detail(i: int) -> str:
-        key = tuple(v[i] for v in listed)
+        key = tuple([v[i] for v in listed])
         text = said.get(key)
         if text is None:
             text = said[key] = "; ".join(fmt.format(int(n)) for n, fmt in zip(key, counts.values()) if n)

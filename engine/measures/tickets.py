@@ -8,8 +8,8 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, limit_seconds, per_record_norm, percent,
-                     select, sub_pauses, window_rows)
+from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, limit_seconds, per_record_norm,
+                     percent, select, sub_pauses, window_rows)
 from .registry import MeasureDef
 
 _TS_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -59,6 +59,8 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
         pending_total = max(pending_total, int(pending.sum()))
         metrics[metric] = percent(int((ok & judged).sum()), int(judged.sum()))
         failing.append((spec.get("label", name.replace("_", " ")), norm.per_record, judged & ~ok, done, elapsed))
+    failing = [(label, lim, mask.tolist(), done.tolist(), elapsed.tolist())  # Python lists: read per breach
+               for label, lim, mask, done, elapsed in failing]
     population = len(rows) - pending_total
     if len(rows) == 0:
         metrics = {k: None for k in metrics}
@@ -74,7 +76,7 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
     """
     bad = np.zeros(len(rows), dtype=bool)
     for _, _, mask, _, _ in failing:
-        bad |= mask
+        bad |= np.asarray(mask, dtype=bool)
     order, texts = by_record_id(table.ids[rows], np.flatnonzero(bad))
     if len(set(texts)) != len(texts):  # a repeated id: its records' details go into one Breach
         return _merge([(rid, _detail(f, i)) for f in failing for i, rid in zip(order, texts) if f[2][i]])
