@@ -109,21 +109,32 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
 
 
 def _first(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int, fill=NAT) -> np.ndarray:
-    """Per ticket, the value of its first event (in time order) that satisfies ``mask``."""
+    """Per ticket, the value of its first event (in time order) that satisfies ``mask``; ``owner`` is sorted."""
     out = np.full(n, fill, dtype=values.dtype if values.dtype != object else object)
     idx = np.flatnonzero(mask)
     if len(idx):
-        rows, first = np.unique(owner[idx], return_index=True)
-        out[rows] = values[idx[first]]
+        o = owner[idx]
+        first = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])  # where a ticket's run of events starts
+        out[o[first]] = values[idx[first]]
     return out
 
 
 def _last(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Per ticket, the value of its last event that satisfies ``mask``; ``owner`` is sorted."""
     out = np.full(n, NAT, dtype=np.int64)
-    idx = np.flatnonzero(mask)[::-1]
+    idx = np.flatnonzero(mask)
     if len(idx):
-        rows, first = np.unique(owner[idx], return_index=True)
-        out[rows] = values[idx[first]]
+        o = owner[idx]
+        last = np.flatnonzero(np.r_[o[1:] != o[:-1], True])
+        out[o[last]] = values[idx[last]]
+    return out
+
+
+def _pick(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``values[at]`` as an object array, None where ``at`` is -1 (no such event)."""
+    out = np.full(len(at), None, dtype=object)
+    found = at >= 0
+    out[found] = values[at[found]]
     return out
 
 
@@ -143,21 +154,20 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     order = np.lexsort((np.arange(len(owner)), ev["at"], owner))
     owner = owner[order]
     at = ev["at"][order]
-    etype = ev["type"][order]
-    get = {k: v[order] for k, v in ev.items() if k not in ("at", "type")}
-    is_ = {t: etype == t for t in ("response", "auto_ack", "stabilised", "resolved", "handover", "owner_change",
-                                   "proactive_update", "reopened", "party_coordination", "wait_third_party_start",
-                                   "wait_third_party_end", "update")}
+    # the text columns are compared where they lie (object arrays are slow to reorder); only the answers move
+    etype = np.asarray(ev["type"], dtype=str)  # an enum of short texts: compared as fixed-width text in C
+    is_ = {t: (etype == t)[order] for t in (
+        "response", "auto_ack", "stabilised", "resolved", "handover", "owner_change", "proactive_update", "reopened",
+        "party_coordination", "wait_third_party_start", "wait_third_party_end", "update")}
     count = lambda mask: np.bincount(owner[mask], minlength=n).astype(np.int64)  # noqa: E731
-    note = get.get("note", np.full(len(owner), None, dtype=object))
-    party = get.get("party", np.full(len(owner), None, dtype=object))
-    to = get.get("to", np.full(len(owner), None, dtype=object))
-    frm = get.get("from", np.full(len(owner), None, dtype=object))
-    by = get.get("by", np.full(len(owner), None, dtype=object))
+    absent = np.full(len(owner), None, dtype=object)
+    note, party, to, frm, by = (ev.get(k, absent) for k in ("note", "party", "to", "from", "by"))
     blank_note = _blank(note)
     for i in np.flatnonzero(~blank_note).tolist():  # the few texts left: only white space counts as blank too
         blank_note[i] = isinstance(note[i], str) and not note[i].strip()
-    has_party = ~_blank(party)  # a party is a text (the schema), so present and non-empty is truthy
+    blank_note = blank_note[order]
+    has_party = ~_blank(party)[order]  # a party is a text (the schema), so present and non-empty is truthy
+    at_first = lambda values, mask: _pick(values, _first(owner, order, mask, n, fill=-1))  # noqa: E731
     out: dict[str, np.ndarray] = {
         "first_response_at": _first(owner, at, is_["response"], n),
         "first_auto_ack_at": _first(owner, at, is_["auto_ack"], n),
@@ -178,10 +188,10 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     stab = out["stabilised_at"]
     both = np.where(stab == NAT, resolution, np.where(resolution == NAT, stab, np.minimum(stab, resolution)))
     out["stabilised_or_resolved_at"] = both
-    empty_to = _blank(to)
+    empty_to = _blank(to)[order]
     gaps = count(is_["owner_change"] & empty_to)
     first_owner = cols["owner"].copy()
-    first_change_from = _first(owner, frm, is_["owner_change"], n, fill=None)
+    first_change_from = at_first(frm, is_["owner_change"])
     has_change = _first(owner, np.ones(len(owner), bool), is_["owner_change"], n, fill=False).astype(bool)
     first_owner[has_change] = first_change_from[has_change]
     gaps += (_blank(first_owner) | (_blank(cols["owner"]) & (cols["status"] != "cancelled"))).astype(np.int64)
@@ -190,13 +200,13 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     res_e = resolution[owner]
     in_handling = (is_["update"] | is_["proactive_update"]) & (at >= since[owner]) & ((res_e == NAT) | (at <= res_e))
     out["user_updates_during_handling"] = count(in_handling)
-    coordinator = _first(owner, by, is_["party_coordination"], n, fill=None)
+    coordinator = at_first(by, is_["party_coordination"])
     parties_col = lists.get("resolving_parties") or [None] * n
     party_count = np.zeros(n, dtype=np.int64)
     not_coordinated = np.full(n, "", dtype=object)
     coord_rows = {}
     for i in np.flatnonzero(is_["party_coordination"] & has_party).tolist():
-        coord_rows.setdefault(int(owner[i]), set()).add(str(party[i]))
+        coord_rows.setdefault(int(owner[i]), set()).add(str(party[order[i]]))
     for row, plist in enumerate(parties_col):
         if plist:
             parties = set(plist)
