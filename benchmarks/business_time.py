@@ -4,17 +4,14 @@ Targets (issue 3): bulk >= 10 million business-time measurements/s on one core a
 one-at-a-time (explain) < 2 us. Workload: 1,000,000 random intervals up to 30 days in 2024-2028, a pause on a
 tenth of them. Figures are the best of several repetitions (the machine is shared and noisy).
 
-Run: python benchmarks/calendar.py [--n 1000000] [--sample 300]
+Run: python benchmarks/business_time.py [--n 1000000] [--sample 300]
 """
 from __future__ import annotations
 
 import os
 import sys
 
-# This file is named calendar.py: drop its folder from the path before anything imports the stdlib `calendar`.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
-sys.path.insert(0, os.path.dirname(_HERE))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
