@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -16,9 +17,10 @@ import orjson
 from .agenda import Agenda
 from .audit import AuditResult
 from .mermaid import mermaid
-from .model import KpiResult, Status
+from .model import Breach, KpiResult, Status
 from .periods import sub_periods
 from .rollup import in_scope
+from .tables import Table
 
 SCHEMA_ID = "slacheck-audit/2"
 
@@ -40,13 +42,6 @@ def _result(r: AuditResult, k: KpiResult, sources: dict[str, dict[str, str | Non
     rule = r.catalogue.rules[k.rule_id]
     m = k.measurement
     table = r.bundle.tables.get(rule.evidence[0]) if rule.evidence else None
-    if table and m and m.breaches:
-        known = sources.setdefault(rule.evidence[0], {})
-        for b in m.breaches:
-            if b.record_id not in known:
-                known[b.record_id] = table.sources.get(b.record_id)
-    else:
-        known = {}
     return {
         "rule": k.rule_id, "goal": k.goal, "period": k.period, "view": _view(k),
         "cadence": k.cadence.value if k.cadence else "aggregate", "not_due": k.not_due or None,
@@ -57,11 +52,40 @@ def _result(r: AuditResult, k: KpiResult, sources: dict[str, dict[str, str | Non
                     for c in k.clauses],
         "population": m.population if m else None,
         "pending": m.pending if m else None,
-        "breaches": [{"id": b.record_id, "detail": b.detail, "source": known.get(b.record_id)}
-                     for b in (m.breaches if m else ())],
+        "breaches": _breaches(m.breaches if m else (), sources.setdefault(rule.evidence[0], {}) if table else {},
+                              table),
         "waived": [{"id": w.record_id, "reason": w.reason, "reference": w.reference} for w in (m.waived if m else ())],
         "notes": list(m.notes) if m else [],
     }
+
+
+class _Records(list):
+    """Breaching records as ``to_data`` makes them: flat dicts whose values were text or null when made, so the
+    JSON writer need not look at each of the hundreds of thousands a large audit lists. Whoever puts another
+    kind of value into them should make the list a plain ``list``."""
+
+
+_RECORD_ID, _DETAIL = attrgetter("record_id"), attrgetter("detail")
+_UNKNOWN = object()
+
+
+def _breaches(breaches: tuple[Breach, ...], known: dict[str, str | None], table: Table | None) -> list[dict[str, Any]]:
+    """The breaching records with where each came from (``known``: locations already looked up, per kind)."""
+    if not breaches:
+        return []
+    ids = list(map(_RECORD_ID, breaches))
+    if table:
+        locate, where = table.sources.get, []
+        for rid in ids:
+            at = known.get(rid, _UNKNOWN)
+            if at is _UNKNOWN:
+                at = known[rid] = locate(rid)
+            where.append(at)
+    else:
+        where = [None] * len(ids)
+    details = list(map(_DETAIL, breaches))
+    rows = [{"id": i, "detail": d, "source": s} for i, d, s in zip(ids, details, where)]
+    return _Records(rows) if set(map(type, ids)) | set(map(type, details)) | set(map(type, where)) <= _PLAIN else rows
 
 
 def _pairs(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
@@ -216,7 +240,6 @@ class _NotSame(Exception):
 
 _MARK = "slacheck:json-number:"  # a placeholder: this and its index, as text
 _PLAIN = frozenset({str, bool, type(None)})  # values both write alike, whatever they hold
-_TEXT = frozenset({str})
 _DICT = frozenset({dict})
 
 
@@ -224,8 +247,8 @@ def _prepare(value: Any, numbers: list[str]) -> Any:
     """``value`` for orjson: itself, or a copy in which each number the two write differently is a placeholder
     (``numbers`` gets json's text for it). Raises ``_NotSame`` on what cannot be written alike.
 
-    A list of flat records (breaching records: text and null only) is checked with set/map in C, not value by
-    value: at a million tickets the report holds hundreds of thousands of them."""
+    A list of flat records is checked with set/map in C, not value by value; the breaching records ``to_data``
+    made (``_Records``: hundreds of thousands at a million tickets) were checked when made."""
     kind = type(value)
     if kind in _PLAIN:
         return value
@@ -239,9 +262,7 @@ def _prepare(value: Any, numbers: list[str]) -> Any:
             return value
         numbers.append(json.dumps(value))
         return f"{_MARK}{len(numbers) - 1}"
-    if kind is dict:
-        if not set(map(type, value)) <= _TEXT:
-            raise _NotSame
+    if kind is dict:  # a key that is not text: orjson refuses it (json writes it as text), so json writes it all
         out = None
         for key, item in value.items():
             if type(item) not in _PLAIN:
@@ -251,12 +272,13 @@ def _prepare(value: Any, numbers: list[str]) -> Any:
                         out = dict(value)
                     out[key] = new
         return value if out is None else out
+    if kind is _Records:
+        return value
     if kind is list or kind is tuple:  # json writes a tuple as a list, as orjson does
         kinds = set(map(type, value))
         if kinds <= _PLAIN:
             return value
-        if kinds == _DICT and set(map(type, chain.from_iterable(value))) <= _TEXT \
-                and set(map(type, chain.from_iterable(map(dict.values, value)))) <= _PLAIN:
+        if kinds == _DICT and set(map(type, chain.from_iterable(map(dict.values, value)))) <= _PLAIN:
             return value
         items = None
         for i, item in enumerate(value):

@@ -73,3 +73,12 @@ _json = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 @given(_json)
 def test_any_json_value_gives_json_dumps_text(data):
     assert to_json_data(data) == _reference(data)
+
+
+def test_breach_records_are_trusted_only_when_made_of_text():
+    from engine.model import Breach
+    from engine.serialize import _breaches, _Records
+    assert type(_breaches((Breach("a", "x"), Breach("b", "y")), {}, None)) is _Records
+    odd = _breaches((Breach("a", "x"), Breach("b", 1e-5)), {}, None)  # not text, against the model's types
+    assert type(odd) is list
+    assert to_json_data({"breaches": odd}) == _reference({"breaches": odd})

@@ -49,6 +49,16 @@ def test_golden_markdown(golden, lang):
     assert text == path.read_text(encoding="utf-8"), f"{path} differs; SLACHECK_REGEN_GOLDEN=1 if intended"
 
 
+def test_json_text_is_json_dumps_text(golden):
+    """The breaching-record lists to_data makes are trusted by the JSON writer (checked when made): the text must
+    still be json.dumps's, and a list holding something else is a plain list that the writer checks."""
+    from engine.serialize import _Records, to_json_data
+    _, data = golden
+    lists = [x["breaches"] for x in data["results"] if x["breaches"]]
+    assert lists and all(type(b) is _Records for b in lists)
+    assert to_json_data(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def test_golden_figures(golden):
     result, data = golden
     assert [(d["rule"], d["period"]) for d in data["summary"]["deviations"]] == [
