@@ -179,6 +179,22 @@ class Judge:
     def __exit__(self, *exc: Any) -> None:
         self._host.close()
 
+    def _distinct(self, ruleset: str, facts: list[dict], as_facts: bool) -> dict[str, list[Conclusion]]:
+        """``_run`` for rulesets whose every rule matches one fact on its own fields (the built-in ones): facts
+        that differ only in their id get the same conclusions, so each distinct fact is judged once (an audit
+        has hundreds of facts but few distinct ones, and durable-rules costs ~0.1 ms per fired action)."""
+        groups: dict[tuple, list[str]] = {}
+        for f in facts:
+            groups.setdefault(tuple((k, type(v), v) for k, v in f.items() if k != "id"), []).append(f["id"])
+        found = self._run(ruleset, [{**{k: v for k, _, v in key}, "id": f"#{n}"} for n, key in enumerate(groups)],
+                          as_facts)
+        out: dict[str, list[Conclusion]] = {}
+        for n, ids in enumerate(groups.values()):
+            for c in found.get(f"#{n}", ()):
+                for fid in ids:
+                    out.setdefault(fid, []).append(Conclusion(fid, c.rule, c.outcome))
+        return out
+
     def _run(self, ruleset: str, facts: list[dict], as_facts: bool) -> dict[str, list[Conclusion]]:
         if not facts:
             return {}
@@ -201,26 +217,26 @@ class Judge:
     def clauses(self, facts: Iterable[dict]) -> dict[str, str]:
         """Facts: id, op, value, threshold, sufficient, has_norm, applicable (0/1 each). Returns id → status."""
         facts = [{"kind": "clause", **f} for f in facts]
-        found = self._run("clauses", facts, as_facts=False)
+        found = self._distinct("clauses", facts, as_facts=False)
         return {f["id"]: self._one(found, f["id"]) for f in facts}
 
     def kpis(self, facts: Iterable[dict]) -> dict[str, str]:
         """Facts: id, passes, fails, no_data, not_applicable, errors. Returns id → status."""
         facts = [{"kind": "kpi", **f} for f in facts]
-        found = self._run("kpis", facts, as_facts=False)
+        found = self._distinct("kpis", facts, as_facts=False)
         return {f["id"]: self._one(found, f["id"]) for f in facts}
 
     def verdicts(self, facts: Iterable[dict]) -> dict[str, set[str]]:
         """Facts: id, status, minimum, primary (0/1). Returns id → {"deviation"} or an empty set.
         (Agenda routing has its own ruleset, see ``engine.agenda``.)"""
         facts = [{"kind": "verdict", **f} for f in facts]
-        found = self._run("verdicts", facts, as_facts=True)
+        found = self._distinct("verdicts", facts, as_facts=True)
         return {f["id"]: {c.outcome for c in found.get(f["id"], []) if c.outcome != "none"} for f in facts}
 
     def goals(self, facts: Iterable[dict]) -> dict[str, tuple[str, bool]]:
         """Goal facts (see ``_goal_rules``). Returns id → (status, deviation)."""
         facts = [{"kind": "goal", **f} for f in facts]
-        found = self._run("goals", facts, as_facts=True)
+        found = self._distinct("goals", facts, as_facts=True)
         out = {}
         for f in facts:
             got = found.get(f["id"], [])
@@ -234,7 +250,7 @@ class Judge:
         """Slot and standing facts (see ``_agenda_rules``). Returns id → reasons ("always", "below_norm",
         "deviation", "standing"); an empty set means the fact does not go on the agenda."""
         facts = list(facts)
-        found = self._run("agenda", facts, as_facts=True)
+        found = self._distinct("agenda", facts, as_facts=True)
         return {f["id"]: {c.outcome for c in found.get(f["id"], []) if c.outcome != "none"} for f in facts}
 
     def run_facts(self, ruleset: str, facts: list[dict]) -> dict[str, list[Conclusion]]:
