@@ -29,10 +29,10 @@ from .bulktime import parse_fixed_dates, parse_fixed_text, parse_many
 from .errors import Problem, ProblemCollector
 from .kinds import bulk_derivers
 from .readers import BOM, CsvOptions
-from .tables import RowLocations, Table, concat_tables
+from .tables import RowLocations, Table, Texts, concat_tables
 from .timeparse import NAT
 
-BLOCK = 1 << 26  # bytes of whole lines per block: big enough for both cores, small enough for memory
+BLOCK = 1 << 24  # bytes of whole lines per block: enough for both cores, small enough to keep parsing ahead
 
 
 class Refused(Exception):
@@ -98,19 +98,21 @@ def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
         if not chunk:
             break
         hasher.update(chunk)
-        data = carry + chunk if carry else chunk
         if first:
-            if len(data) < len(BOM) and BOM.startswith(data):
-                carry = data
+            chunk = carry + chunk
+            carry = b""
+            if len(chunk) < len(BOM) and BOM.startswith(chunk):
+                carry = chunk
                 continue
-            data = data[len(BOM):] if data.startswith(BOM) else data
+            chunk = chunk[len(BOM):] if chunk.startswith(BOM) else chunk
             first = False
-        cut = data.rfind(b"\n") + 1
+        cut = chunk.rfind(b"\n") + 1
         if cut == 0:
-            carry = data
+            carry += chunk
             continue
-        yield data[:cut] if cut < len(data) else data
-        carry = data[cut:]
+        view = memoryview(chunk)
+        yield chunk if not carry and cut == len(chunk) else b"".join((carry, view[:cut]))  # one copy at most
+        carry = bytes(view[cut:])
     if carry:
         yield carry
 
@@ -230,12 +232,14 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top
         else:
             if f.kind == "any" and "string" not in f.types and len(arr) - arr.null_count:
                 raise Refused
-            columns[f.name] = _check_texts(arr, f)
+            # a nested record's texts feed only the kind's deriver: kept as codes, no Python object per item
+            columns[f.name] = _check_texts(arr, f, codes=not top)
     return columns, lists, nested
 
 
-def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False) -> np.ndarray:
-    """Texts as an object array (one Python string per distinct text), after the schema's text checks."""
+def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool = False) -> np.ndarray | Texts:
+    """Texts as an object array (one Python string per distinct text), or as ``Texts`` codes, after the schema's
+    text checks."""
     if items and arr.null_count:
         raise Refused  # a null item in a list of texts
     encoded = pc.dictionary_encode(arr)
@@ -251,6 +255,8 @@ def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False) -> np.ndarray
         raise Refused
     table = np.empty(len(words) + 1, dtype=object)
     table[:-1] = words
+    if codes:
+        return Texts(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32), table[:-1])
     return table[encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
 
 

@@ -205,6 +205,7 @@ def assemble(kind: str, schema: dict, plan: RecordPlan, columns: dict[str, np.nd
             table.pauses = pauses
             # the deriver has turned the items' texts into per-record columns; their instants stay, for the
             # cross-record checks (x-order): a million tickets' events need not be held twice
-            table.nested[name] = (owners, {k: v for k, v in sub.items() if v.dtype != object})
+            table.nested[name] = (owners, {k: v for k, v in sub.items()
+                                           if isinstance(v, np.ndarray) and v.dtype != object})
             break
     return table

@@ -48,6 +48,42 @@ class Table:
         return False
 
 
+@dataclass(frozen=True)
+class Texts:
+    """A column of texts as codes into its distinct values (Arrow's dictionary form; code -1 is absent), so that a
+    test or comparison runs once per distinct text rather than once per row. For columns only a deriver reads
+    (a million tickets' event types, parties and notes), where Python objects per row would be waste."""
+
+    codes: np.ndarray  # int32 per row; -1 = None
+    words: np.ndarray  # object array of the distinct texts
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def of(cls, values: "Texts | np.ndarray") -> "Texts":
+        """The codes of an object array (the record-by-record path's form), or ``values`` itself."""
+        if isinstance(values, Texts):
+            return values
+        index: dict[Any, int] = {}
+        codes = np.fromiter((-1 if v is None else index.setdefault(v, len(index)) for v in values), np.int32,
+                            len(values))
+        words = np.empty(len(index), dtype=object)
+        words[:] = list(index)
+        return cls(codes, words)
+
+    def where(self, test) -> np.ndarray:
+        """``test(text)`` for every row (None for an absent one), evaluated once per distinct text."""
+        per = np.fromiter((bool(test(w)) for w in self.words), bool, len(self.words))
+        return np.append(per, bool(test(None)))[self.codes]  # code -1 reads the last entry: the None answer
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The texts at ``rows`` as an object array (None where absent)."""
+        table = np.empty(len(self.words) + 1, dtype=object)
+        table[:-1] = self.words
+        return table[self.codes[rows]]
+
+
 def _kind_of(prop: dict) -> str:
     ref = prop.get("$ref", "")
     if ref.endswith("/timestamp"):

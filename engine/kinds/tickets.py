@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from ..tables import RowError
+from ..tables import RowError, Texts
 from ..timeparse import NAT, TimeParseError, parse_ts
 
 _USER_UPDATES = ("update", "proactive_update")
@@ -130,12 +130,16 @@ def _last(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int) -> np
     return out
 
 
-def _pick(values: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """``values[at]`` as an object array, None where ``at`` is -1 (no such event)."""
+def _pick(values: Texts, at: np.ndarray) -> np.ndarray:
+    """The texts at rows ``at`` as an object array, None where ``at`` is -1 (no such event)."""
     out = np.full(len(at), None, dtype=object)
     found = at >= 0
-    out[found] = values[at[found]]
+    out[found] = values.take(at[found])
     return out
+
+
+def _is_blank(text: Any) -> bool:
+    return text is None or text == ""
 
 
 def _blank(values: np.ndarray) -> np.ndarray:
@@ -154,19 +158,16 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     order = np.lexsort((np.arange(len(owner)), ev["at"], owner))
     owner = owner[order]
     at = ev["at"][order]
-    # the text columns are compared where they lie (object arrays are slow to reorder); only the answers move
-    etype = np.asarray(ev["type"], dtype=str)  # an enum of short texts: compared as fixed-width text in C
-    is_ = {t: (etype == t)[order] for t in (
+    # the texts are tested once per distinct value where they lie (as codes); only the answers are put in order
+    absent = Texts(np.full(len(owner), -1, dtype=np.int32), np.empty(0, dtype=object))
+    etype, note, party, to, frm, by = (Texts.of(ev[k]) if k in ev else absent
+                                       for k in ("type", "note", "party", "to", "from", "by"))
+    is_ = {t: etype.where(lambda x, t=t: x == t)[order] for t in (
         "response", "auto_ack", "stabilised", "resolved", "handover", "owner_change", "proactive_update", "reopened",
         "party_coordination", "wait_third_party_start", "wait_third_party_end", "update")}
     count = lambda mask: np.bincount(owner[mask], minlength=n).astype(np.int64)  # noqa: E731
-    absent = np.full(len(owner), None, dtype=object)
-    note, party, to, frm, by = (ev.get(k, absent) for k in ("note", "party", "to", "from", "by"))
-    blank_note = _blank(note)
-    for i in np.flatnonzero(~blank_note).tolist():  # the few texts left: only white space counts as blank too
-        blank_note[i] = isinstance(note[i], str) and not note[i].strip()
-    blank_note = blank_note[order]
-    has_party = ~_blank(party)[order]  # a party is a text (the schema), so present and non-empty is truthy
+    blank_note = note.where(lambda x: x is None or (isinstance(x, str) and not x.strip()))[order]
+    has_party = ~party.where(_is_blank)[order]  # a party is a text (the schema): present and non-empty is truthy
     at_first = lambda values, mask: _pick(values, _first(owner, order, mask, n, fill=-1))  # noqa: E731
     out: dict[str, np.ndarray] = {
         "first_response_at": _first(owner, at, is_["response"], n),
@@ -188,7 +189,7 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     stab = out["stabilised_at"]
     both = np.where(stab == NAT, resolution, np.where(resolution == NAT, stab, np.minimum(stab, resolution)))
     out["stabilised_or_resolved_at"] = both
-    empty_to = _blank(to)[order]
+    empty_to = to.where(_is_blank)[order]
     gaps = count(is_["owner_change"] & empty_to)
     first_owner = cols["owner"].copy()
     first_change_from = at_first(frm, is_["owner_change"])
@@ -205,8 +206,9 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     party_count = np.zeros(n, dtype=np.int64)
     not_coordinated = np.full(n, "", dtype=object)
     coord_rows = {}
-    for i in np.flatnonzero(is_["party_coordination"] & has_party).tolist():
-        coord_rows.setdefault(int(owner[i]), set()).add(str(party[order[i]]))
+    coordinated = np.flatnonzero(is_["party_coordination"] & has_party)
+    for row, who in zip(owner[coordinated].tolist(), party.take(order[coordinated]).tolist()):
+        coord_rows.setdefault(int(row), set()).add(str(who))
     for row, plist in enumerate(parties_col):
         if plist:
             parties = set(plist)
