@@ -12,8 +12,8 @@ record costs speed, never a different verdict or message; tests hold the two pat
 """
 from __future__ import annotations
 
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+import queue
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, BinaryIO, Callable, Iterator
@@ -121,18 +121,18 @@ def load(fh: BinaryIO, hasher: Any, source: str, kind: str, schema: dict, plan: 
          tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]],
          block_size: int = BLOCK) -> tuple[Table, RowLocations, int]:
     """Load one JSON Lines document block by block (see the module docstring); ``cplan`` is the kind's
-    ``columnar_plan``. A helper thread reads ahead: Arrow parses the next block (on every core, without the
-    interpreter lock) while this thread checks and converts the current one."""
+    ``columnar_plan``. A helper thread reads ahead (reads, hashes, parses; see ``_read_ahead``) while this thread
+    checks and converts the current block."""
     options = pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
     tables: list[Table] = []
     wheres: list[RowLocations] = []
     count = 0
     line = 1
 
-    def take(block: bytes, parsed: Future) -> None:
+    def take(block: bytes, parsed: pa.Table | None) -> None:
         nonlocal count, line
         try:
-            table, n = _columnar(block, parsed.result(), kind, schema, plan, cplan, tz)
+            table, n = _columnar(block, parsed, kind, schema, plan, cplan, tz)
             where = RowLocations.lines(source, np.arange(line, line + n, dtype=np.int64))
             lines = n
         except Refused:
@@ -147,17 +147,49 @@ def load(fh: BinaryIO, hasher: Any, source: str, kind: str, schema: dict, plan: 
         count += n
         line += lines
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="slacheck-parse") as pool:
-        ahead: deque[tuple[bytes, Future]] = deque()
-        for block in blocks(fh, hasher, block_size):
-            ahead.append((block, pool.submit(_parse, block, options)))
-            if len(ahead) > 1:
-                take(*ahead.popleft())
-        while ahead:
-            take(*ahead.popleft())
+    for block, parsed in _read_ahead(fh, hasher, block_size, options):
+        take(block, parsed)
     if not tables:
         return fastload.load(b"", "jsonl", source, kind, schema, plan, tz, problems, CsvOptions(), why_bad)
     return concat_tables(kind, tables), RowLocations.join(wheres), count
+
+
+def _read_ahead(fh: BinaryIO, hasher: Any, block_size: int, options: pj.ParseOptions
+                ) -> Iterator[tuple[bytes, pa.Table | None]]:
+    """(block, Arrow's columns or None) in file order, produced by a helper thread a few blocks ahead: reading,
+    hashing and Arrow's parsing (on every core) release the interpreter lock, so they overlap the caller's work."""
+    ready: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for block in blocks(fh, hasher, block_size):
+                item = (block, _parse(block, options))
+                while not stop.is_set():
+                    try:
+                        ready.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(_DONE)
+        except BaseException as exc:  # an unreadable file: raised again in the caller's thread
+            ready.put(exc)
+
+    worker = threading.Thread(target=produce, name="slacheck-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+_DONE = object()
 
 
 def _parse(block: bytes, options: pj.ParseOptions) -> pa.Table | None:
@@ -306,7 +338,9 @@ def _numbers(arr: pa.Array, f: FieldPlan) -> np.ndarray:
         raise Refused  # NaN or Infinity: no JSON, though Arrow reads them
     if f.integer and (np.floor(present) != present).any():
         raise Refused
-    if (f.minimum is not None and (present < f.minimum).any()) or (f.maximum is not None and (present > f.maximum).any()):
+    if f.minimum is not None and (present < f.minimum).any():
+        raise Refused
+    if f.maximum is not None and (present > f.maximum).any():
         raise Refused
     return values
 

@@ -66,6 +66,10 @@ def _valid(kind):
     return out
 
 
+def _take(block, kind, schema, plan, cplan):
+    return arrowload._columnar(block, arrowload._parse(block, _options(cplan)), kind, schema, plan, cplan, None)
+
+
 def _block(records, rng) -> bytes:
     lines = []
     for rec in records:
@@ -90,7 +94,7 @@ def test_valid_blocks_are_taken_and_give_the_same_table(kind):
     schema = document_schema(kind)
     plan, cplan = _plans(kind)
     block = _block(records, random.Random(kind))
-    table, n = arrowload._columnar(block, arrowload._parse(block, _options(cplan)), kind, schema, plan, cplan, None)
+    table, n = _take(block, kind, schema, plan, cplan)
     slow, _, m, problems = _slow(block, kind, schema, plan)
     assert n == m == len(records) and not problems.problems
     assert_same_tables(table, slow)
@@ -111,7 +115,7 @@ def test_a_block_with_an_invalid_record_is_never_taken(kind):
         bad = _corrupt(rng.choice(records), rng, schema)
         block = _block(records[:3] + [bad] + records[3:6], rng)
         try:
-            table, _ = arrowload._columnar(block, arrowload._parse(block, _options(cplan)), kind, schema, plan, cplan, None)
+            table, _ = _take(block, kind, schema, plan, cplan)
         except arrowload.Refused:
             continue
         assert _truth(bad, validator, kinds), bad  # taken: then the "corruption" was still valid
