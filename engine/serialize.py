@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
@@ -65,27 +65,23 @@ class _Records(list):
     kind of value into them should make the list a plain ``list``."""
 
 
-_RECORD_ID, _DETAIL = attrgetter("record_id"), attrgetter("detail")
-_UNKNOWN = object()
+_RECORD_ID, _DETAIL, _SOURCE = attrgetter("record_id"), attrgetter("detail"), itemgetter("source")
 
 
 def _breaches(breaches: tuple[Breach, ...], known: dict[str, str | None], table: Table | None) -> list[dict[str, Any]]:
     """The breaching records with where each came from (``known``: locations already looked up, per kind)."""
     if not breaches:
         return []
-    ids = list(map(_RECORD_ID, breaches))
     if table:
-        locate, where = table.sources.get, []
-        for rid in ids:
-            at = known.get(rid, _UNKNOWN)
-            if at is _UNKNOWN:
-                at = known[rid] = locate(rid)
-            where.append(at)
-    else:
-        where = [None] * len(ids)
-    details = list(map(_DETAIL, breaches))
-    rows = [{"id": i, "detail": d, "source": s} for i, d, s in zip(ids, details, where)]
-    return _Records(rows) if set(map(type, ids)) | set(map(type, details)) | set(map(type, where)) <= _PLAIN else rows
+        locate = table.sources.get
+        for b in breaches:
+            if b.record_id not in known:
+                known[b.record_id] = locate(b.record_id)
+    where = known.get
+    rows = [{"id": b.record_id, "detail": b.detail, "source": where(b.record_id)} for b in breaches]
+    plain = set(map(type, map(_RECORD_ID, breaches))) | set(map(type, map(_DETAIL, breaches))) \
+        | set(map(type, map(_SOURCE, rows)))
+    return _Records(rows) if plain <= _PLAIN else rows
 
 
 def _pairs(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
