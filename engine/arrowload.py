@@ -128,11 +128,12 @@ def load(fh: BinaryIO, hasher: Any, source: str, kind: str, schema: dict, plan: 
     wheres: list[RowLocations] = []
     count = 0
     line = 1
+    distinct: dict[str, bool] = {}
 
     def take(block: bytes, parsed: pa.Table | None) -> None:
         nonlocal count, line
         try:
-            table, n = _columnar(block, parsed, kind, schema, plan, cplan, tz)
+            table, n = _columnar(block, parsed, kind, schema, plan, cplan, tz, distinct)
             where = RowLocations.lines(source, np.arange(line, line + n, dtype=np.int64))
             lines = n
         except Refused:
@@ -206,7 +207,7 @@ def _parse(block: bytes, options: pj.ParseOptions) -> pa.Table | None:
 
 
 def _columnar(block: bytes, data: pa.Table | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
-              tz: Any) -> tuple[Table, int]:
+              tz: Any, distinct: dict[str, bool] | None = None) -> tuple[Table, int]:
     if data is None:
         raise Refused
     n = data.num_rows
@@ -214,7 +215,7 @@ def _columnar(block: bytes, data: pa.Table | None, kind: str, schema: dict, plan
               for f in plan.fields}
     with_nulls: set[str] = set()  # keys with a null (absent or explicit) somewhere in the block
     try:
-        columns, lists, nested = _convert(plan, arrays, n, tz, True, with_nulls)
+        columns, lists, nested = _convert(plan, arrays, n, tz, True, with_nulls, distinct)
     except UnicodeDecodeError as exc:  # Arrow passes invalid UTF-8 through; every text is decoded here
         raise Refused from exc
     # an absent key and an explicit null read alike in Arrow: the bytes tell them apart, where it matters
@@ -230,9 +231,11 @@ def _columnar(block: bytes, data: pa.Table | None, kind: str, schema: dict, plan
     return fastload.assemble(kind, schema, plan, columns, lists, nested, n), n
 
 
-def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top: bool, with_nulls: set[str]
+def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top: bool, with_nulls: set[str],
+             distinct: dict[str, bool] | None = None
              ) -> tuple[dict[str, np.ndarray], dict[str, list], dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]]:
-    """Check and convert the columns of one (nested) record plan; ``with_nulls`` collects the keys read as null."""
+    """Check and convert the columns of one (nested) record plan; ``with_nulls`` collects the keys read as null;
+    ``distinct`` is the document's record of mostly-distinct text columns (see ``_check_texts``)."""
     columns: dict[str, np.ndarray] = {}
     lists: dict[str, list] = {}
     nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
@@ -265,15 +268,24 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top
             if f.kind == "any" and "string" not in f.types and len(arr) - arr.null_count:
                 raise Refused
             # a nested record's texts feed only the kind's deriver: kept as codes, no Python object per item
-            columns[f.name] = _check_texts(arr, f, codes=not top)
+            columns[f.name] = _check_texts(arr, f, codes=not top, distinct=distinct if top else None)
     return columns, lists, nested
 
 
-def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool = False) -> np.ndarray | Texts:
+def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool = False,
+                 distinct: dict[str, bool] | None = None) -> np.ndarray | Texts:
     """Texts as an object array (one Python string per distinct text), or as ``Texts`` codes, after the schema's
-    text checks."""
+    text checks. ``distinct`` carries, from block to block, which columns turned out to hold mostly distinct texts
+    (ids, titles): those are not hashed into a dictionary, which would only cost time."""
     if items and arr.null_count:
         raise Refused  # a null item in a list of texts
+    if distinct is not None and distinct.get(f.name) and f.enum is None and f.pattern is None and not codes:
+        if f.min_length or f.max_length is not None:
+            low, high = pc.min_max(pc.utf8_length(arr)).values()
+            if low.is_valid and ((f.min_length and low.as_py() < f.min_length) or (
+                    f.max_length is not None and high.as_py() > f.max_length)):
+                raise Refused
+        return arr.to_numpy(zero_copy_only=False)
     encoded = pc.dictionary_encode(arr)
     words = encoded.dictionary.to_pylist()
     if f.enum is not None and not set(words) <= f.enum:
@@ -285,6 +297,8 @@ def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool =
             raise Refused
     if f.pattern is not None and not all(f.pattern.search(w) for w in words):  # Python's re, as jsonschema's
         raise Refused
+    if distinct is not None and len(words) > (len(arr) - arr.null_count) // 2:
+        distinct[f.name] = True
     table = np.empty(len(words) + 1, dtype=object)
     table[:-1] = words
     if codes:

@@ -180,3 +180,22 @@ def test_explicit_nulls_are_counted_right_or_not_at_all(records, separators, asc
     found = rawscan.explicit_nulls(block, keys)
     if found is not None:
         assert found == {k: sum(_truth_nulls(r, k) for r in records) for k in keys}
+
+
+def test_a_later_block_is_checked_as_strictly_when_its_texts_skip_the_dictionary():
+    """After the first block, mostly-distinct columns (ids) are not hashed; their checks still run."""
+    kind = "tickets"
+    schema = document_schema(kind)
+    plan, cplan = _plans(kind)
+    records = _valid(kind)
+    lines = _block(records * 3, random.Random(3)).decode().splitlines()
+    lines = [line.replace(f'"{r["id"]}"', f'"{r["id"]}-{i}"', 1) for i, (line, r) in enumerate(zip(lines, records * 3))]
+    key = '"id":"' if '"id":"' in lines[-1] else '"id": "'
+    lines[-1] = key.join([lines[-1].split(key, 1)[0], '",' + lines[-1].split(key, 1)[1].split('",', 1)[1]])
+    data = ("\n".join(lines) + "\n").encode()
+    problems = ProblemCollector()
+    table, _, n = arrowload.load(io.BytesIO(data), hashlib.sha256(), "doc.jsonl", kind, schema, plan, cplan, None,
+                                 problems, lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None),
+                                 block_size=1024)
+    assert n == len(lines) and len(table) == len(lines) - 1
+    assert [(p.record, p.field) for p in problems.problems] == [(f"line {len(lines)} ()", "$.id")]
