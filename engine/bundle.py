@@ -140,7 +140,8 @@ def _record_problems(rec: Any, label: str, source: str, kind: str, tz: ZoneInfo 
     id_field = schema.get("x-record-id", "id")
     errors = sorted(slow.iter_errors(rec), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        where = label if not isinstance(rec, dict) or not isinstance(rec.get(id_field), str) else f"{label} ({rec[id_field]})"
+        rid = rec.get(id_field) if isinstance(rec, dict) else None
+        where = f"{label} ({rid})" if isinstance(rid, str) and rid else label  # an empty id names nothing
         return [Problem(source, schema_message(e), record=where, field=json_path(e.absolute_path)) for e in errors]
     derive = derivers().get(kind)
     try:

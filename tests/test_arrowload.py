@@ -198,4 +198,4 @@ def test_a_later_block_is_checked_as_strictly_when_its_texts_skip_the_dictionary
                                  problems, lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None),
                                  block_size=1024)
     assert n == len(lines) and len(table) == len(lines) - 1
-    assert [(p.record, p.field) for p in problems.problems] == [(f"line {len(lines)} ()", "$.id")]
+    assert [(p.record, p.field) for p in problems.problems] == [(f"line {len(lines)}", "$.id")]
