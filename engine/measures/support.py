@@ -2,16 +2,16 @@
 satisfaction, and the coordination of tickets with several resolving parties."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
-from ..model import Breach, Measurement, NormInForce, Rule
+from ..model import Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, in_window, percent, rows_of,
-                     select, window_rows)
+from .common import (MeasureContext, check_evidence, fmt_duration, in_record_order, in_window, percent,
+                     record_breaches, rows_of, select, window_rows)
 from .registry import MeasureDef
 
 _UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
@@ -23,24 +23,20 @@ def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np
     return window_rows(ctx, table, where, "resolution_at", w0, min(w1, ctx.as_of + 1))
 
 
-def _share(ok: np.ndarray, rows: np.ndarray, table: Table, metric: str, detail, note: str,
-           made: dict[int, Breach] | None = None) -> Measurement:
-    """The share of ``ok`` rows; a breach for each other row, ``detail(i)`` saying why (``i``: position in ``rows``),
-    in record-id order. ``made`` (row → Breach, kept per audit) reuses a record's breach in every period listing
-    it, when its detail does not depend on the period."""
-    bad, texts = by_record_id(table.ids[rows], np.flatnonzero(~ok))
-    if made is None:
-        breaches = tuple(Breach(rid, detail(i)) for i, rid in zip(bad, texts))
-    else:
-        out = []
-        for i, rid, row in zip(bad, texts, rows[bad].tolist()):
-            b = made.get(row)
-            if b is None:
-                b = made[row] = Breach(rid, detail(i))
-            out.append(b)
-        breaches = tuple(out)
+def _share(ctx: MeasureContext, ok: np.ndarray, rows: np.ndarray, table: Table, metric: str,
+           details: Callable[[np.ndarray], list[str]], note: str, made: tuple | None = None) -> Measurement:
+    """The share of ``ok`` rows; a breach for each other row, ``details(positions)`` saying why (positions into
+    ``rows``), in record-id order. ``made`` (a memo key and its owner) reuses a record's breach in every period
+    listing it, when its detail does not depend on the period."""
+    order = in_record_order(ctx, table, rows, np.flatnonzero(~ok))
+    breaches = record_breaches(ctx, table, rows, order, details, made)
     return Measurement(metrics={metric: percent(int(ok.sum()), len(rows))}, population=len(rows), breaches=breaches,
                        notes=(note,))
+
+
+def _each(detail: Callable[[int], str]) -> Callable[[np.ndarray], list[str]]:
+    """``details`` from a function of one position."""
+    return lambda positions: [detail(i) for i in positions.tolist()]
 
 
 def _deadline(ctx: MeasureContext, start: np.ndarray, lim: Mapping) -> np.ndarray:
@@ -83,7 +79,7 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
         when = "no proactive update by" if f == NAT else f"first proactive update {ctx.iso(f)} came after"
         return f"{when} the expected resolution {ctx.iso(int(expected[i]))}"
 
-    return _share(ok, rows, t, "proactive_share", detail,
+    return _share(ctx, ok, rows, t, "proactive_share", _each(detail),
                   f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
 
 
@@ -99,18 +95,17 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
     ok = np.ones(len(rows), dtype=bool)
     for column in values:
         ok &= column == 0
-    made: dict[int, Breach] = ctx.memo(("no_counts_breach",), rule, dict)  # a ticket's counts read the same each period
-    listed = [v.tolist() for v in values]
     said: dict[tuple, str] = {}  # few distinct combinations of counts: each text is made once
 
-    def detail(i: int) -> str:
-        key = tuple([v[i] for v in listed])
-        text = said.get(key)
-        if text is None:
-            text = said[key] = "; ".join(fmt.format(int(n)) for n, fmt in zip(key, counts.values()) if n)
-        return text
+    def details(positions: np.ndarray) -> list[str]:
+        keys = list(zip(*(v[positions].tolist() for v in values))) if values else [()] * len(positions)
+        for key in set(keys) - said.keys():
+            said[key] = "; ".join(fmt.format(int(n)) for n, fmt in zip(key, counts.values()) if n)
+        return list(map(said.__getitem__, keys))
 
-    return _share(ok, rows, t, metric, detail, f"{len(rows)} ticket(s) resolved in {period.label}", made)
+    # a ticket's counts read the same in every period: its breach is made once per audit
+    return _share(ctx, ok, rows, t, metric, details, f"{len(rows)} ticket(s) resolved in {period.label}",
+                  made=(("no_counts_breach",), rule))
 
 
 def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -161,8 +156,8 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
                    (repeat, "repeating an earlier answer on the same ticket")):
         if n:
             notes.append(f"{n} answer(s) left out: {why}")
-    m = _share(ok, rows, s, "satisfied_share", lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}",
-               notes[0])
+    m = _share(ctx, ok, rows, s, "satisfied_share",
+               _each(lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}"), notes[0])
     return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
 
 
@@ -213,7 +208,7 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
             parts.append("user not updated while the parties worked on it")
         return "; ".join(parts)
 
-    return _share(ok, rows, t, "coordinated_share", detail,
+    return _share(ctx, ok, rows, t, "coordinated_share", _each(detail),
                   f"{len(rows)} multi-party ticket(s) resolved in {period.label}")
 
 

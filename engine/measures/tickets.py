@@ -1,6 +1,7 @@
 """Ticket measures: time-to-X shares (first response, stabilisation, resolution) and backlog age."""
 from __future__ import annotations
 
+from operator import eq
 from typing import Mapping
 
 import numpy as np
@@ -8,8 +9,8 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, by_record_id, check_evidence, fmt_duration, limit_seconds, per_record_norm,
-                     percent, select, sub_pauses, window_rows)
+from .common import (MeasureContext, check_evidence, fmt_duration, id_texts, in_record_order, limit_seconds,
+                     per_record_norm, percent, record_breaches, select, sub_pauses, window_rows)
 from .registry import MeasureDef
 
 _TS_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -77,18 +78,14 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
     bad = np.zeros(len(rows), dtype=bool)
     for _, _, mask, _, _ in failing:
         bad |= np.asarray(mask, dtype=bool)
-    order, texts = by_record_id(table.ids[rows], np.flatnonzero(bad))
-    if len(set(texts)) != len(texts):  # a repeated id: its records' details go into one Breach
-        return _merge([(rid, _detail(f, i)) for f in failing for i, rid in zip(order, texts) if f[2][i]])
-    made: dict[int, Breach] = ctx.memo(("duration_breach",) + tuple((lim.op, lim.limit, lim.unit)
-                                                                    for _, lim, _, _, _ in failing), rule, dict)
-    out = []
-    for i, rid, row in zip(order, texts, rows[order].tolist()):
-        b = made.get(row)
-        if b is None:
-            b = made[row] = Breach(rid, "; ".join(_detail(f, i) for f in failing if f[2][i]))
-        out.append(b)
-    return tuple(out)
+    order = in_record_order(ctx, table, rows, np.flatnonzero(bad))
+    text = id_texts(ctx, table)
+    texts = [text[r] for r in rows[order].tolist()]
+    if any(map(eq, texts[1:], texts[:-1])):  # a repeated id (next to each other, in id order): one Breach
+        return _merge([(rid, _detail(f, i)) for f in failing for i, rid in zip(order.tolist(), texts) if f[2][i]])
+    key = ("duration_breach",) + tuple((lim.op, lim.limit, lim.unit) for _, lim, _, _, _ in failing)
+    return record_breaches(ctx, table, rows, order, lambda positions: [
+        "; ".join(_detail(f, i) for f in failing if f[2][i]) for i in positions.tolist()], made=(key, rule))
 
 
 def _detail(failing: tuple, i: int) -> str:
