@@ -102,3 +102,29 @@ def test_bulk_verdict_equals_jsonschema_verdict(kind):
     check_columns(ex, plan, None)
     for i, rec in enumerate(records):
         assert (i not in ex.bad) == _truth(rec, validator, kinds), (kind, rec, ex.bad.get(i))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_compiled_and_interpreted_schema_checks_agree(kind, monkeypatch):
+    """The per-record path checks with jsonschema first and fastjsonschema once many records came: same verdicts."""
+    import fastjsonschema
+
+    from engine import bundle
+
+    samples = _sample_records(kind)
+    if not samples:
+        pytest.skip(f"no sample records of {kind}")
+    schema = document_schema(kind)
+    rng = random.Random("compiled-" + kind)
+    records = samples + [_corrupt(rng.choice(samples), rng, schema) for _ in range(150)]
+    monkeypatch.setattr(bundle._FirstSlowThenCompiled, "COMPILE_AFTER", len(records) // 2)
+    check = bundle._FirstSlowThenCompiled(schema, jsonschema.Draft202012Validator(schema))
+    validator = jsonschema.Draft202012Validator(schema)
+    for rec in records:
+        try:
+            check(rec)
+            ok = True
+        except fastjsonschema.JsonSchemaException:
+            ok = False
+        assert ok == validator.is_valid(rec), rec
+    assert check._fast is not None  # the second half went through the compiled check
