@@ -12,11 +12,13 @@ record costs speed, never a different verdict or message; tests hold the two pat
 """
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, BinaryIO, Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -117,21 +119,17 @@ def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
         yield carry
 
 
-def load(fh: BinaryIO, hasher: Any, source: str, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
-         tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]],
-         block_size: int = BLOCK) -> tuple[Table, RowLocations, int]:
-    """Load one JSON Lines document block by block (see the module docstring); ``cplan`` is the kind's
-    ``columnar_plan``. A helper thread reads ahead (reads, hashes, parses; see ``_read_ahead``) while this thread
-    checks and converts the current block."""
-    options = pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
+def load(parts: Iterable[tuple[bytes, pa.Table | None]], source: str, kind: str, schema: dict, plan: RecordPlan,
+         cplan: ColumnarPlan, tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]]
+         ) -> tuple[Table, RowLocations, int]:
+    """Load one JSON Lines document from its blocks and their Arrow columns (``Prefetch.document`` or
+    ``read_ahead``; see the module docstring); ``cplan`` is the kind's ``columnar_plan``."""
     tables: list[Table] = []
     wheres: list[RowLocations] = []
     count = 0
     line = 1
     distinct: dict[str, bool] = {}
-
-    def take(block: bytes, parsed: pa.Table | None) -> None:
-        nonlocal count, line
+    for block, parsed in parts:
         try:
             table, n = _columnar(block, parsed, kind, schema, plan, cplan, tz, distinct)
             where = RowLocations.lines(source, np.arange(line, line + n, dtype=np.int64))
@@ -147,47 +145,83 @@ def load(fh: BinaryIO, hasher: Any, source: str, kind: str, schema: dict, plan: 
         wheres.append(where)
         count += n
         line += lines
-
-    for block, parsed in _read_ahead(fh, hasher, block_size, options):
-        take(block, parsed)
     if not tables:
         return fastload.load(b"", "jsonl", source, kind, schema, plan, tz, problems, CsvOptions(), why_bad)
     return concat_tables(kind, tables), RowLocations.join(wheres), count
 
 
-def _read_ahead(fh: BinaryIO, hasher: Any, block_size: int, options: pj.ParseOptions
-                ) -> Iterator[tuple[bytes, pa.Table | None]]:
-    """(block, Arrow's columns or None) in file order, produced by a helper thread a few blocks ahead: reading,
-    hashing and Arrow's parsing (on every core) release the interpreter lock, so they overlap the caller's work."""
-    ready: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
+def parse_options(cplan: ColumnarPlan) -> pj.ParseOptions:
+    return pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
 
-    def produce() -> None:
-        try:
-            for block in blocks(fh, hasher, block_size):
-                item = (block, _parse(block, options))
-                while not stop.is_set():
-                    try:
-                        ready.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+
+class Prefetch:
+    """A bundle's columnar documents read, hashed and parsed by one helper thread, in the order given, a few blocks
+    ahead of the caller and across document boundaries: reading, SHA-256 and Arrow's parsing (on every core)
+    release the interpreter lock, so they overlap the caller's checking and converting. Documents must be taken
+    (``document``) in the order given; use as a context manager."""
+
+    def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int = 3):
+        self._jobs, self._block_size = jobs, block_size
+        self._ready: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, name="slacheck-read-ahead", daemon=True)
+        self._taken = 0
+        self.digests: dict[int, str] = {}
+
+    def __enter__(self) -> "Prefetch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _put(self, item: tuple) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self) -> None:
+        for i, (path, cplan) in enumerate(self._jobs):
+            options = parse_options(cplan)
+            hasher = hashlib.sha256()
+            try:
+                with path.open("rb") as fh:
+                    for block in blocks(fh, hasher, self._block_size):
+                        if not self._put((i, block, _parse(block, options))):
+                            return
+            except OSError as exc:  # raised again in the caller's thread, for this document
+                if not self._put((i, exc, None)):
                     return
-            ready.put(_DONE)
-        except BaseException as exc:  # an unreadable file: raised again in the caller's thread
-            ready.put(exc)
+                continue
+            if not self._put((i, _DONE, hasher.hexdigest())):
+                return
 
-    worker = threading.Thread(target=produce, name="slacheck-read-ahead", daemon=True)
-    worker.start()
-    try:
-        while (item := ready.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join()
+    def document(self, index: int) -> Iterator[tuple[bytes, pa.Table | None]]:
+        """The blocks of document ``index`` (the next one); its SHA-256 is in ``digests`` once they are taken."""
+        assert index == self._taken, "documents are taken in the order given"
+        self._taken += 1
+        while True:
+            i, block, parsed = self._ready.get()
+            assert i == index
+            if block is _DONE:
+                self.digests[index] = parsed
+                return
+            if isinstance(block, OSError):
+                raise block
+            yield block, parsed
+
+
+def read_ahead(fh: BinaryIO, hasher: Any, cplan: ColumnarPlan, block_size: int = BLOCK
+               ) -> Iterator[tuple[bytes, pa.Table | None]]:
+    """One open document's blocks and Arrow columns (``hasher`` fed as it is read), parsed as they are asked for."""
+    options = parse_options(cplan)
+    for block in blocks(fh, hasher, block_size):
+        yield block, _parse(block, options)
 
 
 _DONE = object()

@@ -206,8 +206,28 @@ def _load_slow(raw: bytes, fmt: str, source: str, kind: str, tz: ZoneInfo | None
     return table, RowLocations.labels(source, labels), count
 
 
-def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: ProblemCollector
+def _columnar(entry: dict) -> arrowload.ColumnarPlan | None:
+    """The document's columnar plan when it takes the columnar path (JSON Lines of a kind with one)."""
+    if entry["format"] != "jsonl":
+        return None
+    schema_json = json.dumps(document_schema(entry["kind"]), sort_keys=True)
+    return arrowload.columnar_plan(entry["kind"], schema_json) if fastload.plan_for(entry["kind"], schema_json) else None
+
+
+@dataclass(frozen=True)
+class _Digest:
+    """A SHA-256 already computed (by the prefetching reader), in the shape of a hasher."""
+
+    value: str
+
+    def hexdigest(self) -> str:
+        return self.value
+
+
+def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: ProblemCollector,
+                   prefetched: tuple[arrowload.Prefetch, int] | None = None
                    ) -> tuple[Table | None, RowLocations | None, DocumentInfo]:
+    """Load one document; a columnar one comes from ``prefetched`` (the bundle's reader and its job number)."""
     kind, rel, fmt = entry["kind"], entry["path"], entry["format"]
     source = f"{root.name}/{rel}"
     covers = (parse_date(entry["covers"]["from"]), parse_date(entry["covers"]["to"]))
@@ -215,14 +235,21 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
     csv_opts = CsvOptions(**(entry.get("csv") or {}))
     schema_json = json.dumps(schema, sort_keys=True)
     plan = fastload.plan_for(kind, schema_json)
-    columnar = arrowload.columnar_plan(kind, schema_json) if fmt == "jsonl" and plan is not None else None
+    columnar = _columnar(entry)
     hasher = hashlib.sha256()
     try:
         if columnar is not None:  # by blocks, parsed on every core; a large export is never in memory whole
-            with (root / rel).open("rb") as fh:
+            reader, job = prefetched if prefetched else (None, 0)
+            if reader is None:
+                with (root / rel).open("rb") as fh:
+                    table, where, count = arrowload.load(
+                        arrowload.read_ahead(fh, hasher, columnar), source, kind, schema, plan, columnar, tz, problems,
+                        lambda rec, label: _record_problems(rec, label, source, kind, tz))
+            else:
                 table, where, count = arrowload.load(
-                    fh, hasher, source, kind, schema, plan, columnar, tz, problems,
+                    reader.document(job), source, kind, schema, plan, columnar, tz, problems,
                     lambda rec, label: _record_problems(rec, label, source, kind, tz))
+                hasher = _Digest(reader.digests[job])
         elif plan is not None and fmt == "jsonl":  # streamed: a large export is never in memory whole
             with (root / rel).open("rb") as fh:
                 table, where, count = fastload.load(
@@ -257,10 +284,14 @@ def _load_bundle(root: Path) -> Bundle:
     problems = ProblemCollector()
     per_kind: dict[str, list[tuple[Table, RowLocations, tuple[date, date]]]] = {}
     documents = []
-    for entry in manifest["documents"]:
-        table, where, info = _load_document(root, entry, tz, problems)
-        documents.append(info)
-        per_kind.setdefault(entry["kind"], []).append((table, where, info.covers))
+    columnar = [(i, _columnar(e)) for i, e in enumerate(manifest["documents"])]
+    jobs = {i: n for n, (i, plan) in enumerate((i, p) for i, p in columnar if p is not None)}
+    with arrowload.Prefetch([(root / manifest["documents"][i]["path"], p) for i, p in columnar if p is not None]
+                            ) as reader:
+        for i, entry in enumerate(manifest["documents"]):
+            table, where, info = _load_document(root, entry, tz, problems, (reader, jobs[i]) if i in jobs else None)
+            documents.append(info)
+            per_kind.setdefault(entry["kind"], []).append((table, where, info.covers))
     tables: dict[str, Table] = {}
     locations: dict[str, RowLocations] = {}
     for kind, parts in sorted(per_kind.items()):

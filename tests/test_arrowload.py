@@ -136,9 +136,9 @@ def test_blocks_join_into_the_document_with_its_line_numbers():
     data = ("\n".join(lines) + "\n").encode()
     problems = ProblemCollector()
     hasher = hashlib.sha256()
-    table, where, n = arrowload.load(io.BytesIO(data), hasher, "doc.jsonl", kind, schema, plan, cplan, None, problems,
-                                     lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None),
-                                     block_size=2048)
+    table, where, n = arrowload.load(arrowload.read_ahead(io.BytesIO(data), hasher, cplan, block_size=2048),
+                                     "doc.jsonl", kind, schema, plan, cplan, None, problems,
+                                     lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None))
     slow, slow_where, m, slow_problems = _slow(data, kind, schema, plan)
     assert hasher.hexdigest() == hashlib.sha256(data).hexdigest()
     assert n == m == len(lines)
@@ -194,8 +194,34 @@ def test_a_later_block_is_checked_as_strictly_when_its_texts_skip_the_dictionary
     lines[-1] = key.join([lines[-1].split(key, 1)[0], '",' + lines[-1].split(key, 1)[1].split('",', 1)[1]])
     data = ("\n".join(lines) + "\n").encode()
     problems = ProblemCollector()
-    table, _, n = arrowload.load(io.BytesIO(data), hashlib.sha256(), "doc.jsonl", kind, schema, plan, cplan, None,
-                                 problems, lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None),
-                                 block_size=1024)
+    table, _, n = arrowload.load(arrowload.read_ahead(io.BytesIO(data), hashlib.sha256(), cplan, block_size=1024),
+                                 "doc.jsonl", kind, schema, plan, cplan, None, problems,
+                                 lambda rec, label: _record_problems(rec, label, "doc.jsonl", kind, None))
     assert n == len(lines) and len(table) == len(lines) - 1
     assert [(p.record, p.field) for p in problems.problems] == [(f"line {len(lines)}", "$.id")]
+
+
+def test_prefetch_reads_documents_in_order_and_reports_an_unreadable_one(tmp_path):
+    kind = "tickets"
+    plan, cplan = _plans(kind)
+    data = _block(_valid(kind), random.Random(5))
+    (tmp_path / "a.jsonl").write_bytes(data)
+    (tmp_path / "c.jsonl").write_bytes(data[: data.index(b"\n") + 1])
+    jobs = [(tmp_path / "a.jsonl", cplan), (tmp_path / "missing.jsonl", cplan), (tmp_path / "c.jsonl", cplan)]
+    with arrowload.Prefetch(jobs, block_size=1024) as reader:
+        first = list(reader.document(0))
+        with pytest.raises(OSError):
+            list(reader.document(1))
+        third = list(reader.document(2))
+    assert b"".join(block for block, _ in first) == data
+    assert sum(parsed.num_rows for _, parsed in first) == len(_valid(kind))
+    assert len(third) == 1 and third[0][1].num_rows == 1
+    assert reader.digests == {0: hashlib.sha256(data).hexdigest(), 2: hashlib.sha256(third[0][0]).hexdigest()}
+
+
+def test_prefetch_stops_when_its_reader_gives_up(tmp_path):
+    plan, cplan = _plans("tickets")
+    (tmp_path / "a.jsonl").write_bytes(_block(_valid("tickets"), random.Random(6)) * 20)
+    with arrowload.Prefetch([(tmp_path / "a.jsonl", cplan)] * 3, block_size=1024, depth=1) as reader:
+        next(reader.document(0))  # the helper thread is now blocked on a full queue
+    assert not reader._thread.is_alive()
