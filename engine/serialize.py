@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -36,7 +36,7 @@ def _view(k: KpiResult) -> str:
     return "not_due" if k.not_due else "cadence" if k.cadence is not None else "aggregate"
 
 
-def _result(r: AuditResult, k: KpiResult, sources: dict[str, dict[str, str | None]]) -> dict[str, Any]:
+def _result(r: AuditResult, k: KpiResult, sources: dict[str, _Locations]) -> dict[str, Any]:
     """One result; ``sources`` keeps each record's location per evidence kind (a breaching record is usually
     listed for a month, its quarter and the year: the location is looked up once)."""
     rule = r.catalogue.rules[k.rule_id]
@@ -52,8 +52,8 @@ def _result(r: AuditResult, k: KpiResult, sources: dict[str, dict[str, str | Non
                     for c in k.clauses],
         "population": m.population if m else None,
         "pending": m.pending if m else None,
-        "breaches": _breaches(m.breaches if m else (), sources.setdefault(rule.evidence[0], {}) if table else {},
-                              table),
+        "breaches": _breaches(m.breaches if m else (),
+                              sources.setdefault(rule.evidence[0], _Locations()) if table else _Locations(), table),
         "waived": [{"id": w.record_id, "reason": w.reason, "reference": w.reference} for w in (m.waived if m else ())],
         "notes": list(m.notes) if m else [],
     }
@@ -65,23 +65,35 @@ class _Records(list):
     kind of value into them should make the list a plain ``list``."""
 
 
-_RECORD_ID, _DETAIL, _SOURCE = attrgetter("record_id"), attrgetter("detail"), itemgetter("source")
+class _Locations(dict):
+    """Record id → where it came from, for one evidence kind, each looked up once per audit; ``plain``: every id
+    and location in it is text (or a missing location)."""
+
+    plain = True
 
 
-def _breaches(breaches: tuple[Breach, ...], known: dict[str, str | None], table: Table | None) -> list[dict[str, Any]]:
-    """The breaching records with where each came from (``known``: locations already looked up, per kind)."""
+_RECORD_ID, _DETAIL = attrgetter("record_id"), attrgetter("detail")
+
+
+def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | None) -> list[dict[str, Any]]:
+    """The breaching records with where each came from. Their ids and locations are checked as they are first
+    looked up (a record id equal to a text id is text), their details here: one pass in C."""
     if not breaches:
         return []
     if table:
         locate = table.sources.get
         for b in breaches:
-            if b.record_id not in known:
-                known[b.record_id] = locate(b.record_id)
+            rid = b.record_id
+            if rid not in known:
+                at = known[rid] = locate(rid)
+                if type(rid) is not str or type(at) not in _PLAIN:
+                    known.plain = False
+        plain = known.plain
+    else:
+        plain = set(map(type, map(_RECORD_ID, breaches))) <= _PLAIN
     where = known.get
     rows = [{"id": b.record_id, "detail": b.detail, "source": where(b.record_id)} for b in breaches]
-    plain = set(map(type, map(_RECORD_ID, breaches))) | set(map(type, map(_DETAIL, breaches))) \
-        | set(map(type, map(_SOURCE, rows)))
-    return _Records(rows) if plain <= _PLAIN else rows
+    return _Records(rows) if plain and set(map(type, map(_DETAIL, breaches))) <= _PLAIN else rows
 
 
 def _pairs(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
@@ -131,7 +143,7 @@ def _trends(r: AuditResult) -> list[dict[str, Any]]:
 
 
 def to_data(r: AuditResult) -> dict[str, Any]:
-    sources: dict[str, dict[str, str | None]] = {}
+    sources: dict[str, _Locations] = {}
     results = [_result(r, k, sources) for k in r.results]
     primary = [x for x in results if x["view"] == "cadence"]
     goals = r.catalogue.goals

@@ -77,8 +77,18 @@ def test_any_json_value_gives_json_dumps_text(data):
 
 def test_breach_records_are_trusted_only_when_made_of_text():
     from engine.model import Breach
-    from engine.serialize import _breaches, _Records
-    assert type(_breaches((Breach("a", "x"), Breach("b", "y")), {}, None)) is _Records
-    odd = _breaches((Breach("a", "x"), Breach("b", 1e-5)), {}, None)  # not text, against the model's types
-    assert type(odd) is list
-    assert to_json_data({"breaches": odd}) == _reference({"breaches": odd})
+    from engine.serialize import _breaches, _Locations, _Records
+
+    class Table:  # where each record came from; one location is not text, against the model's types
+        sources = {"a": "f.jsonl: line 1", "b": "f.jsonl: line 2", "c": 7}
+
+    assert type(_breaches((Breach("a", "x"), Breach("b", "y")), _Locations(), None)) is _Records
+    known = _Locations()
+    assert type(_breaches((Breach("a", "x"), Breach("b", "y")), known, Table())) is _Records
+    odd = _breaches((Breach("c", "x"),), known, Table())
+    assert type(odd) is list and odd == [{"id": "c", "detail": "x", "source": 7}]
+    assert type(_breaches((Breach("a", "x"),), known, Table())) is list  # the kind's locations are no longer all text
+    for breaches in ((Breach("a", "x"), Breach("b", 1e-5)), (Breach(1e16, "x"),)):
+        rows = _breaches(breaches, _Locations(), Table() if breaches[0].record_id == "a" else None)
+        assert type(rows) is list
+        assert to_json_data({"breaches": rows}) == _reference({"breaches": rows})
