@@ -20,7 +20,7 @@ from .mermaid import mermaid
 from .model import Breach, KpiResult, Status
 from .periods import sub_periods
 from .rollup import in_scope
-from .tables import Table
+from .tables import SourceIndex, Table
 
 SCHEMA_ID = "slacheck-audit/2"
 
@@ -81,13 +81,13 @@ def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | No
     if not breaches:
         return []
     if table:
-        locate = table.sources.get
-        for b in breaches:
-            rid = b.record_id
-            if rid not in known:
-                at = known[rid] = locate(rid)
-                if type(rid) is not str or type(at) not in _PLAIN:
-                    known.plain = False
+        new = list(dict.fromkeys(rid for rid in map(_RECORD_ID, breaches) if rid not in known))
+        if new:
+            sources = table.sources
+            found = sources.get_many(new) if isinstance(sources, SourceIndex) else list(map(sources.get, new))
+            known.update(zip(new, found))
+            if not (set(map(type, new)) <= {str} and set(map(type, found)) <= _PLAIN):
+                known.plain = False
         plain = known.plain
     else:
         plain = set(map(type, map(_RECORD_ID, breaches))) <= _PLAIN

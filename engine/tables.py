@@ -209,6 +209,22 @@ class RowLocations(Sequence[str]):
     def __len__(self) -> int:
         return int(self._starts[-1])
 
+    def many(self, rows: np.ndarray) -> list[str]:
+        """``[self[r] for r in rows]`` for non-negative rows, a part at a time."""
+        part = np.searchsorted(self._starts, rows, side="right") - 1
+        out: list[str] = [""] * len(rows)
+        for k in np.unique(part).tolist():
+            sel = np.flatnonzero(part == k)
+            source, where = self._parts[k]
+            local = rows[sel] - int(self._starts[k])
+            if isinstance(where, np.ndarray):
+                texts = [f"{source}: line {n}" for n in where[local].tolist()]
+            else:
+                texts = [f"{source}: {where[i]}" for i in local.tolist()]
+            for i, text in zip(sel.tolist(), texts):
+                out[i] = text
+        return out
+
     def __getitem__(self, row: int) -> str:  # type: ignore[override]
         if row < 0:
             row += len(self)
@@ -226,13 +242,25 @@ class SourceIndex(Mapping[str, str]):
 
     def _rows(self) -> dict[str, int]:
         if self._index is None:
-            self._index = {}
-            for row, rid in enumerate(self._ids.tolist()):
-                self._index.setdefault(str(rid), row)
+            ids = self._ids.tolist()
+            if not set(map(type, ids)) <= {str}:
+                ids = [str(i) for i in ids]
+            n = len(ids)
+            self._index = dict(zip(reversed(ids), range(n - 1, -1, -1)))  # built in C; a repeated id: its first row
         return self._index
 
     def __getitem__(self, record_id: str) -> str:
         return self._locations[self._rows()[record_id]]
+
+    def get_many(self, record_ids: list[str]) -> list[str | None]:
+        """Where each record came from (None for an unknown id), for many at once."""
+        index = self._rows()
+        rows = [index.get(r, -1) for r in record_ids]
+        found = [i for i, row in enumerate(rows) if row >= 0]
+        out: list[str | None] = [None] * len(rows)
+        for i, where in zip(found, self._locations.many(np.asarray([rows[i] for i in found], dtype=np.int64))):
+            out[i] = where
+        return out
 
     def __iter__(self):
         return iter(self._rows())
@@ -242,12 +270,16 @@ class SourceIndex(Mapping[str, str]):
 
 
 def concat_tables(kind: str, parts: list[Table]) -> Table:
-    """One table of a kind from the tables of its documents (row numbers of pauses and nested items shifted)."""
+    """One table of a kind from the tables of its documents or blocks (row numbers of pauses and nested items
+    shifted). The parts are used up: each column is freed once joined, so a million rows are not held twice."""
     if len(parts) == 1:
         return parts[0]
     offsets = np.cumsum([0] + [len(p) for p in parts])
     names = [n for n in parts[0].cols if all(n in p.cols for p in parts)]
-    cols = {n: np.concatenate([p.cols[n] for p in parts]) for n in names}
+    id_name = next((n for n in names if all(p.cols[n] is p.ids for p in parts)), None)
+    cols = {}
+    for n in names:
+        cols[n] = np.concatenate([p.cols.pop(n) for p in parts])
     lists = {n: [x for p in parts for x in p.lists.get(n, [None] * len(p))] for n in parts[0].lists}
     nested = {}
     for name in parts[0].nested:
@@ -259,5 +291,5 @@ def concat_tables(kind: str, parts: list[Table]) -> Table:
         got = [(p.pauses, off) for p, off in zip(parts, offsets) if p.pauses is not None]
         pauses = (np.concatenate([o + off for (o, _, _), off in got]), np.concatenate([s for (_, s, _), _ in got]),
                   np.concatenate([e for (_, _, e), _ in got]))
-    ids = np.concatenate([p.ids for p in parts])
+    ids = cols[id_name] if id_name is not None else np.concatenate([p.ids for p in parts])
     return Table(kind=kind, ids=ids, cols=cols, lists=lists, nested=nested, pauses=pauses)
