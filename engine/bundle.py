@@ -68,10 +68,16 @@ class _FirstSlowThenCompiled:
     fastjsonschema (about 40 ms per kind, then ~15x faster per record) once enough records have come to pay for
     it. A small register never pays the compilation. Raises ``fastjsonschema.JsonSchemaException`` either way."""
 
-    COMPILE_AFTER = 500
+    COMPILE_AFTER = 50  # records; a record with nested lists can take jsonschema milliseconds
 
     def __init__(self, schema: dict, slow: jsonschema.Draft202012Validator):
         self._schema, self._slow, self._fast, self._seen = schema, slow, None, 0
+
+    def compile(self) -> None:
+        """Compile now (a large document is coming)."""
+        if self._fast is None:
+            # fastjsonschema rewrites "$ref"s in the dict it is given: compile a copy, keep the schema pristine
+            self._fast = fastjsonschema.compile(copy.deepcopy(self._schema))
 
     def __call__(self, record: Any) -> None:
         if self._fast is not None:
@@ -79,8 +85,7 @@ class _FirstSlowThenCompiled:
             return
         self._seen += 1
         if self._seen > self.COMPILE_AFTER:
-            # fastjsonschema rewrites "$ref"s in the dict it is given: compile a copy, keep the schema pristine
-            self._fast = fastjsonschema.compile(copy.deepcopy(self._schema))
+            self.compile()
             self._fast(record)
         elif not self._slow.is_valid(record):
             raise fastjsonschema.JsonSchemaException("does not match the schema")
@@ -181,6 +186,8 @@ def _load_slow(raw: bytes, fmt: str, source: str, kind: str, tz: ZoneInfo | None
     """Record by record: for kinds whose schema is outside the bulk plan, or whose derived columns need it."""
     schema = document_schema(kind)
     fast, _ = _validators(kind)
+    if len(raw) > 1 << 16:
+        fast.compile()
     kinds = column_kinds(schema)
     derive = derivers().get(kind)
     rows, derived, labels = [], [], []
