@@ -32,29 +32,38 @@ def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 _DIGIT_COLS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24])
 
 
+# the first day (days since 1970-01-01) and the length of every month of the years a valid instant can have
+_Y0, _Y1 = 1960, 2210  # MIN_EPOCH..MAX_EPOCH with any offset, and a margin
+_YM = np.arange(_Y0, _Y1).repeat(12), np.tile(np.arange(1, 13), _Y1 - _Y0)
+_MONTH_START = _days_from_civil(_YM[0], _YM[1], np.ones_like(_YM[1]))
+_LEAP = ((_YM[0] % 4 == 0) & (_YM[0] % 100 != 0)) | (_YM[0] % 400 == 0)
+_MONTH_DAYS = (_DIM[_YM[1]] + ((_YM[1] == 2) & _LEAP)).astype(np.uint8)
+
+
 def _fixed(u: np.ndarray, zulu: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Epoch seconds and validity of rows of a byte matrix holding one timestamp shape each."""
+    """Epoch seconds and validity of rows of a byte matrix holding one timestamp shape each. Two-digit fields are
+    formed in bytes (a non-digit wraps around and is refused), the day from a table of month starts."""
     cols = _DIGIT_COLS[:14] if zulu else _DIGIT_COLS
-    raw = u[:, cols] - np.uint8(48)  # a non-digit wraps around to above 9
+    raw = np.asfortranarray(u[:, cols]) - np.uint8(48)  # column by column in memory; a non-digit wraps above 9
     ok = (raw <= 9).all(axis=1)
-    d = raw.astype(np.int32)
-    two = lambda k: d[:, k] * 10 + d[:, k + 1]  # noqa: E731
-    y = d[:, 0] * 1000 + d[:, 1] * 100 + two(2)
+    ten = np.uint8(10)
+    two = lambda k: raw[:, k] * ten + raw[:, k + 1]  # noqa: E731 (≤ 99 for digits: fits a byte)
+    y = two(0).astype(np.int32) * 100 + two(2)
     mo, dd, hh, mi, ss = two(4), two(6), two(8), two(10), two(12)
+    month = (y - _Y0) * 12 + mo.astype(np.int32) - 1
+    known = (y >= _Y0) & (y < _Y1) & (mo >= 1) & (mo <= 12)
+    month = np.where(known, month, 0)
     sep = u[:, 10]
+    ok &= known & (dd >= 1) & (dd <= _MONTH_DAYS[month]) & (hh <= 23) & (mi <= 59) & (ss <= 59)
     ok &= (u[:, 4] == 45) & (u[:, 7] == 45) & ((sep == 84) | (sep == 32)) & (u[:, 13] == 58) & (u[:, 16] == 58)
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    mo_c = np.clip(mo, 1, 12)
-    dim = _DIM[mo_c] + ((mo_c == 2) & leap)
-    ok &= (y >= 1) & (mo >= 1) & (mo <= 12) & (dd >= 1) & (dd <= dim) & (hh <= 23) & (mi <= 59) & (ss <= 59)
-    local = (_days_from_civil(y.astype(np.int64), mo_c, np.clip(dd, 1, 31)) * 86400
-             + (hh * 3600 + mi * 60 + ss))
+    local = ((_MONTH_START[month] + dd - 1) * 86400
+             + (hh.astype(np.int32) * 3600 + mi.astype(np.int32) * 60 + ss))
     sign = u[:, 19]
     if zulu:
         return local, ok & (sign == 90)
     oh, om = two(14), two(16)
     ok &= ((sign == 43) | (sign == 45)) & (u[:, 22] == 58) & (oh <= 23) & (om <= 59)
-    return local - np.where(sign == 45, -1, 1) * (oh * 3600 + om * 60), ok
+    return local - np.where(sign == 45, -1, 1) * (oh.astype(np.int32) * 3600 + om.astype(np.int32) * 60), ok
 
 
 def parse_many(values: Sequence[str | None], default_tz: ZoneInfo | None, nullable: bool = True,
