@@ -20,10 +20,14 @@ def lines_are_records(block: bytes) -> int | None:
         return 0
     if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
         return None
-    breaks = block.count(b"\n") - (1 if block.endswith(b"\n") else 0)  # those followed by another line
-    if block[0] != _BRACE or block.count(b"\n{") != breaks:
+    # numpy, not bytes.count: it lets go of the interpreter lock, and this runs on the read-ahead thread
+    a = np.frombuffer(block, dtype=np.uint8)
+    starts = np.flatnonzero(a == 10) + 1
+    if len(starts) and starts[-1] == len(a):
+        starts = starts[:-1]  # the final line end
+    if a[0] != _BRACE or not (a[starts] == _BRACE).all():
         return None
-    return breaks + 1
+    return len(starts) + 1
 
 
 def explicit_nulls(block: bytes, keys: frozenset[str]) -> dict[str, int] | None:
@@ -64,7 +68,7 @@ def explicit_nulls(block: bytes, keys: frozenset[str]) -> dict[str, int] | None:
         counts[key] = int(hit.sum())
         matched[cand[hit]] = True
     rest = quote[~matched]
-    if len(rest):  # a key spelt with escapes ("\u0061") might be one of ``keys``: none may have a backslash
+    if len(rest) and b"\\u" in block:  # a key spelt with escapes ("\u0061") might be one of ``keys``
         width = 64
         rows = a[np.maximum(rest[:, None] - width + np.arange(width), 0)]  # the bytes before each closing quote
         quotes = rows == _QUOTE
