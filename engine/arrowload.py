@@ -119,7 +119,7 @@ def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
         yield carry
 
 
-def load(parts: Iterable[tuple[bytes, pa.Table | None]], source: str, kind: str, schema: dict, plan: RecordPlan,
+def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, schema: dict, plan: RecordPlan,
          cplan: ColumnarPlan, tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]]
          ) -> tuple[Table, RowLocations, int]:
     """Load one JSON Lines document from its blocks and their Arrow columns (``Prefetch.document`` or
@@ -128,10 +128,9 @@ def load(parts: Iterable[tuple[bytes, pa.Table | None]], source: str, kind: str,
     wheres: list[RowLocations] = []
     count = 0
     line = 1
-    distinct: dict[str, bool] = {}
     for block, parsed in parts:
         try:
-            table, n = _columnar(block, parsed, kind, schema, plan, cplan, tz, distinct)
+            table, n = _columnar(block, parsed, kind, schema, plan, cplan, tz)
             where = RowLocations.lines(source, np.arange(line, line + n, dtype=np.int64))
             lines = n
         except Refused:
@@ -189,10 +188,11 @@ class Prefetch:
         for i, (path, cplan) in enumerate(self._jobs):
             options = parse_options(cplan)
             hasher = hashlib.sha256()
+            distinct: set[str] = set()
             try:
                 with path.open("rb") as fh:
                     for block in blocks(fh, hasher, self._block_size):
-                        if not self._put((i, block, _parse(block, options))):
+                        if not self._put((i, block, _parse(block, options, distinct))):
                             return
             except OSError as exc:  # raised again in the caller's thread, for this document
                 if not self._put((i, exc, None)):
@@ -201,7 +201,7 @@ class Prefetch:
             if not self._put((i, _DONE, hasher.hexdigest())):
                 return
 
-    def document(self, index: int) -> Iterator[tuple[bytes, pa.Table | None]]:
+    def document(self, index: int) -> Iterator[tuple[bytes, Parsed | None]]:
         """The blocks of document ``index`` (the next one); its SHA-256 is in ``digests`` once they are taken."""
         assert index == self._taken, "documents are taken in the order given"
         self._taken += 1
@@ -217,19 +217,31 @@ class Prefetch:
 
 
 def read_ahead(fh: BinaryIO, hasher: Any, cplan: ColumnarPlan, block_size: int = BLOCK
-               ) -> Iterator[tuple[bytes, pa.Table | None]]:
+               ) -> Iterator[tuple[bytes, Parsed | None]]:
     """One open document's blocks and Arrow columns (``hasher`` fed as it is read), parsed as they are asked for."""
     options = parse_options(cplan)
+    distinct: set[str] = set()
     for block in blocks(fh, hasher, block_size):
-        yield block, _parse(block, options)
+        yield block, _parse(block, options, distinct)
 
 
 _DONE = object()
 
 
-def _parse(block: bytes, options: pj.ParseOptions) -> pa.Table | None:
-    """Arrow's columns of a block of one record per line, or None (not so, no JSON, a wrong type, an unknown or
-    repeated key)."""
+@dataclass(frozen=True)
+class Parsed:
+    """A block as Arrow read it: one array per column, and its texts already dictionary-encoded (on the read-ahead
+    thread, which Arrow's compute lets run beside the converting one). ``encoded`` is keyed by column name, or
+    ``list.field`` for the texts of nested records; a mostly-distinct column (ids, titles) is left out."""
+
+    rows: int
+    arrays: dict[str, pa.Array]
+    encoded: dict[str, pa.Array]
+
+
+def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str]) -> Parsed | None:
+    """The block's columns, or None when the block is not one record per line or Arrow refused it (no JSON, a
+    wrong type, an unknown or repeated key). ``distinct``: the document's mostly-distinct text columns so far."""
     lines = rawscan.lines_are_records(block)
     if lines is None:
         return None
@@ -237,19 +249,33 @@ def _parse(block: bytes, options: pj.ParseOptions) -> pa.Table | None:
         data = pj.read_json(pa.BufferReader(block), parse_options=options)
     except (pa.ArrowException, ValueError):
         return None
-    return data if data.num_rows == lines else None  # else two records on a line
+    if data.num_rows != lines:  # two records on a line
+        return None
+    arrays = {name: data.column(name).combine_chunks() for name in data.column_names}
+    encoded: dict[str, pa.Array] = {}
+    for name, arr in arrays.items():
+        if arr.type == pa.string() and name not in distinct:
+            encoded[name] = pc.dictionary_encode(arr)
+            if len(encoded[name].dictionary) > (len(arr) - arr.null_count) // 2:
+                distinct.add(name)  # from the next block on, not worth a dictionary
+        elif pa.types.is_list(arr.type) and pa.types.is_struct(arr.type.value_type):
+            items = pc.list_flatten(arr)
+            if not items.null_count:
+                for field, child in zip(arr.type.value_type, items.flatten()):
+                    if child.type == pa.string():
+                        encoded[f"{name}.{field.name}"] = pc.dictionary_encode(child)
+    return Parsed(data.num_rows, arrays, encoded)
 
 
-def _columnar(block: bytes, data: pa.Table | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
-              tz: Any, distinct: dict[str, bool] | None = None) -> tuple[Table, int]:
-    if data is None:
+def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
+              tz: Any) -> tuple[Table, int]:
+    if parsed is None:
         raise Refused
-    n = data.num_rows
-    arrays = {f.name: data.column(f.name).combine_chunks() if n else pa.array([], _arrow_type(f))
-              for f in plan.fields}
+    n = parsed.rows
+    arrays = {f.name: parsed.arrays[f.name] if n else pa.array([], _arrow_type(f)) for f in plan.fields}
     with_nulls: set[str] = set()  # keys with a null (absent or explicit) somewhere in the block
     try:
-        columns, lists, nested = _convert(plan, arrays, n, tz, True, with_nulls, distinct)
+        columns, lists, nested = _convert(plan, arrays, n, tz, "", with_nulls, parsed.encoded if n else {})
     except UnicodeDecodeError as exc:  # Arrow passes invalid UTF-8 through; every text is decoded here
         raise Refused from exc
     # an absent key and an explicit null read alike in Arrow: the bytes tell them apart, where it matters
@@ -265,11 +291,12 @@ def _columnar(block: bytes, data: pa.Table | None, kind: str, schema: dict, plan
     return fastload.assemble(kind, schema, plan, columns, lists, nested, n), n
 
 
-def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top: bool, with_nulls: set[str],
-             distinct: dict[str, bool] | None = None
+def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, prefix: str, with_nulls: set[str],
+             encoded: dict[str, pa.Array]
              ) -> tuple[dict[str, np.ndarray], dict[str, list], dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]]:
-    """Check and convert the columns of one (nested) record plan; ``with_nulls`` collects the keys read as null;
-    ``distinct`` is the document's record of mostly-distinct text columns (see ``_check_texts``)."""
+    """Check and convert the columns of one record plan (nested: ``prefix`` is ``list.``); ``with_nulls`` collects
+    the keys read as null; ``encoded`` holds the text columns already dictionary-encoded (see ``Parsed``)."""
+    top = not prefix
     columns: dict[str, np.ndarray] = {}
     lists: dict[str, list] = {}
     nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
@@ -296,31 +323,32 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, top
                 raise Refused  # a null where a record is expected
             owners = pc.list_parent_indices(arr).to_numpy().astype(np.int64)
             fields = dict(zip((g.name for g in f.sub.fields), items.flatten()))
-            sub, _, _ = _convert(f.sub, fields, len(items), tz, False, with_nulls)
+            sub, _, _ = _convert(f.sub, fields, len(items), tz, f.name + ".", with_nulls, encoded)
             nested[f.name] = (owners, sub)
         else:
             if f.kind == "any" and "string" not in f.types and len(arr) - arr.null_count:
                 raise Refused
             # a nested record's texts feed only the kind's deriver: kept as codes, no Python object per item
-            columns[f.name] = _check_texts(arr, f, codes=not top, distinct=distinct if top else None)
+            columns[f.name] = _check_texts(arr, f, codes=not top, encoded=encoded.get(prefix + f.name))
     return columns, lists, nested
 
 
 def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool = False,
-                 distinct: dict[str, bool] | None = None) -> np.ndarray | Texts:
+                 encoded: pa.Array | None = None) -> np.ndarray | Texts:
     """Texts as an object array (one Python string per distinct text), or as ``Texts`` codes, after the schema's
-    text checks. ``distinct`` carries, from block to block, which columns turned out to hold mostly distinct texts
-    (ids, titles): those are not hashed into a dictionary, which would only cost time."""
+    text checks. ``encoded``: the column already dictionary-encoded; without it, a column that needs no dictionary
+    (mostly distinct texts: ids, titles) is converted string by string."""
     if items and arr.null_count:
         raise Refused  # a null item in a list of texts
-    if distinct is not None and distinct.get(f.name) and f.enum is None and f.pattern is None and not codes:
+    if encoded is None and not codes and f.enum is None and f.pattern is None:
         if f.min_length or f.max_length is not None:
             low, high = pc.min_max(pc.utf8_length(arr)).values()
             if low.is_valid and ((f.min_length and low.as_py() < f.min_length) or (
                     f.max_length is not None and high.as_py() > f.max_length)):
                 raise Refused
         return arr.to_numpy(zero_copy_only=False)
-    encoded = pc.dictionary_encode(arr)
+    if encoded is None:
+        encoded = pc.dictionary_encode(arr)
     words = encoded.dictionary.to_pylist()
     if f.enum is not None and not set(words) <= f.enum:
         raise Refused
@@ -331,8 +359,6 @@ def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool =
             raise Refused
     if f.pattern is not None and not all(f.pattern.search(w) for w in words):  # Python's re, as jsonschema's
         raise Refused
-    if distinct is not None and len(words) > (len(arr) - arr.null_count) // 2:
-        distinct[f.name] = True
     table = np.empty(len(words) + 1, dtype=object)
     table[:-1] = words
     if codes:

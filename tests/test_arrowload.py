@@ -67,7 +67,7 @@ def _valid(kind):
 
 
 def _take(block, kind, schema, plan, cplan):
-    return arrowload._columnar(block, arrowload._parse(block, _options(cplan)), kind, schema, plan, cplan, None)
+    return arrowload._columnar(block, arrowload._parse(block, _options(cplan), set()), kind, schema, plan, cplan, None)
 
 
 def _block(records, rng) -> bytes:
@@ -214,8 +214,8 @@ def test_prefetch_reads_documents_in_order_and_reports_an_unreadable_one(tmp_pat
             list(reader.document(1))
         third = list(reader.document(2))
     assert b"".join(block for block, _ in first) == data
-    assert sum(parsed.num_rows for _, parsed in first) == len(_valid(kind))
-    assert len(third) == 1 and third[0][1].num_rows == 1
+    assert sum(parsed.rows for _, parsed in first) == len(_valid(kind))
+    assert len(third) == 1 and third[0][1].rows == 1
     assert reader.digests == {0: hashlib.sha256(data).hexdigest(), 2: hashlib.sha256(third[0][0]).hexdigest()}
 
 
