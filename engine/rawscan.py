@@ -68,7 +68,8 @@ def explicit_nulls(block: bytes, keys: frozenset[str]) -> dict[str, int] | None:
         counts[key] = int(hit.sum())
         matched[cand[hit]] = True
     rest = quote[~matched]
-    if len(rest) and b"\\u" in block:  # a key spelt with escapes ("\u0061") might be one of ``keys``
+    # a key spelt with escapes ("\u0061") might be one of ``keys`` (the one-byte test first: memchr, fast)
+    if len(rest) and b"\\" in block and b"\\u" in block:
         width = 64
         rows = a[np.maximum(rest[:, None] - width + np.arange(width), 0)]  # the bytes before each closing quote
         quotes = rows == _QUOTE

@@ -225,3 +225,15 @@ def test_prefetch_stops_when_its_reader_gives_up(tmp_path):
     with arrowload.Prefetch([(tmp_path / "a.jsonl", cplan)] * 3, block_size=1024, depth=1) as reader:
         next(reader.document(0))  # the helper thread is now blocked on a full queue
     assert not reader._thread.is_alive()
+
+
+def test_events_are_put_in_time_order_as_a_lexsort_would():
+    from engine.kinds.tickets import _time_order
+
+    rng = np.random.default_rng(4)
+    owner = np.sort(rng.integers(0, 300, 2000))
+    at = 1_767_225_600 + rng.integers(0, 5, 2000) * 3600  # many ties: export order must break them
+    assert _time_order(owner, at).tolist() == np.lexsort((np.arange(2000), at, owner)).tolist()
+    wide = at.copy()
+    wide[0] = 0  # a span beyond the combined key: the lexsort itself
+    assert _time_order(owner, wide).tolist() == np.lexsort((np.arange(2000), wide, owner)).tolist()
