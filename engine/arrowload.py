@@ -192,7 +192,7 @@ class Prefetch:
             try:
                 with path.open("rb") as fh:
                     for block in blocks(fh, hasher, self._block_size):
-                        if not self._put((i, block, _parse(block, options, distinct))):
+                        if not self._put((i, block, _parse(block, options, distinct, _null_keys(cplan)))):
                             return
             except OSError as exc:  # raised again in the caller's thread, for this document
                 if not self._put((i, exc, None)):
@@ -222,10 +222,14 @@ def read_ahead(fh: BinaryIO, hasher: Any, cplan: ColumnarPlan, block_size: int =
     options = parse_options(cplan)
     distinct: set[str] = set()
     for block in blocks(fh, hasher, block_size):
-        yield block, _parse(block, options, distinct)
+        yield block, _parse(block, options, distinct, _null_keys(cplan))
 
 
 _DONE = object()
+
+
+def _null_keys(cplan: ColumnarPlan) -> frozenset[str]:
+    return cplan.strict_keys | cplan.nullable_required
 
 
 @dataclass(frozen=True)
@@ -237,11 +241,14 @@ class Parsed:
     rows: int
     arrays: dict[str, pa.Array]
     encoded: dict[str, pa.Array]
+    nulls: np.ndarray | None = None  # where the bytes say ``null``, when a key that needs telling read as null
 
 
-def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str]) -> Parsed | None:
+def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], keys: frozenset[str] = frozenset()
+           ) -> Parsed | None:
     """The block's columns, or None when the block is not one record per line or Arrow refused it (no JSON, a
-    wrong type, an unknown or repeated key). ``distinct``: the document's mostly-distinct text columns so far."""
+    wrong type, an unknown or repeated key). ``distinct``: the document's mostly-distinct text columns so far;
+    ``keys``: those whose absence must be told from an explicit null (``rawscan.explicit_nulls``)."""
     lines = rawscan.lines_are_records(block)
     if lines is None:
         return None
@@ -253,6 +260,7 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str]) -> Parsed
         return None
     arrays = {name: data.column(name).combine_chunks() for name in data.column_names}
     encoded: dict[str, pa.Array] = {}
+    null_keys = {name for name, arr in arrays.items() if arr.null_count and name in keys}
     for name, arr in arrays.items():
         if arr.type == pa.string() and name not in distinct:
             encoded[name] = pc.dictionary_encode(arr)
@@ -262,9 +270,12 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str]) -> Parsed
             items = pc.list_flatten(arr)
             if not items.null_count:
                 for field, child in zip(arr.type.value_type, items.flatten()):
+                    if child.null_count and field.name in keys:
+                        null_keys.add(field.name)
                     if child.type == pa.string():
                         encoded[f"{name}.{field.name}"] = pc.dictionary_encode(child)
-    return Parsed(data.num_rows, arrays, encoded)
+    nulls = rawscan.null_positions(block) if null_keys else None
+    return Parsed(data.num_rows, arrays, encoded, nulls)
 
 
 def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
@@ -282,7 +293,7 @@ def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan
     strict = cplan.strict_keys & with_nulls
     required = cplan.nullable_required & with_nulls
     if strict or required:
-        nulls = rawscan.explicit_nulls(block, frozenset(strict | required))
+        nulls = rawscan.explicit_nulls(block, frozenset(strict | required), parsed.nulls)
         if nulls is None or any(nulls[k] for k in strict):
             raise Refused
         for key in required:

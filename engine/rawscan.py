@@ -30,14 +30,20 @@ def lines_are_records(block: bytes) -> int | None:
     return len(starts) + 1
 
 
-def explicit_nulls(block: bytes, keys: frozenset[str]) -> dict[str, int] | None:
+def null_positions(block: bytes) -> np.ndarray:
+    """Where ``null`` stands in the block (in texts too; ``explicit_nulls`` tells them apart)."""
+    return _positions(block, b"null") if b"null" in block else np.zeros(0, dtype=np.int64)
+
+
+def explicit_nulls(block: bytes, keys: frozenset[str], positions: np.ndarray | None = None) -> dict[str, int] | None:
     """How many times each of ``keys`` has an explicit ``null`` value in the block (at any depth); None when some
-    ``null`` cannot be attributed with certainty (odd spacing, escapes in a key name)."""
+    ``null`` cannot be attributed with certainty (odd spacing, escapes in a key name). ``positions``: the block's
+    ``null_positions``, when already found (on the read-ahead thread)."""
     counts = {k: 0 for k in keys}
-    if b"null" not in block:
+    p = null_positions(block) if positions is None else positions
+    if not len(p):
         return counts
     a = np.frombuffer(block, dtype=np.uint8)
-    p = _positions(block, b"null")
     p = p[p >= 4]
     before = a[p - 1]
     compact = (before == _COLON) & (a[p - 2] == _QUOTE)
