@@ -50,6 +50,7 @@ class ColumnarPlan:
     strict_keys: frozenset[str]  # keys that may be absent but never null, at any depth
     nullable_required: frozenset[str]  # top-level keys that must be there, null allowed
     nested_names: frozenset[str]  # every key of a nested record (their nulls cannot be told from the top's)
+    instants: frozenset[str] = frozenset()  # timestamp columns: ``name``, or ``list.field`` in nested records
 
 
 def _arrow_type(f: FieldPlan) -> pa.DataType:
@@ -88,7 +89,9 @@ def columnar_plan(kind: str, schema_json: str) -> ColumnarPlan | None:
         unexpected="ignore" if allowed == {True} else "error",
         strict_keys=frozenset(k for p in _plans(plan) for k in p.strict_optional),
         nullable_required=frozenset(f.name for f in plan.fields if f.nullable and f.name in plan.required),
-        nested_names=nested)
+        nested_names=nested,
+        instants=frozenset([f.name for f in plan.fields if f.kind == "ts"] + [
+            f"{f.name}.{g.name}" for f in plan.fields if f.sub is not None for g in f.sub.fields if g.kind == "ts"]))
 
 
 def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
@@ -192,7 +195,7 @@ class Prefetch:
             try:
                 with path.open("rb") as fh:
                     for block in blocks(fh, hasher, self._block_size):
-                        if not self._put((i, block, _parse(block, options, distinct, _null_keys(cplan)))):
+                        if not self._put((i, block, _parse(block, options, distinct, cplan))):
                             return
             except OSError as exc:  # raised again in the caller's thread, for this document
                 if not self._put((i, exc, None)):
@@ -222,14 +225,10 @@ def read_ahead(fh: BinaryIO, hasher: Any, cplan: ColumnarPlan, block_size: int =
     options = parse_options(cplan)
     distinct: set[str] = set()
     for block in blocks(fh, hasher, block_size):
-        yield block, _parse(block, options, distinct, _null_keys(cplan))
+        yield block, _parse(block, options, distinct, cplan)
 
 
 _DONE = object()
-
-
-def _null_keys(cplan: ColumnarPlan) -> frozenset[str]:
-    return cplan.strict_keys | cplan.nullable_required
 
 
 @dataclass(frozen=True)
@@ -242,13 +241,17 @@ class Parsed:
     arrays: dict[str, pa.Array]
     encoded: dict[str, pa.Array]
     nulls: np.ndarray | None = None  # where the bytes say ``null``, when a key that needs telling read as null
+    instants: dict[str, tuple[np.ndarray, np.ndarray]] | None = None  # path -> (epoch s, rows of another shape)
 
 
-def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], keys: frozenset[str] = frozenset()
+def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: ColumnarPlan | None = None
            ) -> Parsed | None:
     """The block's columns, or None when the block is not one record per line or Arrow refused it (no JSON, a
-    wrong type, an unknown or repeated key). ``distinct``: the document's mostly-distinct text columns so far;
-    ``keys``: those whose absence must be told from an explicit null (``rawscan.explicit_nulls``)."""
+    wrong type, an unknown or repeated key). ``distinct``: the document's mostly-distinct text columns so far.
+    With the kind's ``cplan``, the numpy work that needs no Python objects is done here too: timestamps of the
+    common shapes, and the positions of nulls when a key whose absence must be told from a null read as null."""
+    keys = cplan.strict_keys | cplan.nullable_required if cplan else frozenset()
+    times = cplan.instants if cplan else frozenset()
     lines = rawscan.lines_are_records(block)
     if lines is None:
         return None
@@ -261,6 +264,7 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], keys: fro
     arrays = {name: data.column(name).combine_chunks() for name in data.column_names}
     encoded: dict[str, pa.Array] = {}
     null_keys = {name for name, arr in arrays.items() if arr.null_count and name in keys}
+    instants = {name: _fixed_instants(arr) for name, arr in arrays.items() if name in times}
     for name, arr in arrays.items():
         if arr.type == pa.string() and name not in distinct:
             encoded[name] = pc.dictionary_encode(arr)
@@ -272,10 +276,12 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], keys: fro
                 for field, child in zip(arr.type.value_type, items.flatten()):
                     if child.null_count and field.name in keys:
                         null_keys.add(field.name)
+                    if f"{name}.{field.name}" in times:
+                        instants[f"{name}.{field.name}"] = _fixed_instants(child)
                     if child.type == pa.string():
                         encoded[f"{name}.{field.name}"] = pc.dictionary_encode(child)
     nulls = rawscan.null_positions(block) if null_keys else None
-    return Parsed(data.num_rows, arrays, encoded, nulls)
+    return Parsed(data.num_rows, arrays, encoded, nulls, instants)
 
 
 def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
@@ -286,7 +292,8 @@ def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan
     arrays = {f.name: parsed.arrays[f.name] if n else pa.array([], _arrow_type(f)) for f in plan.fields}
     with_nulls: set[str] = set()  # keys with a null (absent or explicit) somewhere in the block
     try:
-        columns, lists, nested = _convert(plan, arrays, n, tz, "", with_nulls, parsed.encoded if n else {})
+        columns, lists, nested = _convert(plan, arrays, n, tz, "", with_nulls, parsed.encoded if n else {},
+                                          (parsed.instants or {}) if n else {})
     except UnicodeDecodeError as exc:  # Arrow passes invalid UTF-8 through; every text is decoded here
         raise Refused from exc
     # an absent key and an explicit null read alike in Arrow: the bytes tell them apart, where it matters
@@ -303,10 +310,11 @@ def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan
 
 
 def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, prefix: str, with_nulls: set[str],
-             encoded: dict[str, pa.Array]
+             encoded: dict[str, pa.Array], instants: dict[str, tuple[np.ndarray, np.ndarray]]
              ) -> tuple[dict[str, np.ndarray], dict[str, list], dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]]:
     """Check and convert the columns of one record plan (nested: ``prefix`` is ``list.``); ``with_nulls`` collects
-    the keys read as null; ``encoded`` holds the text columns already dictionary-encoded (see ``Parsed``)."""
+    the keys read as null; ``encoded`` and ``instants`` hold work already done on the read-ahead thread (see
+    ``Parsed``)."""
     top = not prefix
     columns: dict[str, np.ndarray] = {}
     lists: dict[str, list] = {}
@@ -318,7 +326,7 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, pre
             if f.name in plan.required and not (f.nullable and top):
                 raise Refused  # a required key absent (or null where null is not allowed)
         if f.kind == "ts":
-            columns[f.name] = _timestamps(arr, f, tz)
+            columns[f.name] = _timestamps(arr, f, tz, instants.get(prefix + f.name))
         elif f.kind == "date":
             columns[f.name] = _dates(arr, f)
         elif f.kind == "num":
@@ -334,7 +342,7 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, pre
                 raise Refused  # a null where a record is expected
             owners = pc.list_parent_indices(arr).to_numpy().astype(np.int64)
             fields = dict(zip((g.name for g in f.sub.fields), items.flatten()))
-            sub, _, _ = _convert(f.sub, fields, len(items), tz, f.name + ".", with_nulls, encoded)
+            sub, _, _ = _convert(f.sub, fields, len(items), tz, f.name + ".", with_nulls, encoded, instants)
             nested[f.name] = (owners, sub)
         else:
             if f.kind == "any" and "string" not in f.types and len(arr) - arr.null_count:
@@ -386,14 +394,21 @@ def _packed(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return off, raw, rows
 
 
-def _timestamps(arr: pa.Array, f: FieldPlan, tz: Any) -> np.ndarray:
+def _fixed_instants(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Epoch seconds of the timestamps of the common shapes (NAT elsewhere), and the rows with another shape."""
     out = np.full(len(arr), NAT, dtype=np.int64)
-    if arr.null_count and not f.nullable:
-        raise Refused
     off, raw, rows = _packed(arr)
     secs, done = parse_fixed_text(off, raw, rows)
     out[rows[done]] = secs[done]
-    rest = rows[~done]
+    return out, rows[~done]
+
+
+def _timestamps(arr: pa.Array, f: FieldPlan, tz: Any, fixed: tuple[np.ndarray, np.ndarray] | None = None
+                ) -> np.ndarray:
+    """Epoch seconds of a timestamp column; ``fixed``: its ``_fixed_instants``, when already done."""
+    if arr.null_count and not f.nullable:
+        raise Refused
+    out, rest = fixed if fixed is not None else _fixed_instants(arr)
     if len(rest):  # other shapes (fractions, "Z", naive): the one-at-a-time parser, as on the other path
         values = arr.take(pa.array(rest)).to_pylist()
         odd: list[int] = []

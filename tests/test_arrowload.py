@@ -67,7 +67,7 @@ def _valid(kind):
 
 
 def _take(block, kind, schema, plan, cplan):
-    return arrowload._columnar(block, arrowload._parse(block, _options(cplan), set()), kind, schema, plan, cplan, None)
+    return arrowload._columnar(block, arrowload._parse(block, _options(cplan), set(), cplan), kind, schema, plan, cplan, None)
 
 
 def _block(records, rng) -> bytes:
