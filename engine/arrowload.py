@@ -80,6 +80,8 @@ def columnar_plan(kind: str, schema_json: str) -> ColumnarPlan | None:
     plan = fastload.plan_for(kind, schema_json)
     if plan is None or kind not in bulk_derivers() and any(f.kind == "list_obj" for f in plan.fields):
         return None
+    if any(p.conditions for p in list(_plans(plan))[1:]):
+        return None  # conditions are checked on the top level only
     allowed = {p.allowed is None for p in _plans(plan)}
     if len(allowed) != 1:
         return None
@@ -296,6 +298,11 @@ def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan
                                           (parsed.instants or {}) if n else {})
     except UnicodeDecodeError as exc:  # Arrow passes invalid UTF-8 through; every text is decoded here
         raise Refused from exc
+    for c in plan.conditions:  # where the field has the value, the keys must be there and not null
+        rows = columns[c.field] == c.value
+        if rows.any() and any(arrays[key].null_count and not np.asarray(arrays[key].is_valid())[rows].all()
+                              for key in c.required | c.non_null):
+            raise Refused  # absent or null where the condition forbids it (which of the two, the bytes would tell)
     # an absent key and an explicit null read alike in Arrow: the bytes tell them apart, where it matters
     strict = cplan.strict_keys & with_nulls
     required = cplan.nullable_required & with_nulls

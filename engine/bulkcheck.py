@@ -53,6 +53,18 @@ class FieldPlan:
     item: "FieldPlan | None" = None  # for list_str
 
 
+@dataclass(frozen=True)
+class Condition:
+    """``allOf: [{if: {properties: {field: {const: value}}, required: [field]}, then: …}]``: where ``field`` is
+    ``value``, the keys in ``required`` must be there and the ones in ``non_null`` may not be null (their other
+    constraints, e.g. a minimum length, are the field's own)."""
+
+    field: str
+    value: str
+    required: frozenset[str]
+    non_null: frozenset[str]
+
+
 @dataclass
 class RecordPlan:
     fields: tuple[FieldPlan, ...]
@@ -60,6 +72,7 @@ class RecordPlan:
     required: frozenset[str]
     allowed: frozenset[str] | None  # None: additional properties allowed
     strict_optional: frozenset[str] = frozenset()  # optional keys that may not be null when present
+    conditions: tuple[Condition, ...] = ()
 
 
 def _types(node: dict) -> set[str]:
@@ -98,6 +111,10 @@ def _field(name: str, node: dict, defs: dict) -> FieldPlan:
         enum = [e for e in enum if e is not None]
     else:
         types = _types(node)
+        if enum is not None:  # null passes only when both the type and the enum allow it
+            if None not in enum:
+                types -= {"null"}
+            enum = [e for e in enum if e is not None]
     nullable = "null" in types
     core = types - {"null"}
     if core == {"array"}:
@@ -133,10 +150,37 @@ def _field(name: str, node: dict, defs: dict) -> FieldPlan:
                      pattern, integer=core == {"integer"})
 
 
+def _condition(rule: dict, fields: dict[str, FieldPlan], defs: dict) -> Condition:
+    """The one conditional shape the plan covers: a text field equal to a constant makes keys required or
+    non-null, each otherwise as the field itself is constrained."""
+    when, then = rule.get("if", {}), rule.get("then", {})
+    if set(rule) != {"if", "then"} or set(when) != {"properties", "required"} or len(when["properties"]) != 1:
+        raise Unsupported("allOf")
+    (name, test), = when["properties"].items()
+    if when["required"] != [name] or set(test) != {"const"} or not isinstance(test["const"], str) \
+            or name not in fields or fields[name].kind != "str" or not set(then) <= {"properties", "required"}:
+        raise Unsupported("allOf")
+    non_null = set()
+    for key, sub in then.get("properties", {}).items():
+        own = fields.get(key)
+        narrowed = _field(key, sub, defs)
+        if own is None or narrowed.nullable or "null" in narrowed.types or own.kind != narrowed.kind or any(
+                getattr(narrowed, a) not in (None, getattr(own, a)) for a in ("enum", "minimum", "maximum",
+                                                                                "min_length", "max_length")):
+            raise Unsupported("allOf narrows more than null")  # only "not null here" is checked in bulk
+        if narrowed.pattern is not None and (own.pattern is None or narrowed.pattern.pattern != own.pattern.pattern):
+            raise Unsupported("allOf pattern")
+        non_null.add(key)
+    required = frozenset(then.get("required", ()))
+    if not required <= set(fields):
+        raise Unsupported("allOf required")
+    return Condition(name, test["const"], required, frozenset(non_null))
+
+
 def compile_record(schema: dict, defs: dict | None = None) -> RecordPlan:
     defs = defs if defs is not None else schema.get("$defs", {})
     extra = set(schema) - {"$schema", "$id", "title", "description", "type", "additionalProperties", "required",
-                           "properties", "$defs"} - {k for k in schema if k.startswith("x-")}
+                           "properties", "$defs", "allOf"} - {k for k in schema if k.startswith("x-")}
     if extra or schema.get("type") != "object":
         raise Unsupported(f"object keys {sorted(extra)}")
     props = schema.get("properties", {})
@@ -146,7 +190,9 @@ def compile_record(schema: dict, defs: dict | None = None) -> RecordPlan:
         raise Unsupported("additionalProperties schema")
     required = frozenset(schema.get("required", ()))
     strict = frozenset(f.name for f in fields if not f.nullable and f.name not in required and "null" not in f.types)
-    return RecordPlan(fields, tuple(props), required, frozenset(props) if addl is False else None, strict)
+    by_name = {f.name: f for f in fields}
+    conditions = tuple(_condition(rule, by_name, defs) for rule in schema.get("allOf", ()))
+    return RecordPlan(fields, tuple(props), required, frozenset(props) if addl is False else None, strict, conditions)
 
 
 @dataclass
@@ -215,6 +261,15 @@ def check_columns(ex: Extracted, plan: RecordPlan, tz: ZoneInfo | None) -> dict[
     def flag(mask_ok: np.ndarray, why: str) -> None:
         for i in np.flatnonzero(~mask_ok).tolist():
             ex.bad.setdefault(i, why)
+
+    for c in plan.conditions:  # before absent keys read as None below: here MISSING still tells them apart
+        keys = c.required | c.non_null
+        for i, v in enumerate(ex.columns[c.field]):
+            if v == c.value and type(v) is str:
+                for key in keys:
+                    got = ex.columns[key][i]
+                    if (got is MISSING and key in c.required) or (got is None and key in c.non_null):
+                        ex.bad.setdefault(i, f"{key} ({c.field} is {c.value})")
 
     for f in plan.fields:
         col = ex.columns[f.name]
