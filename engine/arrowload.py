@@ -154,6 +154,12 @@ def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, s
     return concat_tables(kind, tables), RowLocations.join(wheres), count
 
 
+def release_memory() -> None:
+    """Hand the memory Arrow's allocator keeps for reuse back to the system: loading is over, and an audit's
+    peak comes later (~90 MB at a million tickets)."""
+    pa.default_memory_pool().release_unused()
+
+
 def parse_options(cplan: ColumnarPlan) -> pj.ParseOptions:
     return pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
 

@@ -310,6 +310,7 @@ def _load_bundle(root: Path) -> Bundle:
         table.coverage = tuple(sorted(c for _, _, c in parts))
         table.sources = SourceIndex(table.ids, locations[kind])
         tables[kind] = table
+    arrowload.release_memory()
     check_consistency(tables, locations, document_schema, problems, tz)
     problems.raise_if_any(EvidenceError)
     return Bundle(root=root, contract_id=manifest["contract_id"], organisation=manifest["organisation"],
