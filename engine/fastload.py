@@ -203,9 +203,9 @@ def assemble(kind: str, schema: dict, plan: RecordPlan, columns: dict[str, np.nd
             derived, pauses = derive(columns, lists, (owners, sub), n)
             columns.update(derived)
             table.pauses = pauses
-            # the deriver has turned the items' texts into per-record columns; their instants stay, for the
-            # cross-record checks (x-order): a million tickets' events need not be held twice
-            table.nested[name] = (owners, {k: v for k, v in sub.items()
-                                           if isinstance(v, np.ndarray) and v.dtype != object})
+            # the deriver has turned the items into per-record columns; their instants stay, for the cross-record
+            # checks (x-order): a million tickets' events need not be held twice
+            instants = {g.name for f in plan.fields if f.name == name for g in f.sub.fields if g.kind in ("ts", "date")}
+            table.nested[name] = (owners, {k: v for k, v in sub.items() if k in instants})
             break
     return table
