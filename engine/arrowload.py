@@ -1,10 +1,10 @@
-"""The columnar fast path for JSON Lines evidence: Arrow parses a block on every core, numpy checks the columns.
+"""The columnar fast path for JSON Lines evidence: Arrow's columns of a block checked against the schema and
+converted to the engine's tables, with numpy.
 
-A large export (a million tickets) is read in blocks of whole lines. Arrow's JSON reader parses a block into
-columns against an explicit Arrow schema made from the kind's bulk plan (``engine.bulkcheck``); it already refuses
-what is no JSON, a value of the wrong type, an unknown or repeated key. The rest of the schema is checked here on
-the columns (required fields, enums, lengths, bounds, whole numbers, timestamps and dates as byte matrices), and
-what Arrow cannot see is read off the bytes (``engine.rawscan``: explicit nulls, one record per line).
+``engine.arrowread`` reads and parses the blocks ahead (Arrow already refuses bad JSON, wrong types, unknown and
+repeated keys). The rest of the schema is checked here on the columns (required fields, enums, lengths, bounds,
+whole numbers, conditional keys, timestamps and dates as byte matrices), and what Arrow cannot see is read off the
+bytes (``engine.rawscan``: explicit nulls, one record per line).
 
 The path only ever *accepts*: a block in which anything is refused or cannot be told for certain goes, whole, to
 the record-by-record checks (``engine.fastload``), which find and word every problem exactly as before. So a bad
@@ -12,116 +12,28 @@ record costs speed, never a different verdict or message; tests hold the two pat
 """
 from __future__ import annotations
 
-import hashlib
-import queue
-import threading
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.json as pj
 
 from . import fastload, rawscan
+from .arrowread import (BLOCK, ColumnarPlan, Parsed, Prefetch, arrow_type, columnar_plan, fixed_instants,
+                        packed, parse_options, read_ahead, release_memory)
 from .bulkcheck import FieldPlan, RecordPlan
-from .bulktime import parse_fixed_dates, parse_fixed_text, parse_many
+from .bulktime import parse_fixed_dates, parse_many
 from .errors import Problem, ProblemCollector
-from .kinds import bulk_derivers
-from .readers import BOM, CsvOptions
+from .readers import CsvOptions
 from .tables import RowLocations, Table, Texts, concat_tables
 from .timeparse import NAT
 
-BLOCK = 1 << 24  # bytes of whole lines per block: enough for both cores, small enough to keep parsing ahead
+__all__ = ["BLOCK", "ColumnarPlan", "Parsed", "Prefetch", "Refused", "columnar_plan", "load", "parse_options",
+           "read_ahead", "release_memory"]
 
 
 class Refused(Exception):
     """The block needs the record-by-record checks (a record may be invalid, or the bytes cannot be read for sure)."""
-
-
-@dataclass(frozen=True)
-class ColumnarPlan:
-    """What the columnar path needs of a kind, worked out once from its bulk plan."""
-
-    schema: pa.Schema
-    unexpected: str  # Arrow's unexpected_field_behavior: "error" (additionalProperties: false) or "ignore"
-    strict_keys: frozenset[str]  # keys that may be absent but never null, at any depth
-    nullable_required: frozenset[str]  # top-level keys that must be there, null allowed
-    nested_names: frozenset[str]  # every key of a nested record (their nulls cannot be told from the top's)
-    instants: frozenset[str] = frozenset()  # timestamp columns: ``name``, or ``list.field`` in nested records
-
-
-def _arrow_type(f: FieldPlan) -> pa.DataType:
-    if f.kind == "num":
-        return pa.float64()
-    if f.kind == "bool":
-        return pa.bool_()
-    if f.kind == "list_str":
-        return pa.list_(pa.string())
-    if f.kind == "list_obj":
-        return pa.list_(pa.struct([pa.field(g.name, _arrow_type(g)) for g in f.sub.fields]))
-    return pa.string()  # str, ts, date, and "any" (a value of another type makes Arrow refuse the block)
-
-
-def _plans(plan: RecordPlan) -> Iterator[RecordPlan]:
-    yield plan
-    for f in plan.fields:
-        if f.sub is not None:
-            yield from _plans(f.sub)
-
-
-@lru_cache(maxsize=None)
-def columnar_plan(kind: str, schema_json: str) -> ColumnarPlan | None:
-    """None when the kind has no bulk plan, or keeps the per-record form: lists of records read one by one by
-    its measures (only a kind with a bulk deriver keeps them flattened), or additional properties allowed at one
-    depth only."""
-    plan = fastload.plan_for(kind, schema_json)
-    if plan is None or kind not in bulk_derivers() and any(f.kind == "list_obj" for f in plan.fields):
-        return None
-    if any(p.conditions for p in list(_plans(plan))[1:]):
-        return None  # conditions are checked on the top level only
-    allowed = {p.allowed is None for p in _plans(plan)}
-    if len(allowed) != 1:
-        return None
-    nested = frozenset(f.name for p in list(_plans(plan))[1:] for f in p.fields)
-    return ColumnarPlan(
-        schema=pa.schema([pa.field(f.name, _arrow_type(f)) for f in plan.fields]),
-        unexpected="ignore" if allowed == {True} else "error",
-        strict_keys=frozenset(k for p in _plans(plan) for k in p.strict_optional),
-        nullable_required=frozenset(f.name for f in plan.fields if f.nullable and f.name in plan.required),
-        nested_names=nested,
-        instants=frozenset([f.name for f in plan.fields if f.kind == "ts"] + [
-            f"{f.name}.{g.name}" for f in plan.fields if f.sub is not None for g in f.sub.fields if g.kind == "ts"]))
-
-
-def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
-    """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``."""
-    carry = b""
-    first = True
-    while True:
-        chunk = fh.read(size)
-        if not chunk:
-            break
-        hasher.update(chunk)
-        if first:
-            chunk = carry + chunk
-            carry = b""
-            if len(chunk) < len(BOM) and BOM.startswith(chunk):
-                carry = chunk
-                continue
-            chunk = chunk[len(BOM):] if chunk.startswith(BOM) else chunk
-            first = False
-        cut = chunk.rfind(b"\n") + 1
-        if cut == 0:
-            carry += chunk
-            continue
-        view = memoryview(chunk)
-        yield chunk if not carry and cut == len(chunk) else b"".join((carry, view[:cut]))  # one copy at most
-        carry = bytes(view[cut:])
-    if carry:
-        yield carry
 
 
 def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, schema: dict, plan: RecordPlan,
@@ -154,150 +66,12 @@ def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, s
     return concat_tables(kind, tables), RowLocations.join(wheres), count
 
 
-def release_memory() -> None:
-    """Hand the memory Arrow's allocator keeps for reuse back to the system: loading is over, and an audit's
-    peak comes later (~90 MB at a million tickets)."""
-    pa.default_memory_pool().release_unused()
-
-
-def parse_options(cplan: ColumnarPlan) -> pj.ParseOptions:
-    return pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
-
-
-class Prefetch:
-    """A bundle's columnar documents read, hashed and parsed by one helper thread, in the order given, a few blocks
-    ahead of the caller and across document boundaries: reading, SHA-256 and Arrow's parsing (on every core)
-    release the interpreter lock, so they overlap the caller's checking and converting. Documents must be taken
-    (``document``) in the order given; use as a context manager."""
-
-    def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int = 3):
-        self._jobs, self._block_size = jobs, block_size
-        self._ready: queue.Queue = queue.Queue(maxsize=depth)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._produce, name="slacheck-read-ahead", daemon=True)
-        self._taken = 0
-        self.digests: dict[int, str] = {}
-
-    def __enter__(self) -> "Prefetch":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _put(self, item: tuple) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _produce(self) -> None:
-        for i, (path, cplan) in enumerate(self._jobs):
-            options = parse_options(cplan)
-            hasher = hashlib.sha256()
-            distinct: set[str] = set()
-            try:
-                with path.open("rb") as fh:
-                    for block in blocks(fh, hasher, self._block_size):
-                        if not self._put((i, block, _parse(block, options, distinct, cplan))):
-                            return
-            except OSError as exc:  # raised again in the caller's thread, for this document
-                if not self._put((i, exc, None)):
-                    return
-                continue
-            if not self._put((i, _DONE, hasher.hexdigest())):
-                return
-
-    def document(self, index: int) -> Iterator[tuple[bytes, Parsed | None]]:
-        """The blocks of document ``index`` (the next one); its SHA-256 is in ``digests`` once they are taken."""
-        assert index == self._taken, "documents are taken in the order given"
-        self._taken += 1
-        while True:
-            i, block, parsed = self._ready.get()
-            assert i == index
-            if block is _DONE:
-                self.digests[index] = parsed
-                return
-            if isinstance(block, OSError):
-                raise block
-            yield block, parsed
-
-
-def read_ahead(fh: BinaryIO, hasher: Any, cplan: ColumnarPlan, block_size: int = BLOCK
-               ) -> Iterator[tuple[bytes, Parsed | None]]:
-    """One open document's blocks and Arrow columns (``hasher`` fed as it is read), parsed as they are asked for."""
-    options = parse_options(cplan)
-    distinct: set[str] = set()
-    for block in blocks(fh, hasher, block_size):
-        yield block, _parse(block, options, distinct, cplan)
-
-
-_DONE = object()
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A block as Arrow read it: one array per column, and its texts already dictionary-encoded (on the read-ahead
-    thread, which Arrow's compute lets run beside the converting one). ``encoded`` is keyed by column name, or
-    ``list.field`` for the texts of nested records; a mostly-distinct column (ids, titles) is left out."""
-
-    rows: int
-    arrays: dict[str, pa.Array]
-    encoded: dict[str, pa.Array]
-    nulls: np.ndarray | None = None  # where the bytes say ``null``, when a key that needs telling read as null
-    instants: dict[str, tuple[np.ndarray, np.ndarray]] | None = None  # path -> (epoch s, rows of another shape)
-
-
-def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: ColumnarPlan | None = None
-           ) -> Parsed | None:
-    """The block's columns, or None when the block is not one record per line or Arrow refused it (no JSON, a
-    wrong type, an unknown or repeated key). ``distinct``: the document's mostly-distinct text columns so far.
-    With the kind's ``cplan``, the numpy work that needs no Python objects is done here too: timestamps of the
-    common shapes, and the positions of nulls when a key whose absence must be told from a null read as null."""
-    keys = cplan.strict_keys | cplan.nullable_required if cplan else frozenset()
-    times = cplan.instants if cplan else frozenset()
-    lines = rawscan.lines_are_records(block)
-    if lines is None:
-        return None
-    try:
-        data = pj.read_json(pa.BufferReader(block), parse_options=options)
-    except (pa.ArrowException, ValueError):
-        return None
-    if data.num_rows != lines:  # two records on a line
-        return None
-    arrays = {name: data.column(name).combine_chunks() for name in data.column_names}
-    encoded: dict[str, pa.Array] = {}
-    null_keys = {name for name, arr in arrays.items() if arr.null_count and name in keys}
-    instants = {name: _fixed_instants(arr) for name, arr in arrays.items() if name in times}
-    for name, arr in arrays.items():
-        if arr.type == pa.string() and name not in distinct:
-            encoded[name] = pc.dictionary_encode(arr)
-            if len(encoded[name].dictionary) > (len(arr) - arr.null_count) // 2:
-                distinct.add(name)  # from the next block on, not worth a dictionary
-        elif pa.types.is_list(arr.type) and pa.types.is_struct(arr.type.value_type):
-            items = pc.list_flatten(arr)
-            if not items.null_count:
-                for field, child in zip(arr.type.value_type, items.flatten()):
-                    if child.null_count and field.name in keys:
-                        null_keys.add(field.name)
-                    if f"{name}.{field.name}" in times:
-                        instants[f"{name}.{field.name}"] = _fixed_instants(child)
-                    if child.type == pa.string():
-                        encoded[f"{name}.{field.name}"] = pc.dictionary_encode(child)
-    nulls = rawscan.null_positions(block) if null_keys else None
-    return Parsed(data.num_rows, arrays, encoded, nulls, instants)
-
-
 def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,
               tz: Any) -> tuple[Table, int]:
     if parsed is None:
         raise Refused
     n = parsed.rows
-    arrays = {f.name: parsed.arrays[f.name] if n else pa.array([], _arrow_type(f)) for f in plan.fields}
+    arrays = {f.name: parsed.arrays[f.name] if n else pa.array([], arrow_type(f)) for f in plan.fields}
     with_nulls: set[str] = set()  # keys with a null (absent or explicit) somewhere in the block
     try:
         columns, lists, nested = _convert(plan, arrays, n, tz, "", with_nulls, parsed.encoded if n else {},
@@ -398,30 +172,12 @@ def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool =
     return table[encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
 
 
-def _packed(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Offsets and bytes of a string column, and the rows that hold a value."""
-    _, offsets, data = arr.buffers()
-    off = np.frombuffer(offsets, dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
-    rows = np.flatnonzero(~arr.is_null().to_numpy(zero_copy_only=False)) if arr.null_count else np.arange(len(arr))
-    return off, raw, rows
-
-
-def _fixed_instants(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Epoch seconds of the timestamps of the common shapes (NAT elsewhere), and the rows with another shape."""
-    out = np.full(len(arr), NAT, dtype=np.int64)
-    off, raw, rows = _packed(arr)
-    secs, done = parse_fixed_text(off, raw, rows)
-    out[rows[done]] = secs[done]
-    return out, rows[~done]
-
-
 def _timestamps(arr: pa.Array, f: FieldPlan, tz: Any, fixed: tuple[np.ndarray, np.ndarray] | None = None
                 ) -> np.ndarray:
-    """Epoch seconds of a timestamp column; ``fixed``: its ``_fixed_instants``, when already done."""
+    """Epoch seconds of a timestamp column; ``fixed``: its ``fixed_instants``, when already done."""
     if arr.null_count and not f.nullable:
         raise Refused
-    out, rest = fixed if fixed is not None else _fixed_instants(arr)
+    out, rest = fixed if fixed is not None else fixed_instants(arr)
     if len(rest):  # other shapes (fractions, "Z", naive): the one-at-a-time parser, as on the other path
         values = arr.take(pa.array(rest)).to_pylist()
         odd: list[int] = []
@@ -436,7 +192,7 @@ def _dates(arr: pa.Array, f: FieldPlan) -> np.ndarray:
     if arr.null_count and not f.nullable:
         raise Refused
     out = np.full(len(arr), NAT, dtype=np.int64)
-    off, raw, rows = _packed(arr)
+    off, raw, rows = packed(arr)
     days, ok = parse_fixed_dates(off, raw, rows)
     if not ok.all():
         raise Refused

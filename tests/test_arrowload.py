@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine import arrowload, fastload, rawscan
+from engine import arrowload, arrowread, fastload, rawscan
 from engine.bundle import _record_problems, document_schema, known_kinds
 from engine.errors import ProblemCollector
 from engine.readers import CsvOptions
@@ -67,7 +67,7 @@ def _valid(kind):
 
 
 def _take(block, kind, schema, plan, cplan):
-    return arrowload._columnar(block, arrowload._parse(block, _options(cplan), set(), cplan), kind, schema, plan, cplan, None)
+    return arrowload._columnar(block, arrowread._parse(block, _options(cplan), set(), cplan), kind, schema, plan, cplan, None)
 
 
 def _block(records, rng) -> bytes:

@@ -1,0 +1,271 @@
+"""Reading JSON Lines evidence for the columnar path: the Arrow schema a kind is read with, and one helper thread
+that reads a bundle's documents ahead of the checks.
+
+The helper thread reads 16 MiB blocks of whole lines, hashes them, and has Arrow's JSON reader parse each block on
+every core against an explicit schema made from the kind's bulk plan (``engine.bulkcheck``); Arrow already refuses
+what is no JSON, a value of the wrong type, an unknown or repeated key. It also does the work that needs no Python
+objects: dictionary-encoding the texts, reading the common timestamp shapes, finding the nulls. All of it lets go
+of the interpreter lock, so it runs beside the checking and converting in ``engine.arrowload``.
+"""
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from . import fastload, rawscan
+from .bulkcheck import FieldPlan, RecordPlan
+from .bulktime import parse_fixed_text
+from .kinds import bulk_derivers
+from .readers import BOM
+from .timeparse import NAT
+
+BLOCK = 1 << 24  # bytes of whole lines per block: enough for both cores, small enough to keep parsing ahead
+
+
+@dataclass(frozen=True)
+class ColumnarPlan:
+    """What the columnar path needs of a kind, worked out once from its bulk plan."""
+
+    schema: pa.Schema
+    unexpected: str  # Arrow's unexpected_field_behavior: "error" (additionalProperties: false) or "ignore"
+    strict_keys: frozenset[str]  # keys that may be absent but never null, at any depth
+    nullable_required: frozenset[str]  # top-level keys that must be there, null allowed
+    nested_names: frozenset[str]  # every key of a nested record (their nulls cannot be told from the top's)
+    instants: frozenset[str] = frozenset()  # timestamp columns: ``name``, or ``list.field`` in nested records
+
+
+def arrow_type(f: FieldPlan) -> pa.DataType:
+    if f.kind == "num":
+        return pa.float64()
+    if f.kind == "bool":
+        return pa.bool_()
+    if f.kind == "list_str":
+        return pa.list_(pa.string())
+    if f.kind == "list_obj":
+        return pa.list_(pa.struct([pa.field(g.name, arrow_type(g)) for g in f.sub.fields]))
+    return pa.string()  # str, ts, date, and "any" (a value of another type makes Arrow refuse the block)
+
+
+def _plans(plan: RecordPlan) -> Iterator[RecordPlan]:
+    yield plan
+    for f in plan.fields:
+        if f.sub is not None:
+            yield from _plans(f.sub)
+
+
+@lru_cache(maxsize=None)
+def columnar_plan(kind: str, schema_json: str) -> ColumnarPlan | None:
+    """None when the kind has no bulk plan, or keeps the per-record form: lists of records read one by one by
+    its measures (only a kind with a bulk deriver keeps them flattened), or additional properties allowed at one
+    depth only."""
+    plan = fastload.plan_for(kind, schema_json)
+    if plan is None or kind not in bulk_derivers() and any(f.kind == "list_obj" for f in plan.fields):
+        return None
+    if any(p.conditions for p in list(_plans(plan))[1:]):
+        return None  # conditions are checked on the top level only
+    allowed = {p.allowed is None for p in _plans(plan)}
+    if len(allowed) != 1:
+        return None
+    nested = frozenset(f.name for p in list(_plans(plan))[1:] for f in p.fields)
+    return ColumnarPlan(
+        schema=pa.schema([pa.field(f.name, arrow_type(f)) for f in plan.fields]),
+        unexpected="ignore" if allowed == {True} else "error",
+        strict_keys=frozenset(k for p in _plans(plan) for k in p.strict_optional),
+        nullable_required=frozenset(f.name for f in plan.fields if f.nullable and f.name in plan.required),
+        nested_names=nested,
+        instants=frozenset([f.name for f in plan.fields if f.kind == "ts"] + [
+            f"{f.name}.{g.name}" for f in plan.fields if f.sub is not None for g in f.sub.fields if g.kind == "ts"]))
+
+
+def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
+    """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``."""
+    carry = b""
+    first = True
+    while True:
+        chunk = fh.read(size)
+        if not chunk:
+            break
+        hasher.update(chunk)
+        if first:
+            chunk = carry + chunk
+            carry = b""
+            if len(chunk) < len(BOM) and BOM.startswith(chunk):
+                carry = chunk
+                continue
+            chunk = chunk[len(BOM):] if chunk.startswith(BOM) else chunk
+            first = False
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:
+            carry += chunk
+            continue
+        view = memoryview(chunk)
+        yield chunk if not carry and cut == len(chunk) else b"".join((carry, view[:cut]))  # one copy at most
+        carry = bytes(view[cut:])
+    if carry:
+        yield carry
+
+
+def release_memory() -> None:
+    """Hand the memory Arrow's allocator keeps for reuse back to the system: loading is over, and an audit's
+    peak comes later (~90 MB at a million tickets)."""
+    pa.default_memory_pool().release_unused()
+
+
+def parse_options(cplan: ColumnarPlan) -> pj.ParseOptions:
+    return pj.ParseOptions(explicit_schema=cplan.schema, unexpected_field_behavior=cplan.unexpected)
+
+
+class Prefetch:
+    """A bundle's columnar documents read, hashed and parsed by one helper thread, in the order given, a few blocks
+    ahead of the caller and across document boundaries: reading, SHA-256 and Arrow's parsing (on every core)
+    release the interpreter lock, so they overlap the caller's checking and converting. Documents must be taken
+    (``document``) in the order given; use as a context manager."""
+
+    def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int = 3):
+        self._jobs, self._block_size = jobs, block_size
+        self._ready: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, name="slacheck-read-ahead", daemon=True)
+        self._taken = 0
+        self.digests: dict[int, str] = {}
+
+    def __enter__(self) -> "Prefetch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _put(self, item: tuple) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self) -> None:
+        for i, (path, cplan) in enumerate(self._jobs):
+            options = parse_options(cplan)
+            hasher = hashlib.sha256()
+            distinct: set[str] = set()
+            try:
+                with path.open("rb") as fh:
+                    for block in blocks(fh, hasher, self._block_size):
+                        if not self._put((i, block, _parse(block, options, distinct, cplan))):
+                            return
+            except OSError as exc:  # raised again in the caller's thread, for this document
+                if not self._put((i, exc, None)):
+                    return
+                continue
+            if not self._put((i, _DONE, hasher.hexdigest())):
+                return
+
+    def document(self, index: int) -> Iterator[tuple[bytes, Parsed | None]]:
+        """The blocks of document ``index`` (the next one); its SHA-256 is in ``digests`` once they are taken."""
+        assert index == self._taken, "documents are taken in the order given"
+        self._taken += 1
+        while True:
+            i, block, parsed = self._ready.get()
+            assert i == index
+            if block is _DONE:
+                self.digests[index] = parsed
+                return
+            if isinstance(block, OSError):
+                raise block
+            yield block, parsed
+
+
+def read_ahead(fh: BinaryIO, hasher: Any, cplan: ColumnarPlan, block_size: int = BLOCK
+               ) -> Iterator[tuple[bytes, Parsed | None]]:
+    """One open document's blocks and Arrow columns (``hasher`` fed as it is read), parsed as they are asked for."""
+    options = parse_options(cplan)
+    distinct: set[str] = set()
+    for block in blocks(fh, hasher, block_size):
+        yield block, _parse(block, options, distinct, cplan)
+
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A block as Arrow read it: one array per column, and its texts already dictionary-encoded (on the read-ahead
+    thread, which Arrow's compute lets run beside the converting one). ``encoded`` is keyed by column name, or
+    ``list.field`` for the texts of nested records; a mostly-distinct column (ids, titles) is left out."""
+
+    rows: int
+    arrays: dict[str, pa.Array]
+    encoded: dict[str, pa.Array]
+    nulls: np.ndarray | None = None  # where the bytes say ``null``, when a key that needs telling read as null
+    instants: dict[str, tuple[np.ndarray, np.ndarray]] | None = None  # path -> (epoch s, rows of another shape)
+
+
+def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: ColumnarPlan | None = None
+           ) -> Parsed | None:
+    """The block's columns, or None when the block is not one record per line or Arrow refused it (no JSON, a
+    wrong type, an unknown or repeated key). ``distinct``: the document's mostly-distinct text columns so far.
+    With the kind's ``cplan``, the numpy work that needs no Python objects is done here too: timestamps of the
+    common shapes, and the positions of nulls when a key whose absence must be told from a null read as null."""
+    keys = cplan.strict_keys | cplan.nullable_required if cplan else frozenset()
+    times = cplan.instants if cplan else frozenset()
+    lines = rawscan.lines_are_records(block)
+    if lines is None:
+        return None
+    try:
+        data = pj.read_json(pa.BufferReader(block), parse_options=options)
+    except (pa.ArrowException, ValueError):
+        return None
+    if data.num_rows != lines:  # two records on a line
+        return None
+    arrays = {name: data.column(name).combine_chunks() for name in data.column_names}
+    encoded: dict[str, pa.Array] = {}
+    null_keys = {name for name, arr in arrays.items() if arr.null_count and name in keys}
+    instants = {name: fixed_instants(arr) for name, arr in arrays.items() if name in times}
+    for name, arr in arrays.items():
+        if arr.type == pa.string() and name not in distinct:
+            encoded[name] = pc.dictionary_encode(arr)
+            if len(encoded[name].dictionary) > (len(arr) - arr.null_count) // 2:
+                distinct.add(name)  # from the next block on, not worth a dictionary
+        elif pa.types.is_list(arr.type) and pa.types.is_struct(arr.type.value_type):
+            items = pc.list_flatten(arr)
+            if not items.null_count:
+                for field, child in zip(arr.type.value_type, items.flatten()):
+                    if child.null_count and field.name in keys:
+                        null_keys.add(field.name)
+                    if f"{name}.{field.name}" in times:
+                        instants[f"{name}.{field.name}"] = fixed_instants(child)
+                    if child.type == pa.string():
+                        encoded[f"{name}.{field.name}"] = pc.dictionary_encode(child)
+    nulls = rawscan.null_positions(block) if null_keys else None
+    return Parsed(data.num_rows, arrays, encoded, nulls, instants)
+
+
+def packed(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Offsets and bytes of a string column, and the rows that hold a value."""
+    _, offsets, data = arr.buffers()
+    off = np.frombuffer(offsets, dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
+    rows = np.flatnonzero(~arr.is_null().to_numpy(zero_copy_only=False)) if arr.null_count else np.arange(len(arr))
+    return off, raw, rows
+
+
+def fixed_instants(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Epoch seconds of the timestamps of the common shapes (NAT elsewhere), and the rows with another shape."""
+    out = np.full(len(arr), NAT, dtype=np.int64)
+    off, raw, rows = packed(arr)
+    secs, done = parse_fixed_text(off, raw, rows)
+    out[rows[done]] = secs[done]
+    return out, rows[~done]
