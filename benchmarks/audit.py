@@ -305,6 +305,11 @@ def targets(figures: list[dict]) -> list[str]:
     if 100_000 in by:
         f = by[100_000]
         check(f["total_s"] <= TARGETS["total_100k_s"], f"100k tickets: {f['total_s']:.2f} s wall (target ≤ 2 s)")
+    sizes = sorted(by)
+    for a, b in zip(sizes, sizes[1:]):  # the cost of the added tickets: a fixed cost per audit drops out
+        marginal = 1e6 * (by[b]["total_s"] - by[a]["total_s"]) / (b - a)
+        out.append(f"[info] marginal time per ticket from {label(a)} to {label(b)}: {marginal:.1f} µs "
+                   f"(fixed cost per audit ≈ {by[a]['total_s'] - marginal * a / 1e6:.2f} s)")
     if 10_000 in by and len(figures) > 1:
         base = by[10_000]["us_per_ticket"]
         worst = max(abs(f["us_per_ticket"] / base - 1) for f in figures)
