@@ -26,7 +26,7 @@ from . import fastload, rawscan
 from .bulkcheck import FieldPlan, RecordPlan
 from .bulktime import parse_fixed_text
 from .kinds import bulk_derivers
-from .readers import BOM
+from .readers import blocks
 from .timeparse import NAT
 
 BLOCK = 1 << 24  # bytes of whole lines per block: enough for both cores, small enough to keep parsing ahead
@@ -85,34 +85,6 @@ def columnar_plan(kind: str, schema_json: str) -> ColumnarPlan | None:
         nested_names=nested,
         instants=frozenset([f.name for f in plan.fields if f.kind == "ts"] + [
             f"{f.name}.{g.name}" for f in plan.fields if f.sub is not None for g in f.sub.fields if g.kind == "ts"]))
-
-
-def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
-    """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``."""
-    carry = b""
-    first = True
-    while True:
-        chunk = fh.read(size)
-        if not chunk:
-            break
-        hasher.update(chunk)
-        if first:
-            chunk = carry + chunk
-            carry = b""
-            if len(chunk) < len(BOM) and BOM.startswith(chunk):
-                carry = chunk
-                continue
-            chunk = chunk[len(BOM):] if chunk.startswith(BOM) else chunk
-            first = False
-        cut = chunk.rfind(b"\n") + 1
-        if cut == 0:
-            carry += chunk
-            continue
-        view = memoryview(chunk)
-        yield chunk if not carry and cut == len(chunk) else b"".join((carry, view[:cut]))  # one copy at most
-        carry = bytes(view[cut:])
-    if carry:
-        yield carry
 
 
 def release_memory() -> None:

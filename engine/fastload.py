@@ -17,7 +17,7 @@ import orjson
 from .bulkcheck import RecordPlan, Unsupported, check_columns, compile_record, extract
 from .errors import Problem, ProblemCollector
 from .kinds import bulk_derivers, derivers
-from .readers import BOM, CsvOptions, read_records
+from .readers import BOM, CsvOptions, blocks, read_records
 from .tables import RowLocations, Table
 
 CHUNK = 1 << 16
@@ -36,35 +36,11 @@ def plan_for(kind: str, schema_json: str) -> RecordPlan | None:
         return None
 
 
-def _strip_end(line: bytes) -> bytes:
-    if line.endswith(b"\r\n"):
-        return line[:-2]
-    return line[:-1] if line.endswith((b"\n", b"\r")) else line
-
-
 def stream_lines(fh: BinaryIO, hasher: Any, block_size: int = 1 << 24) -> Iterator[bytes]:
-    """The lines ``bytes.splitlines()`` would give for the whole file, read a block at a time, so a large export
-    is never held in memory whole; every block also feeds ``hasher`` (the document's SHA-256)."""
-    carry = b""
-    first = True
-    while True:
-        block = fh.read(block_size)
-        if not block:
-            break
-        hasher.update(block)
-        data = carry + block
-        if first:
-            if len(data) < len(BOM) and BOM.startswith(data):  # too short yet to tell a byte-order mark
-                carry = data
-                continue
-            data = data[len(BOM):] if data.startswith(BOM) else data
-            first = False
-        parts = data.splitlines(keepends=True)
-        carry = parts.pop() if parts else b""  # may go on in the next block (also a "\r" of "\r\n")
-        for part in parts:
-            yield _strip_end(part)
-    if carry:
-        yield _strip_end(carry)
+    """The lines ``bytes.splitlines()`` would give for the whole file, read a block of whole lines at a time, so a
+    large export is never held in memory whole; every byte also feeds ``hasher`` (the document's SHA-256)."""
+    for block in blocks(fh, hasher, block_size):  # a block ends with "\n": its lines are the file's lines
+        yield from block.splitlines()
 
 
 def _jsonl(lines: Iterable[bytes], source: str, problems: ProblemCollector,

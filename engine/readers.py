@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 import orjson
 
@@ -343,3 +343,31 @@ def _a(description: str) -> str:
 
 def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
+
+
+def blocks(fh: BinaryIO, hasher: Any, size: int = 1 << 24) -> Iterator[bytes]:
+    """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``."""
+    carry = b""
+    first = True
+    while True:
+        chunk = fh.read(size)
+        if not chunk:
+            break
+        hasher.update(chunk)
+        if first:
+            chunk = carry + chunk
+            carry = b""
+            if len(chunk) < len(BOM) and BOM.startswith(chunk):
+                carry = chunk
+                continue
+            chunk = chunk[len(BOM):] if chunk.startswith(BOM) else chunk
+            first = False
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:
+            carry += chunk
+            continue
+        view = memoryview(chunk)
+        yield chunk if not carry and cut == len(chunk) else b"".join((carry, view[:cut]))  # one copy at most
+        carry = bytes(view[cut:])
+    if carry:
+        yield carry
