@@ -6,11 +6,13 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Mapping
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
-from .common import MeasureContext, check_evidence, insufficient, iso_many, percent, window_rows
+from .common import MeasureContext, check_evidence, insufficient, iso_many, make_breaches, percent, window_rows
 from .registry import MeasureDef
 
 
@@ -98,12 +100,19 @@ def _codes(values: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray, list[
     """Each value as text, an integer per distinct text (counting distinct integers is cheap numpy), each
     integer's rank in text order (so values sort by their text without sorting text again), and the distinct
     texts (integer → text)."""
-    text = [str(v) for v in values.tolist()]
-    index: dict[str, int] = {}
-    code = np.asarray([index.setdefault(v, len(index)) for v in text], dtype=np.int64)
-    distinct = list(index)
+    text = list(map(str, values.tolist()))
+    try:  # Arrow numbers the texts in order of first appearance too, and sorts UTF-8 as Python compares text
+        coded = pa.array(text, type=pa.string()).dictionary_encode()
+        code = coded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        distinct = coded.dictionary.to_pylist()
+        order = pc.sort_indices(coded.dictionary).to_numpy().astype(np.int64, copy=False)
+    except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate is no UTF-8
+        index: dict[str, int] = {}
+        code = np.asarray([index.setdefault(v, len(index)) for v in text], dtype=np.int64)
+        distinct = list(index)
+        order = np.asarray(sorted(range(len(distinct)), key=distinct.__getitem__), dtype=np.int64)
     rank = np.empty(len(distinct), dtype=np.int64)
-    rank[np.asarray(sorted(range(len(distinct)), key=distinct.__getitem__), dtype=np.int64)] = np.arange(len(distinct))
+    rank[order] = np.arange(len(distinct))
     return text, code, rank, distinct
 
 
@@ -127,7 +136,9 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     bad, group = bad[order], group[order]
     texts = _patch_texts(ctx, t, bad)
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]).tolist() if len(bad) else []
-    breaches = tuple(Breach(comp[bad[a]], "; ".join(texts[a:b])) for a, b in zip(starts, starts[1:] + [len(bad)]))
+    firsts = bad[starts].tolist()
+    breaches = make_breaches([comp[r] for r in firsts],  # one per component: its late patches' texts joined
+                             ["; ".join(texts[a:b]) for a, b in zip(starts, starts[1:] + [len(bad)])])
     return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
                        notes=(f"{n} managed component(s) with a patch due or overdue in {period.label}",))
 

@@ -9,8 +9,8 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, id_texts, in_record_order, limit_seconds,
-                     per_record_norm, percent, record_breaches, select, sub_pauses, window_rows)
+from .common import (MeasureContext, check_evidence, fmt_duration, fmt_durations, id_texts, in_record_order,
+                     limit_seconds, per_record_norm, percent, record_breaches, select, sub_pauses, window_rows)
 from .registry import MeasureDef
 
 _TS_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -84,14 +84,29 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
     if any(map(eq, texts[1:], texts[:-1])):  # a repeated id (next to each other, in id order): one Breach
         return _merge([(rid, _detail(f, i)) for f in failing for i, rid in zip(order.tolist(), texts) if f[2][i]])
     key = ("duration_breach",) + tuple((lim.op, lim.limit, lim.unit) for _, lim, _, _, _ in failing)
-    return record_breaches(ctx, table, rows, order, lambda positions: [
-        "; ".join(_detail(f, i) for f in failing if f[2][i]) for i in positions.tolist()], made=(key, rule))
+
+    def details(positions: np.ndarray) -> list[str]:
+        pos = positions.tolist()
+        parts = [_details(f, pos) for f in failing]
+        if len(parts) == 1:  # every position fails the one duration
+            return parts[0]
+        return ["; ".join([d for d in each if d is not None]) for each in zip(*parts)]
+    return record_breaches(ctx, table, rows, order, details, made=(key, rule))
 
 
 def _detail(failing: tuple, i: int) -> str:
     label, lim, _, done, elapsed = failing
     state = f"{label} after" if done[i] else f"no {label} yet; at as-of"
     return f"{state} {fmt_duration(float(elapsed[i]), lim.unit)} (limit {lim.op} {lim.limit:g} {lim.unit})"
+
+
+def _details(failing: tuple, positions: list[int]) -> list[str | None]:
+    """``_detail`` at each position (None where this duration did not fail), its figures formatted in bulk."""
+    label, lim, mask, done, elapsed = failing
+    states = (f"no {label} yet; at as-of ", f"{label} after ")
+    limit = f" (limit {lim.op} {lim.limit:g} {lim.unit})"
+    figures = fmt_durations([elapsed[i] for i in positions], lim.unit)
+    return [states[done[i]] + figure + limit if mask[i] else None for i, figure in zip(positions, figures)]
 
 
 def _within(op: str, elapsed: np.ndarray, limit: float) -> np.ndarray:

@@ -1,0 +1,58 @@
+"""Record ids sorted and looked up through Arrow give what Python's text comparison and sets give."""
+import numpy as np
+
+from engine.measures.common import MeasureContext, id_arrow, id_ranks, rows_of
+
+
+class _Table:
+    def __init__(self, ids):
+        self.ids = np.asarray(ids, dtype=object)
+
+    def __len__(self):
+        return len(self.ids)
+
+
+_IDS = ["INC-10", "INC-9", "inc-1", "INC-1", "INC-10", "é-2", "e-3", "Z", "", "INC-1 ", "𝔸-1", "\uffff", "INC-10"]
+
+
+def _python_ranks(texts):
+    rank = np.empty(len(texts), dtype=np.int64)
+    rank[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+    return rank.tolist()
+
+
+def test_id_ranks_are_a_stable_sort_by_text():
+    table = _Table(_IDS + [7, 12])  # numbers are ranked by their text
+    ctx = MeasureContext(bundle=None, calendar=None, as_of=0)
+    assert id_arrow(ctx, table) is not None
+    assert id_ranks(ctx, table).tolist() == _python_ranks([str(x) for x in table.ids])
+    # "", "12", "7", "INC-1" and "INC-1 " come first; a repeated id keeps its rows' order
+    assert id_ranks(ctx, table)[[0, 4, 12]].tolist() == [5, 6, 7]
+
+
+def test_a_text_arrow_cannot_hold_is_ranked_and_found_in_python():
+    table = _Table(_IDS + ["bad-\ud800"])  # a lone surrogate is no UTF-8
+    ctx = MeasureContext(bundle=None, calendar=None, as_of=0)
+    assert id_arrow(ctx, table) is None
+    assert id_ranks(ctx, table).tolist() == _python_ranks(list(table.ids))
+    assert rows_of(ctx, table, "t", lambda: ["bad-\ud800", "INC-9"]) == {"INC-9": 1, "bad-\ud800": 13}
+
+
+def test_rows_of_indexes_only_the_cited_ids_last_row_of_a_repeat():
+    table = _Table(_IDS)
+    ctx = MeasureContext(bundle=None, calendar=None, as_of=0)
+    got = rows_of(ctx, table, "t", lambda: ["INC-10", "𝔸-1", "", "nowhere", 5])
+    assert got == {"INC-10": 12, "𝔸-1": 10, "": 8}
+    cited = ["bad-\ud800", "Z"]  # a cited text Arrow cannot hold: found in Python
+    assert rows_of(ctx, table, "u", lambda: cited) == {"Z": 7}
+
+
+def test_component_codes_number_texts_by_first_appearance_and_rank_them_as_python_sorts():
+    from engine.measures.security import _codes
+
+    for values in (_IDS + [7, "7"], [], ["x-\ud800", "a", "x-\ud800"]):
+        text, code, rank, distinct = _codes(np.asarray(values, dtype=object))
+        assert text == [str(v) for v in values]
+        assert distinct == list(dict.fromkeys(text))
+        assert [distinct[c] for c in code.tolist()] == text
+        assert rank.tolist() == _python_ranks(distinct)
