@@ -127,12 +127,13 @@ def render_agenda(data: dict[str, Any], lang: str = "nl", template_dir: Path | N
 
 
 def report_files(data: dict[str, Any], out_dir: Path, lang: str = "nl", template_dir: Path | None = None,
-                 json_text: str | None = None) -> dict[Path, str]:
-    """Everything ``--out`` writes: report.md, report.json and one SVG per chart the trend tables name."""
+                 json_text: str | bytes | None = None) -> dict[Path, str | bytes]:
+    """Everything ``--out`` writes: report.md, report.json and one SVG per chart the trend tables name.
+    ``json_text``: the JSON already written (``to_json_bytes`` spares decoding and encoding it again)."""
     from .charts import trend_svg
     from .serialize import to_json_data
 
-    files: dict[Path, str] = {out_dir / "report.md": render_report(data, lang, template_dir, link_charts=True),
+    files: dict[Path, str | bytes] = {out_dir / "report.md": render_report(data, lang, template_dir, link_charts=True),
                               out_dir / "report.json": json_text if json_text is not None else to_json_data(data)}
     names = {r["id"]: r["name_nl"] if lang == "nl" else r["title"] for r in data["rules"]}
     for trend in data["trends"]:

@@ -90,7 +90,7 @@ def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str |
     Several bundles (BUNDLE MORE_BUNDLES…) are audited in parallel processes; the exit code is the worst one."""
     from ..atomic import write_all_atomic
     from ..report import render_report, report_files
-    from ..serialize import to_data, to_json_data
+    from ..serialize import to_data, to_json_bytes
 
     if more_bundles:
         from ..batch import run_cli_batch
@@ -105,13 +105,13 @@ def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str |
     result = run_from_options(bundle, sample, period_text, as_of_text, contract_path, rules_dir, signal_pairs)
     data = to_data(result)
     if out_dir:
-        files = report_files(data, out_dir, lang, template_dir, to_json_data(data))
+        files = report_files(data, out_dir, lang, template_dir, to_json_bytes(data))
         write_all_atomic(files)
         charts = len(files) - 2
         click.echo(f"wrote {out_dir / 'report.md'}, {out_dir / 'report.json'}"
                    + (f" and {charts} chart(s) in {out_dir / 'charts'}" if charts else ""), err=True)
     elif fmt == "json":
-        click.echo(to_json_data(data), nl=False)
+        click.echo(to_json_bytes(data), nl=False)  # bytes: the UTF-8 orjson wrote, not decoded and encoded again
     else:
         click.echo(render_report(data, lang, template_dir), nl=False)
     sys.exit(result.exit_code)
