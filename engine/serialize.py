@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import chain
+from itertools import chain, filterfalse
 from operator import attrgetter
 from typing import Any
 
@@ -81,7 +81,7 @@ def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | No
     if not breaches:
         return []
     if table:
-        new = list(dict.fromkeys(rid for rid in map(_RECORD_ID, breaches) if rid not in known))
+        new = list(dict.fromkeys(filterfalse(known.__contains__, map(_RECORD_ID, breaches))))
         if new:
             sources = table.sources
             found = sources.get_many(new) if isinstance(sources, SourceIndex) else list(map(sources.get, new))
