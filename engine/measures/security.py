@@ -225,16 +225,22 @@ def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     picked = rows[last_of]
     failing = bad[last_of]
     reasons = t.col("noncompliance_reason")
-    made: dict[int, Breach] = ctx.memo(("device_breach",), t, dict)  # a snapshot reads the same in every period
-    out = []
-    for g, r in zip(group[last_of[failing]].tolist(), picked[failing].tolist()):
-        b = made.get(r)
-        if b is None:
-            reason = reasons[r]
-            b = made[r] = Breach(devices[g], f"non-compliant on {date.fromordinal(int(day[r]))}"
-                                 + (f": {reason}" if reason else ""))
-        out.append(b)
-    breaches = tuple(out)
+    # a snapshot reads the same in every period: its breach is made once per audit, kept by row
+    made = ctx.memo(("device_breach",), t, lambda: np.full(len(t), None, dtype=object))
+    failed = picked[failing]
+    out = made[failed]
+    todo = np.flatnonzero(np.equal(out, None))
+    if len(todo):
+        new_rows = failed[todo]
+        days = day[new_rows].tolist()
+        said = {d: f"non-compliant on {date.fromordinal(int(d))}" for d in set(days)}
+        new = np.fromiter(make_breaches([devices[g] for g in group[last_of[failing]][todo].tolist()],
+                                        [said[d] + (f": {reason}" if reason else "")
+                                         for d, reason in zip(days, reasons[new_rows].tolist())]),
+                          dtype=object, count=len(todo))
+        made[new_rows] = new
+        out[todo] = new
+    breaches = tuple(out.tolist())
     n = len(last_of)
     return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
                        notes=(f"{n} device(s) with a snapshot in {period.label}; last snapshot per device counts",))

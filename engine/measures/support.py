@@ -2,6 +2,7 @@
 satisfaction, and the coordination of tickets with several resolving parties."""
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Callable, Mapping
 
 import numpy as np
@@ -133,27 +134,21 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & ~np.isnan(s.col("score")))
     cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
     rows_by_id = rows_of(ctx, t, "satisfaction_surveys.ticket_id", lambda: s.col("ticket_id").tolist())
-    resolution = t.col("resolution_at")
-    seen: set[str] = set()
-    keep, unknown, unresolved, repeat = [], 0, 0, 0
-    for j, tid, at in zip(cand.tolist(), s.col("ticket_id")[cand].tolist(), answered[cand].tolist()):
-        tid = str(tid)
-        r = rows_by_id.get(tid)
-        if r is None:
-            unknown += 1
-        elif resolution[r] == NAT or resolution[r] > at:
-            unresolved += 1
-        elif tid in seen:
-            repeat += 1
-        else:
-            seen.add(tid)
-            keep.append(j)
-    rows = np.asarray(keep, dtype=np.int64)
+    # in answer order: left out when the ticket is unknown, else when not resolved when answered, else when an
+    # earlier answer on it was kept (distinct ticket ids have distinct rows: the first answer per row is kept)
+    row = np.fromiter(map(rows_by_id.get, map(str, s.col("ticket_id")[cand].tolist()), repeat(-1)),
+                      dtype=np.int64, count=len(cand))
+    known = np.flatnonzero(row >= 0)
+    done = t.col("resolution_at")[row[known]]
+    valid = known[(done != NAT) & (done <= answered[cand][known])]
+    first = np.sort(np.unique(row[valid], return_index=True)[1])
+    rows = cand[valid[first]]
+    unknown, unresolved, repeats = len(cand) - len(known), len(known) - len(valid), len(valid) - len(first)
     scores = s.col("score")[rows]
     ok = scores >= float(p["min_score"])
     notes = [f"{len(rows)} answer(s) on handled tickets in {period.label}"]
     for n, why in ((unknown, "on a ticket not in the tickets export"), (unresolved, "on a ticket not resolved when answered"),
-                   (repeat, "repeating an earlier answer on the same ticket")):
+                   (repeats, "repeating an earlier answer on the same ticket")):
         if n:
             notes.append(f"{n} answer(s) left out: {why}")
     m = _share(ctx, ok, rows, s, "satisfied_share",
