@@ -50,9 +50,9 @@ def test_rows_of_indexes_only_the_cited_ids_last_row_of_a_repeat():
 def test_component_codes_number_texts_by_first_appearance_and_rank_them_as_python_sorts():
     from engine.measures.security import _codes
 
-    for values in (_IDS + [7, "7"], [], ["x-\ud800", "a", "x-\ud800"]):
+    for values in (_IDS, _IDS + [7, "7"], _IDS + [None, "None"], [], ["x-\ud800", "a", "x-\ud800"]):
         text, code, rank, distinct = _codes(np.asarray(values, dtype=object))
-        assert text == [str(v) for v in values]
+        assert list(text) == [str(v) for v in values]
         assert distinct == list(dict.fromkeys(text))
-        assert [distinct[c] for c in code.tolist()] == text
+        assert [distinct[c] for c in code.tolist()] == list(text)
         assert rank.tolist() == _python_ranks(distinct)

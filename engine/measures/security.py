@@ -3,7 +3,7 @@ the exception register itself (complete and re-evaluated in time) and device com
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -96,17 +96,27 @@ def _local_day(ctx: MeasureContext, instant: int) -> int:
     return datetime.fromtimestamp(instant, tz=timezone.utc).astimezone(ctx.tz).date().toordinal()
 
 
-def _codes(values: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
-    """Each value as text, an integer per distinct text (counting distinct integers is cheap numpy), each
-    integer's rank in text order (so values sort by their text without sorting text again), and the distinct
-    texts (integer → text)."""
-    text = list(map(str, values.tolist()))
-    try:  # Arrow numbers the texts in order of first appearance too, and sorts UTF-8 as Python compares text
-        coded = pa.array(text, type=pa.string()).dictionary_encode()
+def _codes(values: np.ndarray) -> tuple[Sequence[str], np.ndarray, np.ndarray, list[str]]:
+    """Each value as text (the values themselves when all are text), an integer per distinct text (counting
+    distinct integers is cheap numpy), each integer's rank in text order (so values sort by their text without
+    sorting text again), and the distinct texts (integer → text)."""
+    text: Sequence[str] = values
+    try:  # Arrow takes only text here (a number or a None is made text below, as str() writes it)
+        coded = pa.array(values, type=pa.string())
+        if coded.null_count:
+            raise pa.ArrowTypeError("None")
+    except (pa.ArrowException, UnicodeEncodeError):
+        text = list(map(str, values.tolist()))
+        try:
+            coded = pa.array(text, type=pa.string())
+        except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate is no UTF-8
+            coded = None
+    if coded is not None:  # Arrow numbers texts in order of first appearance too, and sorts UTF-8 as Python does
+        coded = coded.dictionary_encode()
         code = coded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         distinct = coded.dictionary.to_pylist()
         order = pc.sort_indices(coded.dictionary).to_numpy().astype(np.int64, copy=False)
-    except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate is no UTF-8
+    else:
         index: dict[str, int] = {}
         code = np.asarray([index.setdefault(v, len(index)) for v in text], dtype=np.int64)
         distinct = list(index)
