@@ -56,3 +56,9 @@ def test_component_codes_number_texts_by_first_appearance_and_rank_them_as_pytho
         assert distinct == list(dict.fromkeys(text))
         assert [distinct[c] for c in code.tolist()] == list(text)
         assert rank.tolist() == _python_ranks(distinct)
+
+
+def test_ids_already_in_text_order_rank_as_their_rows():
+    ids = sorted(_IDS)  # with repeats, which keep their rows' order
+    ctx = MeasureContext(bundle=None, calendar=None, as_of=0)
+    assert id_ranks(ctx, _Table(ids)).tolist() == _python_ranks(ids) == list(range(len(ids)))
