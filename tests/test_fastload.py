@@ -87,3 +87,15 @@ def test_streamed_lines_are_the_lines_of_the_whole_file():
         assert hasher.hexdigest() == hashlib.sha256(data).hexdigest()
 
     check()
+
+
+def test_record_locations_in_bulk_are_the_one_by_one_locations():
+    from engine.tables import RowLocations, SourceIndex
+
+    locations = RowLocations.join([RowLocations.lines("a.jsonl", np.array([3, 4, 5])),
+                                   RowLocations.labels("b.csv", ["row 2", "row 3"])])
+    texts = SourceIndex(np.array(["T1", "T2", "T1", "T3", "T4"], dtype=object), locations)
+    assert texts.get_many(["T4", "T1", "nope", "T2"]) == ["b.csv: row 3", "a.jsonl: line 3", None, "a.jsonl: line 4"]
+    assert [texts.get(i) for i in ("T4", "T1", "nope", "T2")] == texts.get_many(["T4", "T1", "nope", "T2"])
+    numbers = SourceIndex(np.array([7, 8], dtype=object), RowLocations.lines("c.jsonl", np.array([1, 2])))
+    assert numbers.get_many(["8", "7", "9"]) == ["c.jsonl: line 2", "c.jsonl: line 1", None]
