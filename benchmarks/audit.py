@@ -128,7 +128,7 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
     from engine.bundle import load_bundle
     from engine.periods import parse_period
     from engine.report import report_files
-    from engine.serialize import to_data, to_json_data
+    from engine.serialize import to_data, to_json_bytes
     imports = time.perf_counter() - t_start
 
     _warm(bundle)
@@ -145,7 +145,7 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
     result = run_audit(loaded, parse_period(period), timings=timings)
     t1 = time.perf_counter()
     data = to_data(result)  # what `slacheck audit --out DIR` renders: report.md, report.json, the trend charts
-    files = report_files(data, bundle / "report", "nl", None, to_json_data(data))
+    files = report_files(data, bundle / "report", "nl", None, to_json_bytes(data))  # as the CLI does
     t_render = time.perf_counter() - t1
     total = time.perf_counter() - t0
     if prof:

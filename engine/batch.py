@@ -48,7 +48,7 @@ def audit_one(job: BatchJob) -> BatchOutcome:
     from .periods import parse_period
     from .report import render_report, report_files
     from .rulefiles import load_catalogue
-    from .serialize import to_data, to_json_data
+    from .serialize import to_data, to_json_bytes, to_json_data
     from .settings import load_contract
     from .signals import SignalSettings
 
@@ -61,7 +61,7 @@ def audit_one(job: BatchJob) -> BatchOutcome:
         data = to_data(result)
         templates = Path(job.templates) if job.templates else None
         if job.out is not None:
-            files = report_files(data, Path(job.out), job.lang, templates, to_json_data(data))
+            files = report_files(data, Path(job.out), job.lang, templates, to_json_bytes(data))
             return BatchOutcome(job.bundle, result.exit_code, files={str(p): c for p, c in files.items()})
         text = to_json_data(data) if job.fmt == "json" else render_report(data, job.lang, templates)
         return BatchOutcome(job.bundle, result.exit_code, text=text)
