@@ -142,6 +142,9 @@ class Prefetch:
                 if not self._put((i, exc, None)):
                     return
                 continue
+            except BaseException as exc:  # a fault (no input problem): the caller must not wait for ever
+                self._put((i, exc, None))
+                return
             if not self._put((i, _DONE, hasher.hexdigest())):
                 return
 
@@ -155,7 +158,7 @@ class Prefetch:
             if block is _DONE:
                 self.digests[index] = parsed
                 return
-            if isinstance(block, OSError):
+            if isinstance(block, BaseException):
                 raise block
             yield block, parsed
 

@@ -237,3 +237,16 @@ def test_events_are_put_in_time_order_as_a_lexsort_would():
     wide = at.copy()
     wide[0] = 0  # a span beyond the combined key: the lexsort itself
     assert _time_order(owner, wide).tolist() == np.lexsort((np.arange(2000), wide, owner)).tolist()
+
+
+def test_a_fault_on_the_read_ahead_thread_reaches_the_reader(tmp_path, monkeypatch):
+    plan, cplan = _plans("tickets")
+    (tmp_path / "a.jsonl").write_bytes(_block(_valid("tickets"), random.Random(8)))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault in parsing")
+
+    monkeypatch.setattr(arrowread, "_parse", broken)
+    with arrowread.Prefetch([(tmp_path / "a.jsonl", cplan)]) as reader:
+        with pytest.raises(RuntimeError, match="a fault in parsing"):
+            list(reader.document(0))
