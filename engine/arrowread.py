@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -98,13 +99,14 @@ def parse_options(cplan: ColumnarPlan) -> pj.ParseOptions:
 
 
 class Prefetch:
-    """A bundle's columnar documents read, hashed and parsed by one helper thread, in the order given, a few blocks
-    ahead of the caller and across document boundaries: reading, SHA-256 and Arrow's parsing (on every core)
+    """A bundle's columnar documents read and hashed by one helper thread and parsed by two more, in the order given,
+    a few blocks ahead of the caller and across document boundaries: reading, SHA-256, Arrow's parsing and compute
     release the interpreter lock, so they overlap the caller's checking and converting. Documents must be taken
     (``document``) in the order given; use as a context manager."""
 
-    def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int = 3):
-        self._jobs, self._block_size = jobs, block_size
+    def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int = 3,
+                 parsers: int = 2):
+        self._jobs, self._block_size, self._parsers = jobs, block_size, parsers
         self._ready: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._produce, name="slacheck-read-ahead", daemon=True)
@@ -129,14 +131,20 @@ class Prefetch:
         return False
 
     def _produce(self) -> None:
+        with ThreadPoolExecutor(max_workers=self._parsers, thread_name_prefix="slacheck-parse") as pool:
+            self._produce_with(pool)
+
+    def _produce_with(self, pool: ThreadPoolExecutor) -> None:
+        # this thread reads and hashes in order; the blocks are parsed by a small pool, so that one block's
+        # single-threaded steps (encoding, timestamps) overlap the next block's parsing; the queue keeps the order
         for i, (path, cplan) in enumerate(self._jobs):
             options = parse_options(cplan)
             hasher = hashlib.sha256()
-            distinct: set[str] = set()
+            distinct: set[str] = set()  # only a hint, so a race between two blocks costs at most some hashing
             try:
                 with path.open("rb") as fh:
                     for block in blocks(fh, hasher, self._block_size):
-                        if not self._put((i, block, _parse(block, options, distinct, cplan))):
+                        if not self._put((i, block, pool.submit(_parse, block, options, distinct, cplan))):
                             return
             except OSError as exc:  # raised again in the caller's thread, for this document
                 if not self._put((i, exc, None)):
@@ -160,7 +168,7 @@ class Prefetch:
                 return
             if isinstance(block, BaseException):
                 raise block
-            yield block, parsed
+            yield block, parsed.result()
 
 
 def read_ahead(fh: BinaryIO, hasher: Any, cplan: ColumnarPlan, block_size: int = BLOCK
