@@ -121,7 +121,7 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, pre
         elif f.kind == "bool":
             columns[f.name] = _booleans(arr)
         elif f.kind == "list_str":
-            _check_texts(pc.list_flatten(arr), f.item, items=True)
+            _check_texts(pc.list_flatten(arr), f.item, items=True)  # checks only: the lists are kept whole
             lists[f.name] = arr.to_pylist()
         elif f.kind == "list_obj":
             items = pc.list_flatten(arr)
@@ -140,10 +140,11 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, pre
 
 
 def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool = False,
-                 encoded: pa.Array | None = None) -> np.ndarray | Texts:
+                 encoded: pa.Array | None = None) -> np.ndarray | Texts | None:
     """Texts as an object array (one Python string per distinct text), or as ``Texts`` codes, after the schema's
     text checks. ``encoded``: the column already dictionary-encoded; without it, a column that needs no dictionary
-    (mostly distinct texts: ids, titles) is converted string by string."""
+    (mostly distinct texts: ids, titles) is converted string by string. ``items``: the texts of lists, only
+    checked (None comes back when no dictionary was needed for the checks)."""
     if items and arr.null_count:
         raise Refused  # a null item in a list of texts
     if encoded is None and not codes and f.enum is None and f.pattern is None:
@@ -152,7 +153,7 @@ def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool =
             if low.is_valid and ((f.min_length and low.as_py() < f.min_length) or (
                     f.max_length is not None and high.as_py() > f.max_length)):
                 raise Refused
-        return arr.to_numpy(zero_copy_only=False)
+        return None if items else arr.to_numpy(zero_copy_only=False)
     if encoded is None:
         encoded = pc.dictionary_encode(arr)
     words = encoded.dictionary.to_pylist()

@@ -28,10 +28,9 @@ from . import fastload, rawscan
 from .bulkcheck import FieldPlan, RecordPlan
 from .bulktime import parse_fixed_text
 from .kinds import bulk_derivers
-from .readers import blocks
+from .readers import BLOCK, blocks
 from .timeparse import NAT
 
-BLOCK = 1 << 24  # bytes of whole lines per block: enough for both cores, small enough to keep parsing ahead
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import orjson
 from .bulkcheck import RecordPlan, Unsupported, check_columns, compile_record, extract
 from .errors import Problem, ProblemCollector
 from .kinds import bulk_derivers, derivers
-from .readers import BOM, CsvOptions, blocks, read_records
+from .readers import BLOCK, BOM, CsvOptions, blocks, read_records
 from .tables import RowLocations, Table
 
 CHUNK = 1 << 16
@@ -36,7 +36,7 @@ def plan_for(kind: str, schema_json: str) -> RecordPlan | None:
         return None
 
 
-def stream_lines(fh: BinaryIO, hasher: Any, block_size: int = 1 << 24) -> Iterator[bytes]:
+def stream_lines(fh: BinaryIO, hasher: Any, block_size: int = BLOCK) -> Iterator[bytes]:
     """The lines ``bytes.splitlines()`` would give for the whole file, read a block of whole lines at a time, so a
     large export is never held in memory whole; every byte also feeds ``hasher`` (the document's SHA-256)."""
     for block in blocks(fh, hasher, block_size):  # a block ends with "\n": its lines are the file's lines

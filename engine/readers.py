@@ -345,7 +345,11 @@ def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def blocks(fh: BinaryIO, hasher: Any, size: int = 1 << 24) -> Iterator[bytes]:
+#: bytes of whole lines per block: enough for both cores to parse, small enough to keep parsing ahead
+BLOCK = 1 << 24
+
+
+def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
     """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``."""
     carry = b""
     first = True
