@@ -22,6 +22,7 @@ from .yamlio import load_yaml
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~@])")
 # bare links GFM would turn into anchors: "https://…", "www.…"; a backslash splits the text node they need
 _AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<=\bwww)\.", re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"(\d+)([.)])")
 BREACH_CAP = 20
 LANGUAGES = ("nl", "en")
 
@@ -31,10 +32,12 @@ def md_escape(value: Any) -> str:
     break (``|``), code span, emphasis, link (``[x](y)``, ``<…>``, bare ``https://``/``www.``/e-mail) or HTML tag."""
     text = "" if value is None else str(value)
     text = text.replace("&", "&amp;").replace("\r", " ").replace("\n", " ")
-    text = _MD_SPECIAL.sub(r"\\\1", text).replace("\\<", "&lt;").replace("\\>", "&gt;")
-    text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
-    if re.match(r"\d+[.)]", text):  # "1. " at the start of a line would open a list
-        text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    if _MD_SPECIAL.search(text):  # (the checks before each substitution spare most texts the substitutions)
+        text = _MD_SPECIAL.sub(r"\\\1", text).replace("\\<", "&lt;").replace("\\>", "&gt;")
+    if "://" in text or "www." in text.lower():
+        text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+    if _LIST_NUMBER.match(text):  # "1. " at the start of a line would open a list
+        text = _LIST_NUMBER.sub(r"\1\\\2", text, count=1)
     return "\\" + text if text[:1] in ("#", "+", "-", "!", "=") else text
 
 
@@ -75,6 +78,24 @@ def _builtin_environment() -> jinja2.Environment:
     return _environment(None)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _DataEnvironment(jinja2.Environment):
+    """The built-in templates' environment. ``x.rule`` on the audit data (plain dicts) looks the key up first:
+    Jinja tries the attribute first, and for a dict key that attempt raises and catches an AttributeError (~20,000
+    times in a year report). A name that is a dict attribute (``items``, ``values``…) or a missing key takes
+    Jinja's own path, so every lookup gives what it gave before."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def _environment(template_dir: Path | None) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(resources.templates_dir()))
     if template_dir:
@@ -82,8 +103,8 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
             loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(template_dir)), builtin]),
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     else:
-        env = jinja2.Environment(loader=builtin, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                                 autoescape=False)
+        env = _DataEnvironment(loader=builtin, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                               autoescape=False)
     env.filters.update(md=md_escape, code=code_escape, num=fmt_num)
     return env
 
