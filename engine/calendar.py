@@ -64,6 +64,7 @@ class ServiceCalendar:
         self._work_hol, self._closed = working_holidays, extra_closed
         self._source = source
         self._span = span
+        self.made_from: tuple | None = None  # (settings mapping, organisation, source) when from_settings made it
         self._build(*span)
 
     # ------------------------------------------------------------------ configuration
@@ -165,6 +166,7 @@ class ServiceCalendar:
         cal._check_rules(p, organisation)
         if p.problems:
             raise SettingsError(p.problems)
+        cal.made_from = (cfg, organisation, source)  # lets a caller with the same settings reuse this calendar
         return cal
 
     def _base_holidays(self, y0: int, y1: int) -> dict[dt.date, str]:
@@ -210,33 +212,40 @@ class ServiceCalendar:
         return int(dt.datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=self.tz).timestamp())
 
     def _build(self, first: dt.date, last: dt.date) -> None:
-        """Table over first-1 .. last+1 (one pad day each side keeps p and p+1 in range for in-span instants)."""
+        """Table over first-1 .. last+1 (one pad day each side keeps p and p+1 in range for in-span instants).
+
+        Every instant comes from ``_local`` (the zone's own rules, DST exact); the days are filled in Python lists
+        and turned into arrays once (storing numpy scalars one by one cost ~3x the conversions themselves)."""
         self.first_day, self.last_day = first, last
         d0 = first - dt.timedelta(days=1)
         n = (last - first).days + 3
         status = self._day_status(d0.year, (last + dt.timedelta(days=1)).year)
-        mid = np.empty(n + 1, np.int64)
-        opn = np.empty(n, np.int64)
-        length = np.zeros(n, np.int64)
-        st = np.zeros(n, np.int8)
-        working = np.zeros(n, np.int64)
-        names = {}
-        for i in range(n + 1):
-            day = d0 + dt.timedelta(days=i)
-            mid[i] = self._local(day, 0)
-            if i == n:
-                break
+        local, windows, working_weekdays = self._local, self._windows, self._working_weekdays
+        o0 = d0.toordinal()
+        days = [dt.date.fromordinal(o0 + i) for i in range(n + 1)]
+        combine, midnight = dt.datetime.combine, dt.time(0, 0, tzinfo=self.tz)  # = _local(day, 0), without the checks
+        mid_l = [int(combine(day, midnight).timestamp()) for day in days]
+        opn_l, len_l, st_l, working_l, names = [0] * n, [0] * n, [OPEN] * n, [False] * n, {}
+        for i in range(n):
+            day = days[i]
             s, name = status.get(day, (OPEN, ""))
-            w = self._windows[day.weekday()]
+            wd = day.weekday()
+            w = windows[wd]
             if s == OPEN and w is None:
                 s = NO_WINDOW
-            st[i] = s
+            st_l[i] = s
             if name:
                 names[i] = name
-            working[i] = s in (OPEN, NO_WINDOW) and day.weekday() in self._working_weekdays
+            working_l[i] = s in (OPEN, NO_WINDOW) and wd in working_weekdays
             if s == OPEN:
-                opn[i] = self._local(day, w[0])
-                length[i] = max(0, self._local(day, w[1]) - opn[i])
+                o = local(day, w[0])
+                opn_l[i] = o
+                len_l[i] = max(0, local(day, w[1]) - o)
+        mid = np.array(mid_l, np.int64)
+        opn = np.array(opn_l, np.int64)
+        length = np.array(len_l, np.int64)
+        st = np.array(st_l, np.int8)
+        working = np.array(working_l, np.int64)
         epoch_days = (d0 - _EPOCH).days + np.arange(n + 1, dtype=np.int64)
         off_min = int((epoch_days * _DAY - mid).min())
         pstart = epoch_days * _DAY - off_min  # pseudo-midnights, each >= the local midnight of that day

@@ -110,12 +110,15 @@ def channels_used(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappin
                        notes=(", ".join(f"{c}: {n}" for c, n in counts.items()) + f" ticket(s) in {period.label}",))
 
 
-def _calendars(settings: Mapping, org: str, source: str) -> tuple:
-    """The contract-wide calendar and the organisation's (ctx.calendar is the latter during an audit), or the error
-    that makes them invalid; built once per audit, as every period asks for the same two."""
+def _calendars(ctx: MeasureContext, settings: Mapping, org: str, source: str) -> tuple:
+    """The contract-wide calendar and the organisation's, or the error that makes them invalid; built once per audit,
+    as every period asks for the same two. The organisation's is ctx.calendar when that was made from these very
+    settings for this organisation (as in an audit), not built a second time."""
     try:
-        return (ServiceCalendar.from_settings(settings, None, source=source),
-                ServiceCalendar.from_settings(settings, org, source=source), None)
+        contract_cal = ServiceCalendar.from_settings(settings, None, source=source)
+        made = getattr(ctx.calendar, "made_from", None)
+        same = made is not None and made[0] is settings and made[1:] == (org, source)
+        return contract_cal, ctx.calendar if same else ServiceCalendar.from_settings(settings, org, source=source), None
     except InputError as exc:
         return None, None, exc
 
@@ -134,7 +137,7 @@ def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
         return insufficient(f"the contract calendar has no entry for organisation {org!r}: which holidays it works on "
                             f"is not recorded")
     contract_cal, org_cal, invalid = ctx.memo(("holiday_calendars", org), ctx.contract,
-                                              lambda: _calendars(settings, org, ctx.contract.source))
+                                              lambda: _calendars(ctx, settings, org, ctx.contract.source))
     if invalid is not None:
         return insufficient(f"the contract calendar for {org!r} is invalid: {invalid}")
     reference = holidays_pkg.country_holidays(p["country"], years=range(period.first.year, period.last.year + 1),
