@@ -32,7 +32,7 @@ def test_fast_and_slow_paths_build_the_same_tables(monkeypatch):
     assert sorted(fast.tables) == sorted(slow.tables)
     used_fast = [k for k in fast.tables if fastload.plan_for(k, __import__("json").dumps(
         bundle_mod.document_schema(k), sort_keys=True)) is not None]
-    assert "tickets" in used_fast and "vulnerabilities" in used_fast
+    assert {"tickets", "vulnerabilities", "major_incident_comms"} <= set(used_fast)
     for kind in fast.tables:
         f, s = fast.tables[kind], slow.tables[kind]
         assert f.ids.tolist() == s.ids.tolist(), kind
@@ -99,3 +99,21 @@ def test_record_locations_in_bulk_are_the_one_by_one_locations():
     assert [texts.get(i) for i in ("T4", "T1", "nope", "T2")] == texts.get_many(["T4", "T1", "nope", "T2"])
     numbers = SourceIndex(np.array([7, 8], dtype=object), RowLocations.lines("c.jsonl", np.array([1, 2])))
     assert numbers.get_many(["8", "7", "9"]) == ["c.jsonl: line 2", "c.jsonl: line 1", None]
+
+
+def test_major_incident_logs_derive_alike_one_by_one_and_in_bulk():
+    """Updates out of order, a tie, a log without updates: the bulk deriver gives ``derive``'s columns exactly."""
+    from engine.kinds import major_incident_comms as mic
+    from engine.timeparse import parse_ts
+
+    logs = [[], ["2026-03-01T10:30:00+01:00", "2026-03-01T09:00:00+01:00", "2026-03-01T09:00:00+01:00"],
+            ["2026-03-02T08:00:00Z"], []]
+    one = [mic.derive({"updates": [{"at": a} for a in log]}, None) for log in logs]
+    owners = np.array([row for row, log in enumerate(logs) for _ in log], dtype=np.int64)
+    at = np.array([parse_ts(a, None) for log in logs for a in log], dtype=np.int64)
+    bulk, pauses = mic.derive_bulk({}, {}, (owners, {"at": at}), len(logs))
+    assert pauses is None
+    assert bulk["update_times"].tolist() == [d["update_times"] for d in one]
+    assert bulk["update_times"][1] == "1772352000,1772352000,1772357400"
+    assert bulk["first_update_at"].tolist() == [d["first_update_at"] for d in one]
+    assert bulk["update_count"].tolist() == [0, 3, 1, 0]
