@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import fastload, rawscan
-from .arrowread import (BLOCK, ColumnarPlan, Parsed, Prefetch, arrow_type, columnar_plan, fixed_instants,
-                        packed, parse_options, read_ahead, release_memory)
+from .arrowread import (BLOCK, ColumnarPlan, Encoded, Parsed, Prefetch, arrow_type, columnar_plan, encode,
+                        fixed_instants, packed, parse_options, read_ahead, release_memory)
 from .bulkcheck import FieldPlan, RecordPlan
 from .bulktime import parse_fixed_dates, parse_many
 from .errors import Problem, ProblemCollector
@@ -97,7 +97,7 @@ def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan
 
 
 def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, prefix: str, with_nulls: set[str],
-             encoded: dict[str, pa.Array], instants: dict[str, tuple[np.ndarray, np.ndarray]]
+             encoded: dict[str, Encoded], instants: dict[str, tuple[np.ndarray, np.ndarray]]
              ) -> tuple[dict[str, np.ndarray], dict[str, list], dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]]:
     """Check and convert the columns of one record plan (nested: ``prefix`` is ``list.``); ``with_nulls`` collects
     the keys read as null; ``encoded`` and ``instants`` hold work already done on the read-ahead thread (see
@@ -140,7 +140,7 @@ def _convert(plan: RecordPlan, arrays: dict[str, pa.Array], n: int, tz: Any, pre
 
 
 def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool = False,
-                 encoded: pa.Array | None = None) -> np.ndarray | Texts | None:
+                 encoded: Encoded | None = None) -> np.ndarray | Texts | None:
     """Texts as an object array (one Python string per distinct text), or as ``Texts`` codes, after the schema's
     text checks. ``encoded``: the column already dictionary-encoded; without it, a column that needs no dictionary
     (mostly distinct texts: ids, titles) is converted string by string. ``items``: the texts of lists, only
@@ -155,7 +155,7 @@ def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool =
                 raise Refused
         return None if items else arr.to_numpy(zero_copy_only=False)
     if encoded is None:
-        encoded = pc.dictionary_encode(arr)
+        encoded = encode(arr)
     words = encoded.dictionary.to_pylist()
     if f.enum is not None and not set(words) <= f.enum:
         raise Refused
@@ -166,11 +166,11 @@ def _check_texts(arr: pa.Array, f: FieldPlan, items: bool = False, codes: bool =
             raise Refused
     if f.pattern is not None and not all(f.pattern.search(w) for w in words):  # Python's re, as jsonschema's
         raise Refused
-    table = np.empty(len(words) + 1, dtype=object)
+    table = np.empty(len(words) + 1, dtype=object)  # the last entry, None, is what code -1 reads
     table[:-1] = words
     if codes:
-        return Texts(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32), table[:-1])
-    return table[encoded.indices.fill_null(len(words)).to_numpy(zero_copy_only=False)]
+        return Texts(encoded.codes, table[:-1])
+    return table[encoded.codes]
 
 
 def _timestamps(arr: pa.Array, f: FieldPlan, tz: Any, fixed: tuple[np.ndarray, np.ndarray] | None = None

@@ -198,9 +198,24 @@ class Parsed:
 
     rows: int
     arrays: dict[str, pa.Array]
-    encoded: dict[str, pa.Array]
+    encoded: dict[str, "Encoded"]
     nulls: np.ndarray | None = None  # where the bytes say ``null``, when a key that needs telling read as null
     instants: dict[str, tuple[np.ndarray, np.ndarray]] | None = None  # path -> (epoch s, rows of another shape)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A text column in dictionary form: its distinct texts, and per row the code of its text (-1 where null)."""
+
+    dictionary: pa.Array
+    codes: np.ndarray  # int32
+
+
+def encode(arr: pa.Array) -> Encoded:
+    """Dictionary-encode a text column; Arrow's compute, no Python object per row."""
+    enc = pc.dictionary_encode(arr)
+    indices = enc.indices.fill_null(-1) if enc.indices.null_count else enc.indices
+    return Encoded(enc.dictionary, indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False))
 
 
 def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: ColumnarPlan | None = None
@@ -225,12 +240,12 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: Co
     if data.num_rows != lines:  # two records on a line
         return None
     arrays = {name: data.column(name).combine_chunks() for name in data.column_names}
-    encoded: dict[str, pa.Array] = {}
+    encoded: dict[str, Encoded] = {}
     null_keys = {name for name, arr in arrays.items() if arr.null_count and name in keys}
     instants = {name: fixed_instants(arr) for name, arr in arrays.items() if name in times}
     for name, arr in arrays.items():
         if arr.type == pa.string() and name not in distinct and (texts is None or name in texts):
-            encoded[name] = pc.dictionary_encode(arr)
+            encoded[name] = encode(arr)
             if len(encoded[name].dictionary) > (len(arr) - arr.null_count) // 2:
                 distinct.add(name)  # from the next block on, not worth a dictionary
         elif pa.types.is_list(arr.type) and pa.types.is_struct(arr.type.value_type):
@@ -242,7 +257,7 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: Co
                     if f"{name}.{field.name}" in times:
                         instants[f"{name}.{field.name}"] = fixed_instants(child)
                     if child.type == pa.string() and (texts is None or f"{name}.{field.name}" in texts):
-                        encoded[f"{name}.{field.name}"] = pc.dictionary_encode(child)
+                        encoded[f"{name}.{field.name}"] = encode(child)
     nulls = rawscan.null_positions(block) if null_keys else None
     return Parsed(data.num_rows, arrays, encoded, nulls, instants)
 

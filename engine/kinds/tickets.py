@@ -170,7 +170,9 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     absent = Texts(np.full(len(owner), -1, dtype=np.int32), np.empty(0, dtype=object))
     etype, note, party, to, frm, by = (Texts.of(ev[k]) if k in ev else absent
                                        for k in ("type", "note", "party", "to", "from", "by"))
-    is_ = {t: etype.where(lambda x, t=t: x == t)[order] for t in (
+    types = etype.codes[order]  # one gather; then a comparison per event type (the dictionary's texts are distinct)
+    code = {word: i for i, word in enumerate(etype.words.tolist()) if isinstance(word, str)}
+    is_ = {t: types == code.get(t, -2) for t in (
         "response", "auto_ack", "stabilised", "resolved", "handover", "owner_change", "proactive_update", "reopened",
         "party_coordination", "wait_third_party_start", "wait_third_party_end", "update")}
     count = lambda mask: np.bincount(owner[mask], minlength=n).astype(np.int64)  # noqa: E731
