@@ -43,3 +43,11 @@ def test_threshold_is_a_dashed_line_at_the_norm():
     lo, hi = 89.0, 101.0  # values 90..100 padded by 10 %
     expected = 28 + 96 - (95 - lo) / (hi - lo) * 96
     assert ys == {f"{expected:.1f}"}
+
+
+def test_escape_is_saxutils_escape_without_its_import():
+    from xml.sax.saxutils import escape as reference
+
+    from engine.charts import escape
+    for text in ("", "plain", "a & b", "<x>", "&amp;", "&lt;&gt;", "R&D <= 95 % > 90 %", "'\"é"):
+        assert escape(text) == reference(text)
