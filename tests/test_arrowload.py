@@ -250,3 +250,26 @@ def test_a_fault_on_the_read_ahead_thread_reaches_the_reader(tmp_path, monkeypat
     with arrowread.Prefetch([(tmp_path / "a.jsonl", cplan)]) as reader:
         with pytest.raises(RuntimeError, match="a fault in parsing"):
             list(reader.document(0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["wait_third_party_start", "wait_third_party_end", "update"]),
+                                   st.integers(0, 6)), max_size=8), min_size=1, max_size=6))
+def test_third_party_waits_in_bulk_are_derive_s_pauses(tickets):
+    """Repeated starts, an end first, ties in time, a wait left open: the bulk state machine gives each ticket
+    exactly the pauses the one-by-one ``derive`` gives it."""
+    from engine.kinds.tickets import _time_order, _waits, derive
+
+    base = 1_767_225_600
+    want = []
+    for row, events in enumerate(tickets):
+        rec = {"reported_at": "2026-01-01T00:00:00Z", "owner": "sd", "status": "open",
+               "events": [{"type": t, "at": f"2026-01-01T0{h}:00:00Z"} for t, h in events]}
+        want += [(row, s, e) for s, e in derive(rec, None)["_pauses"]]
+    owner = np.array([row for row, events in enumerate(tickets) for _ in events], dtype=np.int64)
+    at = np.array([base + h * 3600 for events in tickets for _, h in events], dtype=np.int64)
+    types = np.array([t for events in tickets for t, _ in events] or [""], dtype=object)[:len(owner)]
+    order = _time_order(owner, at) if len(owner) else np.zeros(0, dtype=np.int64)
+    got = _waits(owner[order], at[order], (types == "wait_third_party_start")[order],
+                 (types == "wait_third_party_end")[order])
+    assert list(zip(*(x.tolist() for x in got))) == want

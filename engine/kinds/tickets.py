@@ -219,7 +219,8 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     coordinated = np.flatnonzero(is_["party_coordination"] & has_party)
     for row, who in zip(owner[coordinated].tolist(), party.take(order[coordinated]).tolist()):
         coord_rows.setdefault(int(row), set()).add(str(who))
-    for row, plist in enumerate(parties_col):
+    for row in np.flatnonzero(np.fromiter(map(bool, parties_col), bool, n)).tolist():  # the few with parties
+        plist = parties_col[row]
         if plist:
             parties = set(plist)
             party_count[row] = len(parties)
@@ -228,25 +229,27 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
             not_coordinated[row] = "|".join(sorted(rest))
     out["party_count"] = party_count
     out["parties_not_coordinated"] = not_coordinated
-    # third-party waits: a small state machine, only for the tickets that have any
-    waits = is_["wait_third_party_start"] | is_["wait_third_party_end"]
-    p_owner, p_start, p_end = [], [], []
-    idx = np.flatnonzero(waits)
-    current, open_wait = -1, NAT
-    for i in idx.tolist():
-        row = int(owner[i])
-        if row != current:
-            if open_wait != NAT:
-                p_owner.append(current), p_start.append(open_wait), p_end.append(NAT)
-            current, open_wait = row, NAT
-        if is_["wait_third_party_start"][i]:
-            if open_wait == NAT:
-                open_wait = int(at[i])
-        elif open_wait != NAT:
-            p_owner.append(row), p_start.append(open_wait), p_end.append(int(at[i]))
-            open_wait = NAT
-    if open_wait != NAT:
-        p_owner.append(current), p_start.append(open_wait), p_end.append(NAT)
-    pauses = (np.asarray(p_owner, dtype=np.int64), np.asarray(p_start, dtype=np.int64),
-              np.asarray(p_end, dtype=np.int64))
-    return out, pauses
+    return out, _waits(owner, at, is_["wait_third_party_start"], is_["wait_third_party_end"])
+
+
+def _waits(owner: np.ndarray, at: np.ndarray, start: np.ndarray, end: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``derive``'s state machine for third-party waits, in bulk (events in time order per ticket): a start opens a
+    wait unless one is open, an end closes the open one, a wait still open at the ticket's last event runs on (end
+    NAT). Within a ticket, a start that follows a start and an end that follows an end (or comes first) change
+    nothing; without them starts and ends alternate, and each start pairs with the end after it, if any."""
+    idx = np.flatnonzero(start | end)
+    if not len(idx):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    o, s, t = owner[idx], start[idx], at[idx]
+    first = np.r_[True, o[1:] != o[:-1]]
+    after_start = np.r_[False, s[:-1]]
+    keep = np.where(s, first | ~after_start, ~first & after_start)
+    o, s, t = o[keep], s[keep], t[keep]
+    opens = np.flatnonzero(s)
+    nxt = opens + 1
+    closed = nxt < len(s)
+    closed[closed] = o[nxt[closed]] == o[opens[closed]]  # the next kept event is then this ticket's end
+    ends = np.full(len(opens), NAT, dtype=np.int64)
+    ends[closed] = t[nxt[closed]]
+    return o[opens].astype(np.int64), t[opens].astype(np.int64), ends
