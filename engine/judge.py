@@ -184,10 +184,11 @@ class Judge:
         that differ only in their id get the same conclusions, so each distinct fact is judged once (an audit
         has hundreds of facts but few distinct ones, and durable-rules costs ~0.1 ms per fired action)."""
         groups: dict[tuple, list[str]] = {}
-        for f in facts:
-            groups.setdefault(tuple((k, type(v), v) for k, v in f.items() if k != "id"), []).append(f["id"])
-        found = self._run(ruleset, [{**{k: v for k, _, v in key}, "id": f"#{n}"} for n, key in enumerate(groups)],
-                          as_facts)
+        for f in facts:  # the key: the fields but the id, and their types (1, 1.0 and True are different facts)
+            rest = dict(f)
+            fid = rest.pop("id")
+            groups.setdefault((tuple(rest.items()), tuple(map(type, rest.values()))), []).append(fid)
+        found = self._run(ruleset, [{**dict(items), "id": f"#{n}"} for n, (items, _) in enumerate(groups)], as_facts)
         out: dict[str, list[Conclusion]] = {}
         for n, ids in enumerate(groups.values()):
             for c in found.get(f"#{n}", ()):
