@@ -31,6 +31,7 @@ class MeasureContext:
     # values a year audit would otherwise rebuild for every rule and sub-period (id indexes, whole-table
     # durations); keyed by what they are computed from, each entry keeps that object alive and checks it
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _windows: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def memo(self, key: tuple, owner: Any, build: Callable[[], Any]) -> Any:
         """``build()`` once per audit for ``key`` on ``owner`` (a table, a rule): every later period reuses it."""
@@ -45,8 +46,14 @@ class MeasureContext:
         return self.calendar.tz
 
     def window(self, period: Period) -> tuple[int, int]:
-        """[start, end) of the period in epoch seconds: local midnight to local midnight."""
-        return local_midnight(period.first, self.tz), local_midnight(period.end_exclusive, self.tz)
+        """[start, end) of the period in epoch seconds: local midnight to local midnight (each period's once: the
+        evidence check and the measure ask it for every rule, ~800 times in a year audit)."""
+        key = (period.first, period.last, self.tz)
+        hit = self._windows.get(key)
+        if hit is None:
+            hit = self._windows[key] = (local_midnight(period.first, self.tz),
+                                        local_midnight(period.end_exclusive, self.tz))
+        return hit
 
     def iso(self, epoch: int) -> str:
         return to_iso(epoch, self.tz)
