@@ -150,7 +150,7 @@ class Prefetch:
             distinct: set[str] = set()  # only a hint, so a race between two blocks costs at most some hashing
             try:
                 with path.open("rb") as fh:
-                    for block in blocks(fh, hasher, self._block_size):
+                    for block in blocks(fh, hasher, self._block_size, start=self._block_size // 16):
                         if not self._put((i, block, pool.submit(_parse, block, options, distinct, cplan))):
                             return
             except OSError as exc:  # raised again in the caller's thread, for this document

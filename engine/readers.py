@@ -349,12 +349,16 @@ def read_bytes(path: Path) -> bytes:
 BLOCK = 1 << 24
 
 
-def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK) -> Iterator[bytes]:
-    """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``."""
+def blocks(fh: BinaryIO, hasher: Any, size: int = BLOCK, start: int | None = None) -> Iterator[bytes]:
+    """The file in blocks of whole lines (a byte-order mark dropped); every byte also feeds ``hasher``. With
+    ``start``, the reads begin at that size and double up to ``size``: the first block is ready for its parser
+    sooner, and a small file still spreads over several parsing threads."""
     carry = b""
     first = True
+    step = min(start or size, size)
     while True:
-        chunk = fh.read(size)
+        chunk = fh.read(step)
+        step = min(step * 2, size)
         if not chunk:
             break
         hasher.update(chunk)

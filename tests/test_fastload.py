@@ -89,6 +89,20 @@ def test_streamed_lines_are_the_lines_of_the_whole_file():
     check()
 
 
+def test_blocks_that_start_small_and_double_hold_the_whole_file_in_whole_lines():
+    import hashlib
+    import io
+
+    from engine.readers import blocks
+
+    data = b"".join(b'{"n": %d, "pad": "%s"}\n' % (i, b"x" * (i % 7)) for i in range(2000))
+    hasher = hashlib.sha256()
+    got = list(blocks(io.BytesIO(b"\xef\xbb\xbf" + data), hasher, size=4096, start=256))
+    assert b"".join(got) == data and all(b.endswith(b"\n") for b in got)
+    assert len(got[0]) < 256 < len(got[2]) and max(map(len, got)) <= 4096 + 64  # a ramp up to the full size
+    assert hasher.hexdigest() == hashlib.sha256(b"\xef\xbb\xbf" + data).hexdigest()
+
+
 def test_record_locations_in_bulk_are_the_one_by_one_locations():
     from engine.tables import RowLocations, SourceIndex
 
