@@ -125,8 +125,11 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
                          contract=contract)
 
     jobs, retired = [], []  # retired: periods in which the norm register has the KPI out of its goal's set
+    periods: dict[tuple, list] = {}  # per reporting cadences: most rules share one of a few
     for rule in catalogue.rules.values():
-        for p, c in _periods_for(rule, span):
+        if rule.reporting not in periods:
+            periods[rule.reporting] = _periods_for(rule, span)
+        for p, c in periods[rule.reporting]:
             why = kpi_not_in_force(rule, contract, p.first)
             (retired if why else jobs).append((rule, p, c, why) if why else (rule, p, c))
     measured = []
