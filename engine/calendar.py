@@ -65,6 +65,7 @@ class ServiceCalendar:
         self._source = source
         self._span = span
         self.made_from: tuple | None = None  # (settings mapping, organisation, source) when from_settings made it
+        self._status_memo: dict[tuple[int, int], dict] = {}
         self._build(*span)
 
     # ------------------------------------------------------------------ configuration
@@ -198,11 +199,17 @@ class ServiceCalendar:
                       "is not a holiday of this calendar in the span")
 
     def _day_status(self, y0: int, y1: int) -> dict[dt.date, tuple[int, str]]:
-        """{date: (HOLIDAY | CLOSED, name)} for this organisation."""
+        """{date: (HOLIDAY | CLOSED, name)} for this organisation; worked out once per span of years (the settings
+        do not change once the calendar is made; a month's measure asks for its year's every time), so the
+        mapping is shared: read it, do not change it."""
+        out = self._status_memo.get((y0, y1))
+        if out is not None:
+            return out
         out = {d: (HOLIDAY, n) for d, n in self._base_holidays(y0, y1).items()
                if not any(day_matches(r, d, n) for r in self._work_hol)}
         for d, n in expand_day_rules(self._closed, y0, y1).items():
             out.setdefault(d, (CLOSED, n))
+        self._status_memo[(y0, y1)] = out
         return out
 
     # ------------------------------------------------------------------ the prefix table

@@ -50,3 +50,14 @@ def test_an_organisation_override_holds_in_the_reused_calendar():
     contract_cal, org_cal, _ = _calendars(ctx, settings, ORG, contract.source)
     assert org_cal is own
     assert org_cal.is_working_day(GOOD_FRIDAY) and not contract_cal.is_working_day(GOOD_FRIDAY)
+
+
+def test_a_years_holidays_are_worked_out_once_and_each_caller_gets_its_own_list():
+    contract = load_contract()
+    cal = service_calendar(contract, ORG)
+    first = cal.holidays_between(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    assert first == [(dt.date(2026, 4, 3), "Goede vrijdag"), (dt.date(2026, 4, 5), "Eerste paasdag"),
+                     (dt.date(2026, 4, 6), "Tweede paasdag"), (dt.date(2026, 4, 27), "Koningsdag")]
+    first.clear()  # the caller's list: changing it changes nothing the calendar keeps
+    assert len(cal.holidays_between(dt.date(2026, 4, 1), dt.date(2026, 4, 30))) == 4
+    assert cal._day_status(2026, 2026) is cal._day_status(2026, 2026)
