@@ -60,8 +60,6 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
         pending_total = max(pending_total, int(pending.sum()))
         metrics[metric] = percent(int((ok & judged).sum()), int(judged.sum()))
         failing.append((spec.get("label", name.replace("_", " ")), norm.per_record, judged & ~ok, done, elapsed))
-    failing = [(label, lim, mask.tolist(), done.tolist(), elapsed.tolist())  # Python lists: read per breach
-               for label, lim, mask, done, elapsed in failing]
     population = len(rows) - pending_total
     if len(rows) == 0:
         metrics = {k: None for k in metrics}
@@ -77,7 +75,7 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
     """
     bad = np.zeros(len(rows), dtype=bool)
     for _, _, mask, _, _ in failing:
-        bad |= np.asarray(mask, dtype=bool)
+        bad |= mask
     order = in_record_order(ctx, table, rows, np.flatnonzero(bad))
     text = id_texts(ctx, table)
     texts = [text[r] for r in rows[order].tolist()]
@@ -86,8 +84,7 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
     key = ("duration_breach",) + tuple((lim.op, lim.limit, lim.unit) for _, lim, _, _, _ in failing)
 
     def details(positions: np.ndarray) -> list[str]:
-        pos = positions.tolist()
-        parts = [_details(f, pos) for f in failing]
+        parts = [_details(f, positions) for f in failing]
         if len(parts) == 1:  # every position fails the one duration
             return parts[0]
         return ["; ".join([d for d in each if d is not None]) for each in zip(*parts)]
@@ -100,13 +97,15 @@ def _detail(failing: tuple, i: int) -> str:
     return f"{state} {fmt_duration(float(elapsed[i]), lim.unit)} (limit {lim.op} {lim.limit:g} {lim.unit})"
 
 
-def _details(failing: tuple, positions: list[int]) -> list[str | None]:
-    """``_detail`` at each position (None where this duration did not fail), its figures formatted in bulk."""
+def _details(failing: tuple, positions: np.ndarray) -> list[str | None]:
+    """``_detail`` at each position (None where this duration did not fail), its figures formatted in bulk; only
+    the positions' flags and figures become Python values (not the whole period's, as a year has every record)."""
     label, lim, mask, done, elapsed = failing
     states = (f"no {label} yet; at as-of ", f"{label} after ")
     limit = f" (limit {lim.op} {lim.limit:g} {lim.unit})"
-    figures = fmt_durations([elapsed[i] for i in positions], lim.unit)
-    return [states[done[i]] + figure + limit if mask[i] else None for i, figure in zip(positions, figures)]
+    figures = fmt_durations(elapsed[positions], lim.unit)
+    return [states[d] + figure + limit if m else None
+            for m, d, figure in zip(mask[positions].tolist(), done[positions].tolist(), figures)]
 
 
 def _within(op: str, elapsed: np.ndarray, limit: float) -> np.ndarray:
