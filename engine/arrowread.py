@@ -1,8 +1,8 @@
 """Reading JSON Lines evidence for the columnar path: the Arrow schema a kind is read with, and the threads that
 read a bundle's documents ahead of the checks.
 
-One thread reads 16 MiB blocks of whole lines, in order, and hashes them; a pool of two threads has Arrow's JSON
-reader parse each block on every core against an explicit schema made from the kind's bulk plan
+One thread reads blocks of whole lines (1 MiB at first, doubling up to 16 MiB), in order, and hashes them; a pool
+of two threads has Arrow's JSON reader parse each block against an explicit schema made from the kind's bulk plan
 (``engine.bulkcheck``): Arrow already refuses what is no JSON, a value of the wrong type, an unknown or repeated
 key. The pool also does the work that needs no Python objects: dictionary-encoding the texts, reading the common
 timestamp shapes, finding the nulls. All of it lets go of the interpreter lock, so it runs beside the checking and
