@@ -37,11 +37,11 @@ import datetime as dt
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_pkg
 import numpy as np
 
 from engine.calendar_config import SettingsParser, day_matches, expand_day_rules, parse_hhmm, parse_setting_date
 from engine.errors import Problem, SettingsError
+from engine.holidaysource import country_holidays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OPEN, NO_WINDOW, HOLIDAY, CLOSED = 0, 1, 2, 3  # day status codes in the table
@@ -138,7 +138,7 @@ class ServiceCalendar:
         lang = h.get("language", "nl")
         if pinned is None:
             try:
-                holidays_pkg.country_holidays(country, subdiv=h.get("subdiv"), years=2024,
+                country_holidays(country, subdiv=h.get("subdiv"), years=2024,
                                               categories=tuple(cats), language=lang)
             except (NotImplementedError, ValueError, TypeError, KeyError) as e:
                 p.err("holidays", f"the holidays package rejects country={country!r} subdiv={h.get('subdiv')!r} "
@@ -175,7 +175,7 @@ class ServiceCalendar:
         if self._pinned is not None:
             return {d: n for d, n in self._pinned.items() if y0 <= d.year <= y1}
         h = self._hol
-        pkg = holidays_pkg.country_holidays(h["country"], subdiv=h["subdiv"], years=range(y0, y1 + 1),
+        pkg = country_holidays(h["country"], subdiv=h["subdiv"], years=range(y0, y1 + 1),
                                             categories=h["categories"], language=h["language"])
         out = {d: n for d, n in pkg.items() if y0 <= d.year <= y1}
         out.update(expand_day_rules(self._add, y0, y1))
@@ -186,7 +186,7 @@ class ServiceCalendar:
         y0, y1 = self._span[0].year, self._span[1].year
         if self._pinned is None:
             h = self._hol
-            pkg = dict(holidays_pkg.country_holidays(h["country"], subdiv=h["subdiv"], years=range(y0, y1 + 1),
+            pkg = dict(country_holidays(h["country"], subdiv=h["subdiv"], years=range(y0, y1 + 1),
                                                      categories=h["categories"], language=h["language"]))
             pkg.update(expand_day_rules(self._add, y0, y1))
             for r in self._remove:

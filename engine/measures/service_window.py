@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Mapping
 
-import holidays as holidays_pkg
 import numpy as np
 
 from ..calendar import ServiceCalendar
 from ..errors import InputError
+from ..holidaysource import country_holidays
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
@@ -140,7 +140,7 @@ def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                                               lambda: _calendars(ctx, settings, org, ctx.contract.source))
     if invalid is not None:
         return insufficient(f"the contract calendar for {org!r} is invalid: {invalid}")
-    reference = holidays_pkg.country_holidays(p["country"], years=range(period.first.year, period.last.year + 1),
+    reference = country_holidays(p["country"], years=range(period.first.year, period.last.year + 1),
                                               categories=tuple(p.get("categories", ["public"])), language="nl")
     days = sorted((d, n) for d, n in reference.items() if period.first <= d <= period.last and d.weekday() < 5)
     breaches, notes = [], []
