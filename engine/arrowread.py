@@ -107,14 +107,18 @@ def parse_options(cplan: ColumnarPlan) -> pj.ParseOptions:
 
 class Prefetch:
     """A bundle's columnar documents read and hashed by one helper thread and parsed by two more, in the order given,
-    a few blocks ahead of the caller and across document boundaries: reading, SHA-256, Arrow's parsing and compute
-    release the interpreter lock, so they overlap the caller's checking and converting. Documents must be taken
-    (``document``) in the order given; use as a context manager."""
+    ahead of the caller and across document boundaries: reading, SHA-256, Arrow's parsing and compute release the
+    interpreter lock, so they overlap the caller's checking and converting. How far ahead is counted in bytes
+    (``depth`` full-size blocks), not in blocks: a run of small documents must not stop the parsers while the caller
+    still converts a large block. Documents must be taken (``document``) in the order given; use as a context
+    manager."""
 
     def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int = 3,
                  parsers: int = 2):
         self._jobs, self._block_size, self._parsers = jobs, block_size, parsers
-        self._ready: queue.Queue = queue.Queue(maxsize=depth)
+        self._ready: queue.Queue = queue.Queue()
+        self._budget, self._ahead = depth * block_size, 0  # bytes read but not yet taken by the caller
+        self._room = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._produce, name="slacheck-read-ahead", daemon=True)
         self._taken = 0
@@ -128,14 +132,24 @@ class Prefetch:
         self._stop.set()
         self._thread.join()
 
+    def _reserve(self, size: int) -> bool:
+        """Wait until the caller is less than the budget behind, then count ``size`` more bytes ahead."""
+        with self._room:
+            while self._ahead >= self._budget and not self._stop.is_set():
+                self._room.wait(0.1)
+            self._ahead += size
+        return not self._stop.is_set()
+
+    def _taken_back(self, size: int) -> None:
+        with self._room:
+            self._ahead -= size
+            self._room.notify()
+
     def _put(self, item: tuple) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+        if self._stop.is_set():
+            return False
+        self._ready.put(item)
+        return True
 
     def _produce(self) -> None:
         with ThreadPoolExecutor(max_workers=self._parsers, thread_name_prefix="slacheck-parse") as pool:
@@ -151,7 +165,8 @@ class Prefetch:
             try:
                 with path.open("rb") as fh:
                     for block in blocks(fh, hasher, self._block_size, start=self._block_size // 16):
-                        if not self._put((i, block, pool.submit(_parse, block, options, distinct, cplan))):
+                        if not (self._reserve(len(block)) and self._put(
+                                (i, block, pool.submit(_parse, block, options, distinct, cplan)))):
                             return
             except OSError as exc:  # raised again in the caller's thread, for this document
                 if not self._put((i, exc, None)):
@@ -175,6 +190,7 @@ class Prefetch:
                 return
             if isinstance(block, BaseException):
                 raise block
+            self._taken_back(len(block))
             yield block, parsed.result()
 
 
