@@ -19,15 +19,13 @@ the time arithmetic).
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from itertools import islice
-from operator import lt
 from typing import Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from .errors import EngineError, Problem, ProblemCollector
-from .tables import Table, column_kinds
+from .tables import Table, ascending, column_kinds
 from .timeparse import NAT, TimeParseError, parse_ts
 
 NUMBER_LIMIT = 1e15
@@ -73,11 +71,6 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
 _TEXT = frozenset({str})
 
 
-def _ascending(text: list[str]) -> bool:
-    """Strictly ascending (so no two equal); stops at the first pair out of order."""
-    return all(map(lt, text, islice(text, 1, None)))
-
-
 class _Locator:
     """Turns a row number into a located problem: ``file: line n (id): $.field: message``."""
 
@@ -95,7 +88,7 @@ class _Locator:
 def _unique_ids(table: Table, at: _Locator, text: list[str]) -> None:
     """Ids in ascending order (as exports often number them) are unique as they stand; others are sorted as text
     first (cheaper than hashing a million: the common case, no repeat, ends there)."""
-    if len(table) < 2 or _ascending(text) or _ascending(sorted(text)):
+    if len(table) < 2 or ascending(text) or ascending(sorted(text)):
         return
     ids = table.ids.astype(str)
     order = np.argsort(ids, kind="stable")

@@ -80,20 +80,39 @@ def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | No
     looked up (a record id equal to a text id is text), their details here: one pass in C."""
     if not breaches:
         return []
-    if table:
-        new = list(dict.fromkeys(filterfalse(known.__contains__, map(_RECORD_ID, breaches))))
-        if new:
-            sources = table.sources
-            found = sources.get_many(new) if isinstance(sources, SourceIndex) else list(map(sources.get, new))
-            known.update(zip(new, found))
-            if not (set(map(type, new)) <= {str} and set(map(type, found)) <= _PLAIN):
-                known.plain = False
+    if table:  # ``_locations`` has looked them up (in one call per kind); what it has not is looked up here
+        _locate(known, table, list(dict.fromkeys(filterfalse(known.__contains__, map(_RECORD_ID, breaches)))))
         plain = known.plain
     else:
         plain = set(map(type, map(_RECORD_ID, breaches))) <= _PLAIN
     where = known.get
     rows = [{"id": b.record_id, "detail": b.detail, "source": where(b.record_id)} for b in breaches]
     return _Records(rows) if plain and set(map(type, map(_DETAIL, breaches))) <= _PLAIN else rows
+
+
+def _locate(known: _Locations, table: Table, new: list) -> None:
+    """Look up where the records ``new`` came from, all at once, into ``known``."""
+    if new:
+        sources = table.sources
+        found = sources.get_many(new) if isinstance(sources, SourceIndex) else list(map(sources.get, new))
+        known.update(zip(new, found))
+        if not (set(map(type, new)) <= {str} and set(map(type, found)) <= _PLAIN):
+            known.plain = False
+
+
+def _locations(r: AuditResult) -> dict[str, _Locations]:
+    """Every breaching record's location, per evidence kind, looked up in one call per kind: the source index then
+    searches the table's ids for the ids it was not taught at most once."""
+    wanted: dict[str, dict] = {}
+    for k in r.results:
+        rule = r.catalogue.rules[k.rule_id]
+        table = r.bundle.tables.get(rule.evidence[0]) if rule.evidence else None
+        if table and k.measurement and k.measurement.breaches:  # as ``_result`` asks (an empty table: nothing)
+            wanted.setdefault(rule.evidence[0], {}).update(dict.fromkeys(map(_RECORD_ID, k.measurement.breaches)))
+    sources: dict[str, _Locations] = {}
+    for kind, ids in sorted(wanted.items()):
+        _locate(sources.setdefault(kind, _Locations()), r.bundle.tables[kind], list(ids))
+    return sources
 
 
 def _pairs(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
@@ -143,7 +162,7 @@ def _trends(r: AuditResult) -> list[dict[str, Any]]:
 
 
 def to_data(r: AuditResult) -> dict[str, Any]:
-    sources: dict[str, _Locations] = {}
+    sources = _locations(r)
     results = [_result(r, k, sources) for k in r.results]
     primary = [x for x in results if x["view"] == "cadence"]
     goals = r.catalogue.goals

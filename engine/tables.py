@@ -6,8 +6,11 @@ ticket's first substantive response, its pauses) from its nested history; see ``
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
+from operator import lt
 from typing import Any, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
@@ -234,28 +237,96 @@ class RowLocations(Sequence[str]):
         return f"{source}: line {int(item)}" if isinstance(where, np.ndarray) else f"{source}: {item}"
 
 
+def ascending(texts: list[str]) -> bool:
+    """Strictly ascending (so no two equal); stops at the first pair out of order."""
+    return all(map(lt, texts, islice(texts, 1, None)))
+
+
 class SourceIndex(Mapping[str, str]):
-    """Record id → where it came from; the id index is built on the first look-up (reports ask for few)."""
+    """Record id → where it came from. The full id index (a dict over every id) is built only when a look-up needs
+    it: rows a measure already knows (``learn``) and ids outside the range of the table's ids need none, and ids
+    in ascending order (as exports often number them) are searched by bisection. A year audit of a million tickets
+    looks up hundreds of thousands of breaching records, and for some KPIs ids that are no record of the table at
+    all (a component, a device, another register's record)."""
 
     def __init__(self, ids: np.ndarray, locations: RowLocations):
         self._ids, self._locations, self._index = ids, locations, None
+        self._learned: dict[str, int] = {}
+        self._range: tuple[str, str] | None = None
+        self._sorted: list[str] | None | bool = None  # the id texts when strictly ascending, else False
+        self._id_texts: list[str] | None = None
+
+    def _texts(self) -> list[str]:
+        if self._id_texts is None:
+            ids = self._ids.tolist()
+            self._id_texts = ids if set(map(type, ids)) <= {str} else [str(i) for i in ids]
+        return self._id_texts
 
     def _rows(self) -> dict[str, int]:
         if self._index is None:
-            ids = self._ids.tolist()
-            if not set(map(type, ids)) <= {str}:
-                ids = [str(i) for i in ids]
+            ids = self._texts()
             n = len(ids)
             self._index = dict(zip(reversed(ids), range(n - 1, -1, -1)))  # built in C; a repeated id: its first row
         return self._index
 
+    def _bounds(self) -> tuple[str, str] | None:
+        if self._range is None and len(self._ids):
+            texts = self._texts()
+            self._range = (min(texts), max(texts))
+        return self._range
+
+    def learn(self, record_ids: list[str], rows: Sequence[int]) -> None:
+        """The rows of these ids, as a measure found them. Each is checked against the id at that row when looked
+        up; that it is the id's only row holds for a loaded bundle, whose loader refuses a repeated id."""
+        self._learned.update(zip(record_ids, rows))
+
+    def _rows_of(self, record_ids: list[str]) -> list[int]:
+        """Each id's row, -1 for an id that is not in the table."""
+        learned = self._learned.get
+        rows = [learned(r, -1) if isinstance(r, str) else -1 for r in record_ids]
+        hit = [i for i, row in enumerate(rows) if row >= 0]
+        if hit:
+            at = self._ids[np.asarray([rows[i] for i in hit], dtype=np.int64)].tolist()
+            for i, value in zip(hit, at):
+                if value != record_ids[i] and str(value) != record_ids[i]:
+                    rows[i] = -1  # not the row of this id after all: the index decides
+        bounds = self._bounds()
+        todo = [i for i, row in enumerate(rows) if row < 0 and isinstance(record_ids[i], str)
+                and bounds is not None and bounds[0] <= record_ids[i] <= bounds[1]]
+        if todo and self._index is None and self._ascending():
+            texts = self._sorted
+            for i in todo:
+                at = bisect_left(texts, record_ids[i])
+                rows[i] = at if at < len(texts) and texts[at] == record_ids[i] else -1
+        elif todo and self._index is None and len(todo) * 16 < len(self._ids):  # a few: one pass over the ids
+            texts = self._texts()
+            wanted = {record_ids[i] for i in todo}
+            first: dict[str, int] = {}
+            for row in np.flatnonzero(np.fromiter(map(wanted.__contains__, texts), bool, len(texts))).tolist():
+                first.setdefault(texts[row], row)
+            for i in todo:
+                rows[i] = first.get(record_ids[i], -1)
+        elif todo:
+            index = self._rows()
+            for i in todo:
+                rows[i] = index.get(record_ids[i], -1)
+        return rows
+
+    def _ascending(self) -> bool:
+        if self._sorted is None:
+            texts = self._texts()
+            self._sorted = texts if ascending(texts) else False
+        return self._sorted is not False
+
     def __getitem__(self, record_id: str) -> str:
-        return self._locations[self._rows()[record_id]]
+        row = self._rows_of([record_id])[0]
+        if row < 0:
+            raise KeyError(record_id)
+        return self._locations[row]
 
     def get_many(self, record_ids: list[str]) -> list[str | None]:
         """Where each record came from (None for an unknown id), for many at once."""
-        index = self._rows()
-        rows = [index.get(r, -1) for r in record_ids]
+        rows = self._rows_of(record_ids)
         found = [i for i, row in enumerate(rows) if row >= 0]
         out: list[str | None] = [None] * len(rows)
         for i, where in zip(found, self._locations.many(np.asarray([rows[i] for i in found], dtype=np.int64))):

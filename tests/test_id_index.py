@@ -62,3 +62,54 @@ def test_ids_already_in_text_order_rank_as_their_rows():
     ids = sorted(_IDS)  # with repeats, which keep their rows' order
     ctx = MeasureContext(bundle=None, calendar=None, as_of=0)
     assert id_ranks(ctx, _Table(ids)).tolist() == _python_ranks(ids) == list(range(len(ids)))
+
+
+def _index(ids):
+    from engine.tables import RowLocations, SourceIndex
+
+    ids = np.asarray(ids, dtype=object)
+    return SourceIndex(ids, RowLocations.lines("f.jsonl", np.arange(1, len(ids) + 1))), ids
+
+
+def _reference(ids, wanted):
+    first = {}
+    for row, i in enumerate(ids.tolist()):
+        first.setdefault(str(i), row)
+    return [f"f.jsonl: line {first[w] + 1}" if isinstance(w, str) and w in first else None for w in wanted]
+
+
+def test_source_look_ups_agree_with_a_full_index_whichever_way_they_go():
+    """Taught rows, ids out of range, bisection of ascending ids, one pass for a few, the full index for many:
+    every way gives the first row of an id, and None for an id the table does not have."""
+    rng = np.random.default_rng(7)
+    shuffled = [f"T-{i:05d}" for i in rng.permutation(5000)] + ["T-00007", 12]  # a repeat; a number
+    ascending = [f"A-{i:05d}" for i in range(5000)]
+    for ids_list in (shuffled, ascending):
+        wanted_sets = ([ids_list[3], "T-00007", "A-00010", "B-1", "0", "zzz", 12, "12"],  # a few
+                       [str(x) for x in ids_list[::2]] + ["T-x", "A-99999"])  # many
+        for wanted in wanted_sets:
+            index, ids = _index(ids_list)
+            assert index.get_many(wanted) == _reference(ids, wanted)
+            taught, _ = _index(ids_list)
+            taught.learn([str(ids_list[5]), str(ids_list[6])], [5, 1])  # the second one is taught wrongly
+            assert taught.get_many(wanted + [str(ids_list[6])]) == _reference(ids, wanted + [str(ids_list[6])])
+    index, _ = _index(shuffled)
+    assert index["T-00007"] == _reference(np.asarray(shuffled, dtype=object), ["T-00007"])[0]
+    assert index._index is None  # settled without indexing every id
+
+
+def test_breaching_records_teach_the_source_index_their_rows():
+    from engine.measures.common import record_breaches
+    from engine.tables import SourceIndex
+
+    class _Sourced(_Table):
+        def __init__(self, ids):
+            super().__init__(ids)
+            self.sources = _index(ids)[0]
+
+    table = _Sourced(["X-3", "X-1", "X-2"])
+    ctx = MeasureContext(bundle=None, calendar=None, as_of=0)
+    made = record_breaches(ctx, table, np.array([0, 2]), np.array([1, 0]), lambda order: ["late"] * len(order))
+    assert [b.record_id for b in made] == ["X-2", "X-3"]
+    assert isinstance(table.sources, SourceIndex) and table.sources._learned == {"X-2": 2, "X-3": 0}
+    assert table.sources.get_many(["X-3", "X-2", "X-1"]) == ["f.jsonl: line 1", "f.jsonl: line 3", "f.jsonl: line 2"]

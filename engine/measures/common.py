@@ -18,7 +18,7 @@ from ..calendar import ServiceCalendar
 from ..model import Breach, Measurement, NormInForce, PerRecordLimit
 from ..periods import Period
 from ..settings import Contract
-from ..tables import Table
+from ..tables import SourceIndex, Table
 from ..timeparse import NAT, local_midnight, to_iso
 
 
@@ -218,16 +218,26 @@ def record_breaches(ctx: MeasureContext, table: Table, rows: np.ndarray, order: 
     text = id_texts(ctx, table)
     picked = rows[order]
     if made is None:
-        return make_breaches([text[r] for r in picked.tolist()], details(order))
+        return make_breaches(_located(table, text, picked.tolist()), details(order))
     known = ctx.memo(made[0], made[1], lambda: np.full(len(table), None, dtype=object))
     out = known[picked]
     todo = np.flatnonzero(np.equal(out, None))
     if len(todo):
-        new = np.fromiter(make_breaches([text[r] for r in picked[todo].tolist()], details(order[todo])),
+        new = np.fromiter(make_breaches(_located(table, text, picked[todo].tolist()), details(order[todo])),
                           dtype=object, count=len(todo))
         known[picked[todo]] = new
         out[todo] = new
     return tuple(out.tolist())
+
+
+def _located(table: Table, text: list[str], rows: list[int]) -> list[str]:
+    """The ids of ``rows``, which the table's source index learns on the way: the report then finds where each
+    breaching record came from without indexing every id of the table."""
+    ids = [text[r] for r in rows]
+    sources = getattr(table, "sources", None)
+    if isinstance(sources, SourceIndex):
+        sources.learn(ids, rows)
+    return ids
 
 
 def select(table: Table, where: Sequence[Mapping[str, Any]] | None) -> np.ndarray:
