@@ -3,9 +3,9 @@
 Per size it prints the seconds to load + validate (engine.bundle.load_bundle: read, parse, schema-check every
 record, convert to columns, cross-document checks), measure, judge (durable-rules, roll-up, agendas, signals) and
 render (JSON data, Markdown report, JSON report); the total; the peak memory; and, measured in the same run, the
-floor: the time merely to parse the same files with the fastest parser available here (the faster of orjson, per
-record on one core, and Arrow's JSON reader, into columns on every core). Every record is validated: nothing is
-skipped.
+floor: the time merely to parse the same files with the fastest parser available here (the fastest of orjson, per
+record on one core; Arrow's JSON reader on whole files, on every core; and Arrow's reader on blocks of whole lines
+over one thread per core). Every record is validated: nothing is skipped.
 
 Each measurement runs in a fresh child process, so the peak memory is that run's own: the peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, interpreter and libraries included; tracemalloc is not used because
