@@ -406,10 +406,12 @@ class ServiceCalendar:
         return np.where(seconds > 0, out, start)
 
     def _extend_forward(self, start, target) -> None:
-        """The table ends before some deadline: add years in proportion to the missing business time."""
+        """The table ends before some deadline: add years in proportion to the missing business time, at least
+        one (a deadline in the pad day after the span is no missing time, yet needs the next year); past 2199,
+        ``_ensure`` refuses, so the caller's loop always ends."""
         per_year = max(1, int(self._tot[-1]) * 365 // self._n)
-        years = (int(target.max()) - int(self._tot[-1])) // per_year + 1
-        end = dt.date(min(self.last_day.year + years, _LIMITS[1].year + 1), 1, 1)
+        years = max(1, (int(target.max()) - int(self._tot[-1])) // per_year + 1)
+        end = dt.date(min(self.last_day.year + years, _LIMITS[1].year + 1), 12, 31)
         self._ensure(int(start.min()), self._local(end, 0))
 
     def add_working_days(self, start, n) -> np.ndarray:

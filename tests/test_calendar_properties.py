@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.calendar import ServiceCalendar
@@ -99,6 +99,7 @@ def test_monotone_and_bounded_by_clock_time(name, abc):
 
 @fast
 @given(names, instants, st.integers(0, 400 * 3600))
+@example("kolkata", 1860921211, 262180)  # the deadline falls in the pad day after the span: the table must grow
 def test_add_then_measure_round_trips_to_the_earliest_instant(name, s, x):
     cal = CALS[name]
     t = int(cal.add_business_seconds([s], [x])[0])
@@ -165,3 +166,13 @@ def test_bulk_equals_one_at_a_time_on_many_intervals(name):
     e = np.clip(s + rng.integers(-3 * 86400, 30 * 86400, 2000), LO, HI)
     bulk = cal.business_seconds(s, e)
     assert bulk.tolist() == [cal.business_seconds_one(int(a), int(b)) for a, b in zip(s, e)]
+
+
+def test_a_deadline_just_past_the_span_grows_the_table_instead_of_looping():
+    """Found by the round-trip property: a deadline in the pad day after the span (no business time missing from
+    the table's total) once asked for zero more years and looped for ever."""
+    cal = ServiceCalendar.from_settings(CONFIGS["kolkata"])  # fresh: its table ends with the span
+    t = int(cal.add_business_seconds([1860921211], [262180])[0])
+    assert cal.last_day == dt.date(2029, 12, 31)
+    assert int(cal.business_seconds([1860921211], [t])[0]) == 262180
+    assert int(cal.business_seconds([1860921211], [t - 1])[0]) == 262179
