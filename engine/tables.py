@@ -255,6 +255,7 @@ class SourceIndex(Mapping[str, str]):
         self._range: tuple[str, str] | None = None
         self._sorted: list[str] | None | bool = None  # the id texts when strictly ascending, else False
         self._id_texts: list[str] | None = None
+        self._scanned = False
 
     def _texts(self) -> list[str]:
         if self._id_texts is None:
@@ -298,7 +299,8 @@ class SourceIndex(Mapping[str, str]):
             for i in todo:
                 at = bisect_left(texts, record_ids[i])
                 rows[i] = at if at < len(texts) and texts[at] == record_ids[i] else -1
-        elif todo and self._index is None and len(todo) * 16 < len(self._ids):  # a few: one pass over the ids
+        elif todo and self._index is None and not self._scanned and len(todo) * 16 < len(self._ids):
+            self._scanned = True  # a few, once: one pass over the ids (look-ups one at a time get the index)
             texts = self._texts()
             wanted = {record_ids[i] for i in todo}
             first: dict[str, int] = {}

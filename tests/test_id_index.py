@@ -113,3 +113,10 @@ def test_breaching_records_teach_the_source_index_their_rows():
     assert [b.record_id for b in made] == ["X-2", "X-3"]
     assert isinstance(table.sources, SourceIndex) and table.sources._learned == {"X-2": 2, "X-3": 0}
     assert table.sources.get_many(["X-3", "X-2", "X-1"]) == ["f.jsonl: line 1", "f.jsonl: line 3", "f.jsonl: line 2"]
+
+
+def test_look_ups_one_at_a_time_pass_over_the_ids_once_then_use_the_index():
+    index, ids = _index([f"T-{i:05d}" for i in np.random.default_rng(3).permutation(2000)])
+    wanted = [str(ids[5]), str(ids[9]), "T-zz", str(ids[700])]
+    assert [index.get(w) for w in wanted] == _reference(ids, wanted)  # Mapping.get: one look-up at a time
+    assert index._scanned and index._index is not None
