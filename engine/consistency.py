@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from .errors import EngineError, Problem, ProblemCollector
-from .tables import Table, ascending, column_kinds
+from .tables import Table, ascending, column_kinds, id_texts
 from .timeparse import NAT, TimeParseError, parse_ts
 
 NUMBER_LIMIT = 1e15
@@ -40,8 +40,7 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
     def texts_of(kind: str) -> list[str]:
         """A kind's ids as text, listed once."""
         if kind not in texts:
-            values = tables[kind].ids.tolist()
-            texts[kind] = values if set(map(type, values)) <= _TEXT else list(map(str, values))
+            texts[kind] = id_texts(tables[kind].ids)
         return texts[kind]
 
     # what each kind is referred to by, gathered first: its ids are then tested against those values in one pass
@@ -66,9 +65,6 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
             _order(table, kinds, first, second, tz, at)
         for _, problem in sorted(at.found, key=lambda x: x[0]):  # file order, whichever check found it
             problems.add(problem)
-
-
-_TEXT = frozenset({str})
 
 
 class _Locator:

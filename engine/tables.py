@@ -237,6 +237,12 @@ class RowLocations(Sequence[str]):
         return f"{source}: line {int(item)}" if isinstance(where, np.ndarray) else f"{source}: {item}"
 
 
+def id_texts(ids: np.ndarray) -> list[str]:
+    """Record ids as text, one per row (the ids themselves when all are text already, as they nearly always are)."""
+    values = ids.tolist()
+    return values if set(map(type, values)) <= {str} else list(map(str, values))
+
+
 def ascending(texts: list[str]) -> bool:
     """Strictly ascending (so no two equal); stops at the first pair out of order."""
     return all(map(lt, texts, islice(texts, 1, None)))
@@ -259,8 +265,7 @@ class SourceIndex(Mapping[str, str]):
 
     def _texts(self) -> list[str]:
         if self._id_texts is None:
-            ids = self._ids.tolist()
-            self._id_texts = ids if set(map(type, ids)) <= {str} else [str(i) for i in ids]
+            self._id_texts = id_texts(self._ids)
         return self._id_texts
 
     def _rows(self) -> dict[str, int]:

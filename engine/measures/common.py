@@ -18,6 +18,7 @@ from ..calendar import ServiceCalendar
 from ..model import Breach, Measurement, NormInForce, PerRecordLimit
 from ..periods import Period
 from ..settings import Contract
+from .. import tables
 from ..tables import SourceIndex, Table
 from ..timeparse import NAT, local_midnight, to_iso
 
@@ -169,7 +170,7 @@ _RANK_FROM = 4096  # from this many breaches on, order them by the table's id ra
 
 def id_texts(ctx: MeasureContext, table: Table) -> list[str]:
     """Each row's record id as text, made once per audit."""
-    return ctx.memo(("id_text",), table, lambda: list(map(str, table.ids.tolist())))
+    return ctx.memo(("id_text",), table, lambda: tables.id_texts(table.ids))
 
 
 def id_arrow(ctx: MeasureContext, table: Table) -> pa.Array | None:
