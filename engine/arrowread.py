@@ -255,7 +255,8 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: Co
         return None
     if data.num_rows != lines:  # two records on a line
         return None
-    arrays = {name: data.column(name).combine_chunks() for name in data.column_names}
+    # one chunk per column (one block_size for the whole block): taken as it is; combine_chunks would copy it
+    arrays = {name: _one_array(data.column(name)) for name in data.column_names}
     encoded: dict[str, Encoded] = {}
     null_keys = {name for name, arr in arrays.items() if arr.null_count and name in keys}
     instants = {name: fixed_instants(arr) for name, arr in arrays.items() if name in times}
@@ -276,6 +277,11 @@ def _parse(block: bytes, options: pj.ParseOptions, distinct: set[str], cplan: Co
                         encoded[f"{name}.{field.name}"] = encode(child)
     nulls = rawscan.null_positions(block) if null_keys else None
     return Parsed(data.num_rows, arrays, encoded, nulls, instants)
+
+
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array, without a copy when it is one chunk already."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def packed(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
