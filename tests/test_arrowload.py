@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import platform
 import random
 
 import jsonschema
@@ -217,6 +218,13 @@ def test_prefetch_reads_documents_in_order_and_reports_an_unreadable_one(tmp_pat
     assert sum(parsed.rows for _, parsed in first) == len(_valid(kind))
     assert len(third) == 1 and third[0][1].rows == 1
     assert reader.digests == {0: hashlib.sha256(data).hexdigest(), 2: hashlib.sha256(third[0][0]).hexdigest()}
+
+
+def test_the_parsing_threads_share_one_malloc_arena_on_glibc():
+    """Their freed buffers are then reused by the measures and the report (see ``one_malloc_arena``)."""
+    on_glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert arrowread.one_malloc_arena() is on_glibc
+    assert arrowread.one_malloc_arena() is on_glibc  # once per process: cached
 
 
 def test_prefetch_stops_when_its_reader_gives_up(tmp_path):
