@@ -10,6 +10,7 @@ import random
 
 import jsonschema
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -220,11 +221,12 @@ def test_prefetch_reads_documents_in_order_and_reports_an_unreadable_one(tmp_pat
     assert reader.digests == {0: hashlib.sha256(data).hexdigest(), 2: hashlib.sha256(third[0][0]).hexdigest()}
 
 
-def test_the_parsing_threads_share_one_malloc_arena_on_glibc():
-    """Their freed buffers are then reused by the measures and the report (see ``one_malloc_arena``)."""
+def test_the_parsing_threads_and_the_main_thread_share_one_allocator():
+    """Their freed buffers are then reused by the measures and the report (see ``one_allocator``)."""
     on_glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
-    assert arrowread.one_malloc_arena() is on_glibc
-    assert arrowread.one_malloc_arena() is on_glibc  # once per process: cached
+    assert arrowread.one_allocator() is on_glibc
+    assert arrowread.one_allocator() is on_glibc  # once per process: cached
+    assert pa.default_memory_pool().backend_name == "system"
 
 
 def test_prefetch_stops_when_its_reader_gives_up(tmp_path):
