@@ -166,6 +166,9 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
 
         prof = cProfile.Profile()
         prof.enable()
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     loaded = load_bundle(bundle)
     t_load = time.perf_counter() - t0
@@ -176,6 +179,7 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
     files = report_files(data, bundle / "report", "nl", None, to_json_bytes(data))  # as the CLI does
     t_render = time.perf_counter() - t1
     total = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_SELF)
     if prof:
         prof.disable()
         prof.dump_stats(str(profile))
@@ -184,7 +188,9 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
         statuses[r.status.value] = statuses.get(r.status.value, 0) + 1
     return {"imports_s": imports, "load_validate_s": t_load, "setup_s": timings.get("setup", 0.0),
             "measure_s": timings.get("measure", 0.0), "judge_s": timings.get("judge", 0.0), "render_s": t_render,
-            "total_s": total, "peak_mb": _peak_mb(), "records": sum(d.records for d in loaded.documents),
+            "total_s": total, "cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+            "sys_s": after.ru_stime - before.ru_stime, "page_faults": after.ru_minflt - before.ru_minflt,
+            "peak_mb": _peak_mb(), "records": sum(d.records for d in loaded.documents),
             "tickets": len(loaded.tables["tickets"]) if "tickets" in loaded.tables else 0,
             "results": len(result.results), "statuses": statuses, "exit_code": result.exit_code,
             "report_bytes": sum(len(c) for c in files.values())}
@@ -294,6 +300,8 @@ def main() -> None:
         print(f"  render        {f['render_s']:7.2f} s   (to_data, Markdown, JSON)")
         print(f"  total         {f['total_s']:7.2f} s   (+ {f['imports_s']:.2f} s imports)   "
               f"{f['us_per_ticket']:.1f} µs/ticket")
+        print(f"  CPU           {f['cpu_s']:7.2f} s   (every thread, user + system; system {f['sys_s']:.2f} s, "
+              f"{f['page_faults']:,} page faults)")
         print(f"  peak memory   {f['peak_mb']:7.0f} MB")
         print(f"  parse only    {f['parse_s']:7.2f} s   (orjson per line {f['parse_orjson_s']:.2f} s, Arrow's JSON reader "
               f"whole files {f['parse_arrow_s']:.2f} s, by blocks on every core {f['parse_arrow_blocks_s']:.2f} s; "
