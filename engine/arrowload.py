@@ -25,7 +25,7 @@ from .bulkcheck import FieldPlan, RecordPlan
 from .bulktime import parse_fixed_dates, parse_many
 from .errors import Problem, ProblemCollector
 from .readers import CsvOptions
-from .tables import RowLocations, Table, Texts, concat_tables
+from .tables import RowLocations, Table, TableBuilder, Texts
 from .timeparse import NAT
 
 __all__ = ["BLOCK", "ColumnarPlan", "Parsed", "Prefetch", "Refused", "columnar_plan", "load", "parse_options",
@@ -37,11 +37,12 @@ class Refused(Exception):
 
 
 def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, schema: dict, plan: RecordPlan,
-         cplan: ColumnarPlan, tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]]
-         ) -> tuple[Table, RowLocations, int]:
+         cplan: ColumnarPlan, tz: Any, problems: ProblemCollector, why_bad: Callable[[Any, str], list[Problem]],
+         size: int | None = None) -> tuple[Table, RowLocations, int]:
     """Load one JSON Lines document from its blocks and their Arrow columns (``Prefetch.document`` or
-    ``read_ahead``; see the module docstring); ``cplan`` is the kind's ``columnar_plan``."""
-    tables: list[Table] = []
+    ``read_ahead``; see the module docstring); ``cplan`` is the kind's ``columnar_plan``, ``size`` the
+    document's bytes when known (the table's columns are sized from it)."""
+    tables = TableBuilder(kind, size)
     wheres: list[RowLocations] = []
     count = 0
     line = 1
@@ -57,13 +58,13 @@ def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, s
             if b"\r" in block:
                 lines += block.count(b"\r") - block.count(b"\r\n")
             lines += 0 if block.endswith((b"\n", b"\r")) else 1
-        tables.append(table)
+        tables.add(table, len(block))
         wheres.append(where)
         count += n
         line += lines
-    if not tables:
+    if not wheres:
         return fastload.load(b"", "jsonl", source, kind, schema, plan, tz, problems, CsvOptions(), why_bad)
-    return concat_tables(kind, tables), RowLocations.join(wheres), count
+    return tables.table(), RowLocations.join(wheres), count
 
 
 def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,

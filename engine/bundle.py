@@ -231,6 +231,14 @@ class _Digest:
         return self.value
 
 
+def _size(path: Path) -> int | None:
+    """The file's bytes, or None when it cannot be told (reading it will then say why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: ProblemCollector,
                    prefetched: tuple[arrowload.Prefetch, int] | None = None
                    ) -> tuple[Table | None, RowLocations | None, DocumentInfo]:
@@ -255,7 +263,7 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
             else:
                 table, where, count = arrowload.load(
                     reader.document(job), source, kind, schema, plan, columnar, tz, problems,
-                    lambda rec, label: _record_problems(rec, label, source, kind, tz))
+                    lambda rec, label: _record_problems(rec, label, source, kind, tz), _size(root / rel))
                 hasher = _Digest(reader.digests[job])
         elif plan is not None and fmt == "jsonl":  # streamed: a large export is never in memory whole
             with (root / rel).open("rb") as fh:

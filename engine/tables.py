@@ -352,13 +352,33 @@ def concat_tables(kind: str, parts: list[Table]) -> Table:
     shifted). The parts are used up: each column is freed once joined, so a million rows are not held twice."""
     if len(parts) == 1:
         return parts[0]
-    offsets = np.cumsum([0] + [len(p) for p in parts])
     names = [n for n in parts[0].cols if all(n in p.cols for p in parts)]
     id_name = next((n for n in names if all(p.cols[n] is p.ids for p in parts)), None)
     cols = {}
     for n in names:
         cols[n] = np.concatenate([p.cols.pop(n) for p in parts])
-    lists = {n: [x for p in parts for x in p.lists.get(n, [None] * len(p))] for n in parts[0].lists}
+    ids = cols[id_name] if id_name is not None else np.concatenate([p.ids for p in parts])
+    return _with_items(kind, ids, cols, [_Items.of(p) for p in parts])
+
+
+@dataclass(frozen=True)
+class _Items:
+    """What a part brings besides its columns: its row count, lists, nested records and pauses."""
+
+    rows: int
+    lists: dict[str, list]
+    nested: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]
+    pauses: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+
+    @classmethod
+    def of(cls, part: Table) -> "_Items":
+        return cls(len(part), part.lists, part.nested, part.pauses)
+
+
+def _with_items(kind: str, ids: np.ndarray, cols: dict[str, np.ndarray], parts: list[_Items]) -> Table:
+    """The table of these columns, with the parts' lists, nested records and pauses joined in order."""
+    offsets = np.cumsum([0] + [p.rows for p in parts])
+    lists = {n: [x for p in parts for x in p.lists.get(n, [None] * p.rows)] for n in parts[0].lists}
     nested = {}
     for name in parts[0].nested:
         owners = np.concatenate([p.nested[name][0] + off for p, off in zip(parts, offsets)])
@@ -369,5 +389,78 @@ def concat_tables(kind: str, parts: list[Table]) -> Table:
         got = [(p.pauses, off) for p, off in zip(parts, offsets) if p.pauses is not None]
         pauses = (np.concatenate([o + off for (o, _, _), off in got]), np.concatenate([s for (_, s, _), _ in got]),
                   np.concatenate([e for (_, _, e), _ in got]))
-    ids = cols[id_name] if id_name is not None else np.concatenate([p.ids for p in parts])
     return Table(kind=kind, ids=ids, cols=cols, lists=lists, nested=nested, pauses=pauses)
+
+
+class TableBuilder:
+    """One document's table from its blocks as they come (``add``), for ``concat_tables``'s result (``table``).
+
+    From the second block on, the columns are sized for the rows the document is expected to hold (from its size
+    in bytes; the untouched rest of an array costs no memory) and each block's values are copied in, so its own
+    arrays are freed block by block and their memory reused. Joining the blocks at the end wrote every value
+    twice, the second time into fresh memory: at a million tickets ~100k more page faults. Should a block's
+    columns differ in name or type from the first's (a block read record by record), the blocks are joined as
+    ``concat_tables`` joins them. Lists, nested records and pauses are joined at the end."""
+
+    def __init__(self, kind: str, size: int | None = None):
+        self.kind, self._size = kind, size  # size: the document's bytes, when known
+        self._first: Table | None = None
+        self._cols: dict[str, np.ndarray] = {}
+        self._id_name: str | None = None
+        self._rows = self._bytes = 0
+        self._items: list[_Items] = []
+        self._parts: list[Table] | None = None  # the blocks, whole, once they could not share columns
+
+    def add(self, part: Table, nbytes: int) -> None:
+        if self._parts is not None:
+            self._parts.append(part)
+        elif self._first is None and not self._items:
+            self._first, self._rows, self._bytes = part, len(part), nbytes  # one block: its table as it is
+        elif not self._fits(part):
+            self._parts = [self._joined(), part]
+        else:
+            if self._first is not None:
+                first, self._first = self._first, None
+                self._rows = 0
+                self._id_name = next(n for n, c in first.cols.items() if c is first.ids)
+                self._cols = {n: np.empty(self._expected(len(first) + len(part), nbytes), dtype=c.dtype)
+                              for n, c in first.cols.items()}
+                self._copy(first)
+            self._bytes += nbytes
+            self._copy(part)
+
+    def table(self) -> Table:
+        if self._parts is not None:
+            return concat_tables(self.kind, self._parts)
+        return self._first if self._first is not None else self._joined()
+
+    def _fits(self, part: Table) -> bool:
+        ref = self._first.cols if self._first is not None else self._cols
+        id_name = next((n for n, c in part.cols.items() if c is part.ids), None)
+        return (id_name is not None and ref.keys() == part.cols.keys() and all(
+            ref[n].dtype == c.dtype for n, c in part.cols.items()) and (
+            self._first is None or self._first.cols.get(id_name) is self._first.ids) and (
+            self._first is not None or id_name == self._id_name))
+
+    def _expected(self, rows: int, nbytes: int) -> int:
+        if not self._size or not nbytes:
+            return 2 * rows
+        return max(rows, int(rows * self._size / (self._bytes + nbytes) * 1.05) + 64)
+
+    def _copy(self, part: Table) -> None:
+        n, at = len(part), self._rows
+        for name, column in self._cols.items():
+            if at + n > len(column):  # more rows than expected: twice the room
+                grown = np.empty(max(2 * len(column), at + n), dtype=column.dtype)
+                grown[:at] = column[:at]
+                self._cols[name] = column = grown
+            column[at:at + n] = part.cols[name]
+        part.cols.clear()  # the block's arrays are freed now, for the next block to reuse
+        self._items.append(_Items.of(part))
+        self._rows += n
+
+    def _joined(self) -> Table:
+        if self._first is not None:
+            return self._first
+        cols = {n: c[:self._rows] for n, c in self._cols.items()}
+        return _with_items(self.kind, cols[self._id_name], cols, self._items)

@@ -150,6 +150,46 @@ def test_blocks_join_into_the_document_with_its_line_numbers():
     assert list(where) == list(slow_where)
 
 
+@pytest.mark.parametrize("size", [None, 10, 10**6, "exact"])
+def test_a_table_built_block_by_block_is_the_blocks_joined(size):
+    """Columns sized from the document's bytes (too small: they grow; unknown or too large: no matter) give the
+    table ``concat_tables`` gives; a block with a column of another type makes the builder join as it does."""
+    import copy
+
+    from engine.tables import TableBuilder, concat_tables
+
+    kind = "tickets"
+    schema = document_schema(kind)
+    plan, cplan = _plans(kind)
+    records = _valid(kind) * 10
+    blocks = [_block(records[i:i + 30], random.Random(i)) for i in range(0, len(records), 30)]
+    parts = [_take(b, kind, schema, plan, cplan)[0] for b in blocks]
+    want = concat_tables(kind, copy.deepcopy(parts))
+    builder = TableBuilder(kind, sum(map(len, blocks)) if size == "exact" else size)
+    for part, block in zip(copy.deepcopy(parts), blocks):
+        builder.add(part, len(block))
+    assert_same_tables(builder.table(), want)
+
+    odd = copy.deepcopy(parts)
+    odd[2].cols["reopens"] = odd[2].cols["reopens"].astype(object)  # as a block read record by record might
+    builder = TableBuilder(kind, size if size != "exact" else sum(map(len, blocks)))
+    for part, block in zip(copy.deepcopy(odd), blocks):
+        builder.add(part, len(block))
+    assert_same_tables(builder.table(), concat_tables(kind, odd))
+
+
+def test_a_document_of_one_block_keeps_its_table():
+    from engine.tables import TableBuilder
+
+    kind = "tickets"
+    plan, cplan = _plans(kind)
+    block = _block(_valid(kind), random.Random(1))
+    table = _take(block, kind, document_schema(kind), plan, cplan)[0]
+    builder = TableBuilder(kind, len(block))
+    builder.add(table, len(block))
+    assert builder.table() is table
+
+
 @pytest.mark.parametrize("text, lines", [
     (b'{"a":1}\n{"a":2}\n', 2), (b'{"a":1}\r\n{"a":2}', 2), (b'{"a":1}\n\n{"a":2}\n', None),
     (b'{"a":1}\n {"a":2}\n', None), (b'{"a":1}\r{"a":2}\n', None), (b' {"a":1}\n', None), (b"", 0)])
