@@ -422,7 +422,7 @@ class TableBuilder:
             if self._first is not None:
                 first, self._first = self._first, None
                 self._rows = 0
-                self._id_name = next(n for n, c in first.cols.items() if c is first.ids)
+                self._id_name = _id_column(first)
                 self._cols = {n: np.empty(self._expected(len(first) + len(part), nbytes), dtype=c.dtype)
                               for n, c in first.cols.items()}
                 self._copy(first)
@@ -435,12 +435,11 @@ class TableBuilder:
         return self._first if self._first is not None else self._joined()
 
     def _fits(self, part: Table) -> bool:
-        ref = self._first.cols if self._first is not None else self._cols
-        id_name = next((n for n, c in part.cols.items() if c is part.ids), None)
-        return (id_name is not None and ref.keys() == part.cols.keys() and all(
-            ref[n].dtype == c.dtype for n, c in part.cols.items()) and (
-            self._first is None or self._first.cols.get(id_name) is self._first.ids) and (
-            self._first is not None or id_name == self._id_name))
+        """The part has the columns the table is built with: the same names and types, the same id column."""
+        like = self._first.cols if self._first is not None else self._cols
+        id_name = _id_column(self._first) if self._first is not None else self._id_name
+        return (id_name is not None and part.cols.keys() == like.keys() and part.cols[id_name] is part.ids
+                and all(like[n].dtype == c.dtype for n, c in part.cols.items()))
 
     def _expected(self, rows: int, nbytes: int) -> int:
         if not self._size or not nbytes:
@@ -464,3 +463,8 @@ class TableBuilder:
             return self._first
         cols = {n: c[:self._rows] for n, c in self._cols.items()}
         return _with_items(self.kind, cols[self._id_name], cols, self._items)
+
+
+def _id_column(table: Table) -> str | None:
+    """The name of the column that holds the table's ids, if one does."""
+    return next((n for n, c in table.cols.items() if c is table.ids), None)
