@@ -42,7 +42,7 @@ def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, s
     """Load one JSON Lines document from its blocks and their Arrow columns (``Prefetch.document`` or
     ``read_ahead``; see the module docstring); ``cplan`` is the kind's ``columnar_plan``, ``size`` the
     document's bytes when known (the table's columns are sized from it)."""
-    tables = TableBuilder(kind, size)
+    builder = TableBuilder(kind, size)
     wheres: list[RowLocations] = []
     count = 0
     line = 1
@@ -58,13 +58,13 @@ def load(parts: Iterable[tuple[bytes, Parsed | None]], source: str, kind: str, s
             if b"\r" in block:
                 lines += block.count(b"\r") - block.count(b"\r\n")
             lines += 0 if block.endswith((b"\n", b"\r")) else 1
-        tables.add(table, len(block))
+        builder.add(table, len(block))
         wheres.append(where)
         count += n
         line += lines
     if not wheres:
         return fastload.load(b"", "jsonl", source, kind, schema, plan, tz, problems, CsvOptions(), why_bad)
-    return tables.table(), RowLocations.join(wheres), count
+    return builder.table(), RowLocations.join(wheres), count
 
 
 def _columnar(block: bytes, parsed: Parsed | None, kind: str, schema: dict, plan: RecordPlan, cplan: ColumnarPlan,

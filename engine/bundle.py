@@ -259,7 +259,7 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
                 with (root / rel).open("rb") as fh:
                     table, where, count = arrowload.load(
                         arrowload.read_ahead(fh, hasher, columnar), source, kind, schema, plan, columnar, tz, problems,
-                        lambda rec, label: _record_problems(rec, label, source, kind, tz))
+                        lambda rec, label: _record_problems(rec, label, source, kind, tz), _size(root / rel))
             else:
                 table, where, count = arrowload.load(
                     reader.document(job), source, kind, schema, plan, columnar, tz, problems,
