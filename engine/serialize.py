@@ -67,9 +67,13 @@ class _Records(list):
 
 class _Locations(dict):
     """Record id → where it came from, for one evidence kind, each looked up once per audit; ``plain``: every id
-    and location in it is text (or a missing location)."""
+    and location in it is text (or a missing location); ``rows``: the breaching-record rows made so far."""
 
     plain = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[Breach, dict[str, Any]] = {}
 
 
 _RECORD_ID, _DETAIL = attrgetter("record_id"), attrgetter("detail")
@@ -85,8 +89,16 @@ def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | No
         plain = known.plain
     else:
         plain = set(map(type, map(_RECORD_ID, breaches))) <= _PLAIN
-    where = known.get
-    rows = [{"id": b.record_id, "detail": b.detail, "source": where(b.record_id)} for b in breaches]
+    # a record breaching in a month breaches alike in its quarter and year (half the rows of a year audit): its
+    # row is made once and listed again, never changed after (orjson and the templates only read it)
+    made = known.rows
+    rows = list(map(made.get, breaches))
+    if None in rows:
+        where = known.get
+        for i in [i for i, row in enumerate(rows) if row is None]:
+            b = breaches[i]
+            rows[i] = made.get(b) or made.setdefault(b, {"id": b.record_id, "detail": b.detail,
+                                                         "source": where(b.record_id)})
     return _Records(rows) if plain and set(map(type, map(_DETAIL, breaches))) <= _PLAIN else rows
 
 
