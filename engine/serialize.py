@@ -97,8 +97,10 @@ def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | No
         where = known.get
         for i in [i for i, row in enumerate(rows) if row is None]:
             b = breaches[i]
-            rows[i] = made.get(b) or made.setdefault(b, {"id": b.record_id, "detail": b.detail,
-                                                         "source": where(b.record_id)})
+            row = made.get(b)  # listed twice in this very result: made a moment ago
+            if row is None:
+                row = made[b] = {"id": b.record_id, "detail": b.detail, "source": where(b.record_id)}
+            rows[i] = row
     return _Records(rows) if plain and set(map(type, map(_DETAIL, breaches))) <= _PLAIN else rows
 
 
