@@ -10,7 +10,10 @@ over one thread per core). Every record is validated: nothing is skipped.
 Each measurement runs in a fresh child process, so the peak memory is that run's own: the peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, interpreter and libraries included; tracemalloc is not used because
 it slows allocation-heavy code several-fold and misses numpy's buffers). Wall times use ``time.perf_counter``. The
-page cache is warmed before each timed run, so disk speed is left out of both the audit and the floor.
+page cache is warmed before each timed run, so disk speed is left out of both the audit and the floor. The
+children run with the engine's bytecode, as ``pip install .`` leaves it (pip compiles on install): where
+``PYTHONDONTWRITEBYTECODE`` is set, every engine module imported during the audit would be compiled from source
+again. The engine is compiled (into its ``__pycache__`` folders, which git ignores) before the first run.
 
 Bundles are generated once (``slacheck sample generate``) and cached in ``benchmarks/.cache/`` keyed by size, seed
 and a hash of the generator's source, so a changed generator regenerates them.
@@ -196,13 +199,25 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
             "report_bytes": sum(len(c) for c in files.values())}
 
 
+def _child_env() -> dict[str, str]:
+    """The environment of a timed child: the engine's bytecode used, as in an installed engine."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def compile_engine() -> None:
+    """Compile the engine once, before the timed runs (only changed modules are compiled again)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "engine")], check=True, env=_child_env())
+
+
 def run_child(mode: str, bundle: Path, period: str, profile: Path | None = None, spy: Path | None = None) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, "--bundle", str(bundle), "--period", period]
     if profile:
         cmd += ["--profile-out", str(profile)]
     if spy:  # sampled by py-spy (100 Hz, low overhead): the child runs at nearly full speed
         cmd = [shutil.which("py-spy"), "record", "--format", "raw", "--rate", "100", "--output", str(spy), "--"] + cmd
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=_child_env())
     return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
 
 
@@ -279,6 +294,7 @@ def main() -> None:
     print(f"slacheck audit benchmark: period {args.period}, seed {args.seed}, {os.cpu_count()} CPU(s), "
           f"python {sys.version.split()[0]}")
     print("peak memory = peak resident set size of the run's own process (getrusage ru_maxrss)\n")
+    compile_engine()
     figures = []
     for n in sizes:
         bundle, gen_s = ensure_bundle(n, args.seed)
