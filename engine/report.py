@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import re
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import resources
@@ -96,15 +98,56 @@ class _DataEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+CACHE_ENV = "SLACHECK_CACHE_DIR"
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, made unable to fail a run: an entry that cannot be read (cut short, not Jinja's) is
+    compiled afresh, and one that cannot be written (a full disk, a read-only folder) is simply not kept."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # pickle and marshal raise many kinds for a damaged file
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs: compiling the report template takes ~50 ms, longer than rendering the
+    report of a 10k-ticket year. Jinja checks each template's source checksum and the Python version, so an edited
+    template compiles afresh; the folder is per Jinja version and per environment ``kind`` (the sandbox compiles
+    the same source to other code). The folder is ``$SLACHECK_CACHE_DIR`` (set but empty: no cache), else
+    ``$XDG_CACHE_HOME/slacheck`` or ``~/.cache/slacheck``. A cache is only a speed-up: a folder that cannot be
+    made means none."""
+    root = os.environ.get(CACHE_ENV)
+    if root is None:
+        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "slacheck")
+    if not root:
+        return None
+    folder = os.path.join(root, f"jinja-{jinja2.__version__}-{kind}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(folder)
+
+
 def _environment(template_dir: Path | None) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(resources.templates_dir()))
     if template_dir:
         env: jinja2.Environment = SandboxedEnvironment(
             loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(template_dir)), builtin]),
-            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+            bytecode_cache=bytecode_cache("sandbox"))
     else:
         env = _DataEnvironment(loader=builtin, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                               autoescape=False)
+                               autoescape=False, bytecode_cache=bytecode_cache("builtin"))
     env.filters.update(md=md_escape, code=code_escape, num=fmt_num)
     return env
 

@@ -16,3 +16,14 @@ def catalogue():
 @pytest.fixture(scope="session")
 def contract():
     return load_contract()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _template_cache(tmp_path_factory):
+    """Compiled templates go to this test run's own folder (and to the CLI's child processes), not the user's."""
+    from engine.report import CACHE_ENV
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("template-cache")))
+    yield
+    mp.undo()

@@ -1,0 +1,103 @@
+"""Compiled templates are kept between runs (Jinja's bytecode cache) and can never change or fail a report."""
+from __future__ import annotations
+
+import jinja2
+import pytest
+from jinja2.bccache import bc_magic
+
+from engine import report
+from engine.audit import run_audit
+from engine.cli import _as_of
+from engine.periods import parse_period
+from engine.report import CACHE_ENV, bytecode_cache, render_report
+from engine.serialize import to_data
+from golden import golden_bundle as gb
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    bundle = gb.build(tmp_path_factory.mktemp("g"))
+    return to_data(run_audit(bundle, parse_period(gb.PERIOD), as_of=_as_of(gb.AS_OF), contract=gb.contract(),
+                             catalogue=gb.catalogue()))
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A cache folder of this test's own, and a built-in environment made afresh before and after."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    report._builtin_environment.cache_clear()
+    yield tmp_path / "cache"
+    report._builtin_environment.cache_clear()
+
+
+def entries(folder):
+    return sorted(folder.rglob("*.cache"))
+
+
+def test_a_second_run_renders_from_the_cache_without_compiling(data, cache, monkeypatch):
+    cold = render_report(data, "nl")
+    kept = entries(cache)
+    assert kept and {p.parent.name for p in kept} == {f"jinja-{jinja2.__version__}-builtin"}
+    assert all(p.read_bytes().startswith(bc_magic) for p in kept)
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled although the cache holds the template")
+
+    report._builtin_environment.cache_clear()  # as a new process would
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    assert render_report(data, "nl") == cold
+
+
+def test_an_edited_template_is_compiled_afresh(data, cache, tmp_path):
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "report.md.j2").write_text("A {{ d.period.label }}\n", encoding="utf-8")
+    assert render_report(data, "nl", own) == "A 2026\n"
+    (own / "report.md.j2").write_text("B {{ d.period.label }}\n", encoding="utf-8")  # same size, same second
+    assert render_report(data, "nl", own) == "B 2026\n"
+    # the sandbox compiles the same source to other code: its entries are kept apart from the built-ins'
+    assert {p.parent.name for p in entries(cache)} == {f"jinja-{jinja2.__version__}-sandbox"}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda good: b"",  # emptied
+    lambda good: bc_magic + b"\x80garbage",  # Jinja's header, then no valid checksum
+    lambda good: good[: len(good) // 2],  # cut short inside the code
+    lambda good: good[:-1] + b"\xff",
+], ids=["empty", "bad-checksum", "cut-short", "last-byte"])
+def test_a_damaged_entry_is_compiled_afresh_and_replaced(data, cache, damage):
+    cold = render_report(data, "nl")
+    for p in entries(cache):
+        p.write_bytes(damage(p.read_bytes()))
+    report._builtin_environment.cache_clear()
+    assert render_report(data, "nl") == cold
+    assert all(p.read_bytes().startswith(bc_magic) and len(p.read_bytes()) > 100 for p in entries(cache))
+
+
+def test_a_cache_that_cannot_be_written_is_no_cache(data, cache, monkeypatch):
+    cold = render_report(data, "nl")
+    for p in entries(cache):
+        p.unlink()
+    report._builtin_environment.cache_clear()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", full_disk)
+    assert render_report(data, "nl") == cold
+    assert entries(cache) == []
+
+
+def test_where_the_cache_is(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, "")
+    assert bytecode_cache("builtin") is None  # set but empty: no cache
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "file" / "cache"))
+    assert bytecode_cache("builtin") is None  # cannot be made: none
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert bytecode_cache("builtin").directory == str(tmp_path / "xdg" / "slacheck" / f"jinja-{jinja2.__version__}-builtin")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert bytecode_cache("sandbox").directory == str(tmp_path / "home" / ".cache" / "slacheck"
+                                                      / f"jinja-{jinja2.__version__}-sandbox")
