@@ -66,8 +66,8 @@ class _Records(list):
 
 
 class _Locations(dict):
-    """Record id → where it came from, for one evidence kind, each looked up once per audit; ``plain``: every id
-    and location in it is text (or a missing location); ``rows``: the breaching-record rows made so far."""
+    """Record id → where it came from, for one evidence kind, each looked up once per audit; ``rows``: the
+    breaching-record rows made so far; ``plain``: every id, location and detail in them is text (or null)."""
 
     plain = True
 
@@ -80,28 +80,32 @@ _RECORD_ID, _DETAIL = attrgetter("record_id"), attrgetter("detail")
 
 
 def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | None) -> list[dict[str, Any]]:
-    """The breaching records with where each came from. Their ids and locations are checked as they are first
-    looked up (a record id equal to a text id is text), their details here: one pass in C."""
+    """The breaching records with where each came from. ``_locations`` has looked up every record of a kind
+    with a table; what it has not (a result made otherwise) is looked up here. Ids, locations and details are
+    checked as rows are first made (a record id equal to a text id is text): one pass in C per new batch."""
     if not breaches:
         return []
-    if table:  # ``_locations`` has looked them up (in one call per kind); what it has not is looked up here
-        _locate(known, table, list(dict.fromkeys(filterfalse(known.__contains__, map(_RECORD_ID, breaches)))))
-        plain = known.plain
-    else:
-        plain = set(map(type, map(_RECORD_ID, breaches))) <= _PLAIN
     # a record breaching in a month breaches alike in its quarter and year (half the rows of a year audit): its
     # row is made once and listed again, never changed after (orjson and the templates only read it)
     made = known.rows
     rows = list(map(made.get, breaches))
     if None in rows:
-        where = known.get
-        for i in [i for i, row in enumerate(rows) if row is None]:
-            b = breaches[i]
-            row = made.get(b)  # listed twice in this very result: made a moment ago
-            if row is None:
-                row = made[b] = {"id": b.record_id, "detail": b.detail, "source": where(b.record_id)}
-            rows[i] = row
-    return _Records(rows) if plain and set(map(type, map(_DETAIL, breaches))) <= _PLAIN else rows
+        new = [i for i, row in enumerate(rows) if row is None]
+        fresh = list(dict.fromkeys(breaches[i] for i in new))  # a breach listed twice in this very result: one row
+        ids = list(map(_RECORD_ID, fresh))
+        if table:
+            _locate(known, table, list(dict.fromkeys(filterfalse(known.__contains__, ids))))
+            where = list(map(known.__getitem__, ids))
+        else:
+            where = [None] * len(ids)
+            if not set(map(type, ids)) <= _PLAIN:
+                known.plain = False
+        if not set(map(type, map(_DETAIL, fresh))) <= _PLAIN:
+            known.plain = False
+        made.update(zip(fresh, [{"id": i, "detail": d, "source": w} for (i, d), w in zip(fresh, where)]))
+        for i in new:
+            rows[i] = made[breaches[i]]
+    return _Records(rows) if known.plain else rows
 
 
 def _locate(known: _Locations, table: Table, new: list) -> None:
@@ -117,15 +121,15 @@ def _locate(known: _Locations, table: Table, new: list) -> None:
 def _locations(r: AuditResult) -> dict[str, _Locations]:
     """Every breaching record's location, per evidence kind, looked up in one call per kind: the source index then
     searches the table's ids for the ids it was not taught at most once."""
-    wanted: dict[str, dict] = {}
+    wanted: dict[str, list] = {}
     for k in r.results:
         rule = r.catalogue.rules[k.rule_id]
         table = r.bundle.tables.get(rule.evidence[0]) if rule.evidence else None
         if table and k.measurement and k.measurement.breaches:  # as ``_result`` asks (an empty table: nothing)
-            wanted.setdefault(rule.evidence[0], {}).update(dict.fromkeys(map(_RECORD_ID, k.measurement.breaches)))
+            wanted.setdefault(rule.evidence[0], []).extend(map(_RECORD_ID, k.measurement.breaches))
     sources: dict[str, _Locations] = {}
     for kind, ids in sorted(wanted.items()):
-        _locate(sources.setdefault(kind, _Locations()), r.bundle.tables[kind], list(ids))
+        _locate(sources.setdefault(kind, _Locations()), r.bundle.tables[kind], list(dict.fromkeys(ids)))
     return sources
 
 

@@ -92,3 +92,23 @@ def test_breach_records_are_trusted_only_when_made_of_text():
         rows = _breaches(breaches, _Locations(), Table() if breaches[0].record_id == "a" else None)
         assert type(rows) is list
         assert to_json_data({"breaches": rows}) == _reference({"breaches": rows})
+
+
+def test_a_breach_row_is_made_once_per_kind_and_listed_again():
+    from engine.model import Breach
+    from engine.serialize import _breaches, _Locations, _Records
+
+    class Table:
+        sources = {"a": "f.jsonl: line 1", "b": "f.jsonl: line 2"}
+
+    known = _Locations()
+    month = _breaches((Breach("a", "x"), Breach("a", "x"), Breach("b", "y")), known, Table())
+    assert month == [{"id": "a", "detail": "x", "source": "f.jsonl: line 1"}] * 2 + [
+        {"id": "b", "detail": "y", "source": "f.jsonl: line 2"}]
+    assert month[0] is month[1] and type(month) is _Records
+    year = _breaches((Breach("b", "y"), Breach("a", "x"), Breach("a", "other")), known, Table())
+    assert year[0] is month[2] and year[1] is month[0] and year[2] == {"id": "a", "detail": "other",
+                                                                        "source": "f.jsonl: line 1"}
+    _breaches((Breach("b", 0.5),), known, Table())  # a detail that is not text, against the model's types
+    again = _breaches((Breach("a", "x"),), known, Table())
+    assert type(again) is list and again[0] is month[0]  # the kind's rows are no longer all text: checked on writing
