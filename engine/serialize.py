@@ -91,7 +91,7 @@ def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | No
     rows = list(map(made.get, breaches))
     if None in rows:
         new = [i for i, row in enumerate(rows) if row is None]
-        fresh = list(dict.fromkeys(breaches[i] for i in new))  # a breach listed twice in this very result: one row
+        fresh = [breaches[i] for i in new]  # a breach listed twice in this very result gets two equal rows
         ids = list(map(_RECORD_ID, fresh))
         if table:
             _locate(known, table, list(dict.fromkeys(filterfalse(known.__contains__, ids))))
@@ -102,9 +102,10 @@ def _breaches(breaches: tuple[Breach, ...], known: _Locations, table: Table | No
                 known.plain = False
         if not set(map(type, map(_DETAIL, fresh))) <= _PLAIN:
             known.plain = False
-        made.update(zip(fresh, [{"id": i, "detail": d, "source": w} for (i, d), w in zip(fresh, where)]))
-        for i in new:
-            rows[i] = made[breaches[i]]
+        fresh_rows = [{"id": i, "detail": d, "source": w} for (i, d), w in zip(fresh, where)]
+        made.update(zip(fresh, fresh_rows))
+        for i, row in zip(new, fresh_rows):
+            rows[i] = row
     return _Records(rows) if known.plain else rows
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import islice, repeat
 from operator import lt
 from typing import Any, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -288,17 +288,16 @@ class SourceIndex(Mapping[str, str]):
 
     def _rows_of(self, record_ids: list[str]) -> list[int]:
         """Each id's row, -1 for an id that is not in the table."""
-        learned = self._learned.get
-        rows = [learned(r, -1) if isinstance(r, str) else -1 for r in record_ids]
+        rows = list(map(self._learned.get, record_ids, repeat(-1)))  # taught ids are text: another id is not one
         hit = [i for i, row in enumerate(rows) if row >= 0]
         if hit:
             at = self._ids[np.asarray([rows[i] for i in hit], dtype=np.int64)].tolist()
             for i, value in zip(hit, at):
                 if value != record_ids[i] and str(value) != record_ids[i]:
                     rows[i] = -1  # not the row of this id after all: the index decides
-        bounds = self._bounds()
-        todo = [i for i, row in enumerate(rows) if row < 0 and isinstance(record_ids[i], str)
-                and bounds is not None and bounds[0] <= record_ids[i] <= bounds[1]]
+        missed = [i for i, row in enumerate(rows) if row < 0 and isinstance(record_ids[i], str)]
+        bounds = self._bounds() if missed else None  # the range of the ids: one pass over them, only when needed
+        todo = [i for i in missed if bounds is not None and bounds[0] <= record_ids[i] <= bounds[1]]
         if todo and self._index is None and self._ascending():
             texts = self._sorted
             for i in todo:
