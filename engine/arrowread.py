@@ -1,12 +1,12 @@
 """Reading JSON Lines evidence for the columnar path: the Arrow schema a kind is read with, and the threads that
 read a bundle's documents ahead of the checks.
 
-One thread reads blocks of whole lines (1 MiB at first, doubling up to 16 MiB), in order, and hashes them; a pool
-of two threads has Arrow's JSON reader parse each block against an explicit schema made from the kind's bulk plan
-(``engine.bulkcheck``): Arrow already refuses what is no JSON, a value of the wrong type, an unknown or repeated
-key. The pool also does the work that needs no Python objects: dictionary-encoding the texts, reading the common
-timestamp shapes, finding the nulls. All of it lets go of the interpreter lock, so it runs beside the checking and
-converting in ``engine.arrowload``.
+One thread reads blocks of whole lines (1 MiB at first, doubling up to 16 MiB), in order, and hashes them; a pool of
+one thread per usable core has Arrow's JSON reader parse each block against an explicit schema made from the kind's
+bulk plan (``engine.bulkcheck``): Arrow already refuses what is no JSON, a value of the wrong type, an unknown or
+repeated key. The pool also does the work that needs no Python objects: dictionary-encoding the texts, reading the
+common timestamp shapes, finding the nulls. All of it lets go of the interpreter lock, so it runs beside the
+checking and converting in ``engine.arrowload``.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ import pyarrow.json as pj
 
 from . import fastload, rawscan
 from .bulkcheck import FieldPlan, RecordPlan
+from .cores import usable_cores
 from .bulktime import parse_fixed_text
 from .kinds import bulk_derivers
 from .readers import BLOCK, blocks
@@ -132,15 +133,18 @@ def parse_options(cplan: ColumnarPlan) -> pj.ParseOptions:
 
 
 class Prefetch:
-    """A bundle's columnar documents read and hashed by one helper thread and parsed by two more, in the order given,
-    ahead of the caller and across document boundaries: reading, SHA-256, Arrow's parsing and compute release the
-    interpreter lock, so they overlap the caller's checking and converting. How far ahead is counted in bytes
-    (``depth`` full-size blocks), not in blocks: a run of small documents must not stop the parsers while the caller
-    still converts a large block. Documents must be taken (``document``) in the order given; use as a context
+    """A bundle's columnar documents read and hashed by one helper thread and parsed by ``parsers`` more (one per
+    usable core unless told), in the order given, ahead of the caller and across document boundaries: reading,
+    SHA-256, Arrow's parsing and compute release the interpreter lock, so they overlap the caller's checking and
+    converting. How far ahead is counted in bytes (``depth`` full-size blocks; by default one more than there are
+    parsers), not in blocks: a run of small documents must not stop the parsers while the caller still converts a
+    large block. Documents must be taken (``document``) in the order given; use as a context
     manager."""
 
-    def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int = 3,
-                 parsers: int = 2):
+    def __init__(self, jobs: list[tuple[Path, ColumnarPlan]], block_size: int = BLOCK, depth: int | None = None,
+                 parsers: int | None = None):
+        parsers = parsers or usable_cores()  # the load is bound by parsing: one thread per core it may use
+        depth = depth or max(3, parsers + 1)  # enough blocks ahead for every parser, and one for the caller
         self._jobs, self._block_size, self._parsers = jobs, block_size, parsers
         self._ready: queue.Queue = queue.Queue()
         self._budget, self._ahead = depth * block_size, 0  # bytes read but not yet taken by the caller

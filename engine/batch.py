@@ -8,12 +8,12 @@ worst of its bundles; a bundle that cannot be audited makes the whole batch bad 
 """
 from __future__ import annotations
 
-import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
+from .cores import parsers_per_audit, usable_cores
 from .errors import InputError, Problem, SlacheckError
 
 
@@ -31,6 +31,7 @@ class BatchJob:
     templates: str | None = None
     fmt: str = "md"  # "md" or "json", when out is None
     out: str | None = None
+    parsers: int | None = None  # the threads that parse the bundle (None: one per usable core)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class BatchOutcome:
 def audit_one(job: BatchJob) -> BatchOutcome:
     """Audit one bundle and render its output; input errors become exit code 2 with their located problems."""
     from .audit import run_audit
+    from .bundle import load_bundle
     from .periods import parse_period
     from .report import render_report, report_files
     from .rulefiles import load_catalogue
@@ -56,8 +58,8 @@ def audit_one(job: BatchJob) -> BatchOutcome:
         span = parse_period(job.period)
         settings = SignalSettings.from_pairs(job.signals)
         catalogue = load_catalogue(Path(job.rules)) if job.rules else None
-        result = run_audit(Path(job.bundle), span, as_of=job.as_of, contract=load_contract(job.contract),
-                           catalogue=catalogue, signal_settings=settings)
+        result = run_audit(load_bundle(job.bundle, job.parsers), span, as_of=job.as_of,
+                           contract=load_contract(job.contract), catalogue=catalogue, signal_settings=settings)
         data = to_data(result)
         templates = Path(job.templates) if job.templates else None
         if job.out is not None:
@@ -73,8 +75,11 @@ def audit_one(job: BatchJob) -> BatchOutcome:
 
 
 def run_batch(jobs: list[BatchJob], workers: int | None = None) -> list[BatchOutcome]:
-    """Audit every job, ``workers`` at a time (None or 0: every core); outcomes come back in input order."""
-    workers = min(len(jobs), workers or os.cpu_count() or 1)
+    """Audit every job, ``workers`` at a time (None or 0: one per usable core); outcomes come back in input order.
+    Each audit parses with its share of the cores: ``workers`` audits with a thread per core each would only make
+    the cores take turns."""
+    workers = min(len(jobs), workers or usable_cores())
+    jobs = [job if job.parsers else replace(job, parsers=parsers_per_audit(workers)) for job in jobs]
     if workers <= 1:
         return [audit_one(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:

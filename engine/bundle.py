@@ -288,21 +288,22 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
     return table, where, DocumentInfo(kind, rel, fmt, digest, count, covers)
 
 
-def load_bundle(root: Path | str) -> Bundle:
-    """Load and validate a bundle; raise ``EvidenceError`` with every problem found."""
+def load_bundle(root: Path | str, parsers: int | None = None) -> Bundle:
+    """Load and validate a bundle; raise ``EvidenceError`` with every problem found. ``parsers``: the threads that
+    parse its JSON Lines (default: one per usable core; a batch gives each of its audits a share)."""
     with paused_gc():
-        return _load_bundle(Path(root))
+        return _load_bundle(Path(root), parsers)
 
 
-def _load_bundle(root: Path) -> Bundle:
+def _load_bundle(root: Path, parsers: int | None) -> Bundle:
     manifest, source, tz = load_manifest(root)
     problems = ProblemCollector()
     per_kind: dict[str, list[tuple[Table, RowLocations, tuple[date, date]]]] = {}
     documents = []
     columnar = [(i, _columnar(e)) for i, e in enumerate(manifest["documents"])]
     jobs = {i: n for n, (i, plan) in enumerate((i, p) for i, p in columnar if p is not None)}
-    with arrowload.Prefetch([(root / manifest["documents"][i]["path"], p) for i, p in columnar if p is not None]
-                            ) as reader:
+    with arrowload.Prefetch([(root / manifest["documents"][i]["path"], p) for i, p in columnar if p is not None],
+                            parsers=parsers) as reader:
         for i, entry in enumerate(manifest["documents"]):
             table, where, info = _load_document(root, entry, tz, problems, (reader, jobs[i]) if i in jobs else None)
             documents.append(info)
