@@ -42,6 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engine.cores import usable_cores  # noqa: E402  (the engine of this checkout, not an installed one)
+
 CACHE = ROOT / "benchmarks" / ".cache"
 TARGETS = {"total_1m_s": 15.0, "peak_1m_mb": 2048.0, "floor_ratio": 2.0, "total_100k_s": 2.0, "flat": 0.30}
 
@@ -136,7 +138,7 @@ def child_parse(bundle: Path) -> dict:
         return pj.read_json(pa.BufferReader(block), read_options=options).num_rows
 
     t0 = time.perf_counter()
-    workers = os.cpu_count() or 1
+    workers = usable_cores()  # as the audit's loader sizes its pool
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: list = []  # a few blocks ahead, as the audit's reader keeps them
         for f in _files(bundle):
@@ -291,7 +293,7 @@ def main() -> None:
         return
 
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    print(f"slacheck audit benchmark: period {args.period}, seed {args.seed}, {os.cpu_count()} CPU(s), "
+    print(f"slacheck audit benchmark: period {args.period}, seed {args.seed}, {usable_cores()} usable core(s), "
           f"python {sys.version.split()[0]}")
     print("peak memory = peak resident set size of the run's own process (getrusage ru_maxrss)\n")
     compile_engine()
