@@ -1,8 +1,9 @@
 """Benchmark a full-year audit of synthetic bundles of 10k, 100k and 1M tickets (issue 8).
 
-Per size it prints the seconds to load + validate (engine.bundle.load_bundle: read, parse, schema-check every
-record, convert to columns, cross-document checks), measure, judge (durable-rules, roll-up, agendas, signals) and
-render (JSON data, Markdown report, JSON report); the total; the peak memory; and, measured in the same run, the
+Per size it prints the seconds to load + validate (engine.bundle.load_bundle: read, parse, schema-check and convert
+every record, one pass in which each block is checked as it is converted; then the checks across records and
+documents, timed apart), set up (rule files validated), measure, judge (durable-rules, roll-up, agendas, signals)
+and render (JSON data, Markdown report, JSON report, charts); the total; the peak memory; and, measured in the same run, the
 floor: the time merely to parse the same files with the fastest parser available here (the fastest of orjson, per
 record on one core; Arrow's JSON reader on whole files, on every core; and Arrow's reader on blocks of whole lines
 over one thread per core). Every record is validated: nothing is skipped.
@@ -155,7 +156,7 @@ def child_parse(bundle: Path) -> dict:
 
 
 def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
-    """The audit as the CLI runs it, stage by stage: load+validate, measure, judge, render."""
+    """The audit as the CLI runs it, stage by stage: load+validate, setup, measure, judge, render."""
     t_start = time.perf_counter()
     from engine.audit import run_audit
     from engine.bundle import load_bundle
@@ -175,7 +176,8 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
 
     before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
-    loaded = load_bundle(bundle)
+    load_timings: dict[str, float] = {}
+    loaded = load_bundle(bundle, timings=load_timings)
     t_load = time.perf_counter() - t0
     timings: dict[str, float] = {}
     result = run_audit(loaded, parse_period(period), timings=timings)
@@ -191,7 +193,8 @@ def child_audit(bundle: Path, period: str, profile: Path | None) -> dict:
     statuses: dict[str, int] = {}
     for r in result.results:
         statuses[r.status.value] = statuses.get(r.status.value, 0) + 1
-    return {"imports_s": imports, "load_validate_s": t_load, "setup_s": timings.get("setup", 0.0),
+    return {"imports_s": imports, "load_validate_s": t_load, "records_s": load_timings.get("records", 0.0),
+            "cross_record_s": load_timings.get("cross-record", 0.0), "setup_s": timings.get("setup", 0.0),
             "measure_s": timings.get("measure", 0.0), "judge_s": timings.get("judge", 0.0), "render_s": t_render,
             "total_s": total, "cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
             "sys_s": after.ru_stime - before.ru_stime, "page_faults": after.ru_minflt - before.ru_minflt,
@@ -311,11 +314,12 @@ def main() -> None:
         figures.append(f)
         gen = f"generated in {gen_s:.1f} s" if gen_s is not None else "cached"
         print(f"{label(n)} tickets: {f['records']:,} records, {size_mb:,.0f} MB ({gen})")
-        print(f"  load+validate {f['load_validate_s']:7.2f} s")
+        print(f"  load+validate {f['load_validate_s']:7.2f} s   (records read, parsed and checked, in one pass: "
+              f"{f['records_s']:.2f} s; checks across records and documents {f['cross_record_s']:.2f} s)")
+        print(f"  setup         {f['setup_s']:7.2f} s   (rule files validated, goal graph, contract)")
         print(f"  measure       {f['measure_s']:7.2f} s")
-        print(f"  judge         {f['judge_s']:7.2f} s   (durable-rules, roll-up, agendas, signals; setup "
-              f"{f['setup_s']:.2f} s)")
-        print(f"  render        {f['render_s']:7.2f} s   (to_data, Markdown, JSON)")
+        print(f"  judge         {f['judge_s']:7.2f} s   (durable-rules, roll-up, agendas, signals)")
+        print(f"  render        {f['render_s']:7.2f} s   (to_data, Markdown, JSON, charts)")
         print(f"  total         {f['total_s']:7.2f} s   (+ {f['imports_s']:.2f} s imports)   "
               f"{f['us_per_ticket']:.1f} µs/ticket")
         print(f"  CPU           {f['cpu_s']:7.2f} s   (every thread, user + system; system {f['sys_s']:.2f} s, "

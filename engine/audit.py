@@ -8,7 +8,6 @@ import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter
 from typing import Callable
 
 from . import __version__
@@ -21,6 +20,7 @@ from .measures import MeasureRegistry, default_registry
 from .measures.common import MeasureContext
 from .model import Cadence, ClauseResult, GoalResult, KpiResult, Measurement, Rule, Status
 from .norms import kpi_not_in_force, norms_in_force
+from .perf import stopwatch
 from .periods import Period, overlapping, sub_periods, views
 from .rollup import kpi_graph, roll_up
 from .rulefiles import Catalogue, load_catalogue, rule_files
@@ -110,7 +110,7 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
     ``progress(done, total)`` is called after each measured (rule, period): the CLI draws a bar from it.
     ``timings``, when given, receives the seconds spent per stage (setup, load, measure, judge) for benchmarks.
     """
-    mark = _stopwatch(timings)
+    mark = stopwatch(timings)
     registry = registry or default_registry()
     catalogue = catalogue or load_catalogue(registry=registry)
     kpi_graph(catalogue)  # the goal graph must be a DAG with every KPI under exactly one goal
@@ -192,19 +192,6 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
                          signals=find_signals(catalogue, results_t, goals, settings), signal_settings=settings)
     mark("judge")
     return result
-
-
-def _stopwatch(timings: dict | None) -> Callable[[str], None]:
-    """``mark(stage)`` adds the seconds since the previous mark to ``timings[stage]`` (a monotonic clock that only
-    times the stages; no result depends on it)."""
-    last = [perf_counter()]
-
-    def mark(stage: str) -> None:
-        if timings is not None:
-            now = perf_counter()
-            timings[stage] = timings.get(stage, 0.0) + now - last[0]
-            last[0] = now
-    return mark
 
 
 def _not_due(catalogue: Catalogue, span: Period) -> list[KpiResult]:

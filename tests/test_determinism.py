@@ -37,3 +37,18 @@ def test_runs_with_different_hash_seeds_are_byte_identical(tmp_path):
         results.append(((out / "report.md").read_bytes(), (out / "report.json").read_bytes()))
     assert results[0] == results[1]
     assert len(results[0][0]) > 1000
+
+
+def test_stage_timings_are_reported_and_change_nothing(catalogue, contract):
+    """The benchmarks' stopwatch: every stage is timed when asked, and the result is the same as without it."""
+    from engine.bundle import load_bundle
+
+    load_timings: dict[str, float] = {}
+    audit_timings: dict[str, float] = {}
+    timed = run_audit(load_bundle(SAMPLE, timings=load_timings), parse_period("2026-Q3"), catalogue=catalogue,
+                      contract=contract, timings=audit_timings)
+    plain = run_audit(load_bundle(SAMPLE), parse_period("2026-Q3"), catalogue=catalogue, contract=contract)
+    assert sorted(load_timings) == ["cross-record", "records"]
+    assert sorted(audit_timings) == ["judge", "load", "measure", "setup"]
+    assert all(v >= 0 for v in [*load_timings.values(), *audit_timings.values()])
+    assert to_json(timed) == to_json(plain)
