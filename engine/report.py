@@ -127,7 +127,8 @@ def bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
     made means none."""
     root = os.environ.get(CACHE_ENV)
     if root is None:
-        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "slacheck")
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+        root = "" if base.startswith("~") else os.path.join(base, "slacheck")  # no home folder: no cache
     if not root:
         return None
     folder = os.path.join(root, f"jinja-{jinja2.__version__}-{kind}")

@@ -101,3 +101,6 @@ def test_where_the_cache_is(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert bytecode_cache("sandbox").directory == str(tmp_path / "home" / ".cache" / "slacheck"
                                                       / f"jinja-{jinja2.__version__}-sandbox")
+    monkeypatch.delenv("HOME")
+    monkeypatch.setattr(report.os.path, "expanduser", lambda path: path)  # no home folder at all
+    assert bytecode_cache("builtin") is None  # never a folder named "~" in the working directory
