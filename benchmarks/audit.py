@@ -3,10 +3,10 @@
 Per size it prints the seconds to load + validate (engine.bundle.load_bundle: read, parse, schema-check and convert
 every record, one pass in which each block is checked as it is converted; then the checks across records and
 documents, timed apart), set up (rule files validated), measure, judge (durable-rules, roll-up, agendas, signals)
-and render (JSON data, Markdown report, JSON report, charts); the total; the peak memory; and, measured in the same run, the
-floor: the time merely to parse the same files with the fastest parser available here (the fastest of orjson, per
-record on one core; Arrow's JSON reader on whole files, on every core; and Arrow's reader on blocks of whole lines
-over one thread per core). Every record is validated: nothing is skipped.
+and render (JSON data, Markdown report, JSON report, charts); the total; the peak memory; and, measured in the same
+run, the floor: the time merely to parse the same files with the fastest parser available here (the fastest of
+orjson, per record on one core; Arrow's JSON reader on whole files, on every core; and Arrow's reader on blocks of
+whole lines over one thread per core). Every record is validated: nothing is skipped.
 
 Each measurement runs in a fresh child process, so the peak memory is that run's own: the peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, interpreter and libraries included; tracemalloc is not used because

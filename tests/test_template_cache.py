@@ -96,7 +96,8 @@ def test_where_the_cache_is(tmp_path, monkeypatch):
     assert bytecode_cache("builtin") is None  # cannot be made: none
     monkeypatch.delenv(CACHE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert bytecode_cache("builtin").directory == str(tmp_path / "xdg" / "slacheck" / f"jinja-{jinja2.__version__}-builtin")
+    assert bytecode_cache("builtin").directory == str(tmp_path / "xdg" / "slacheck"
+                                                      / f"jinja-{jinja2.__version__}-builtin")
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert bytecode_cache("sandbox").directory == str(tmp_path / "home" / ".cache" / "slacheck"
