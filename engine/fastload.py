@@ -14,6 +14,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 import numpy as np
 import orjson
 
+from . import jsonkeys
 from .bulkcheck import RecordPlan, Unsupported, check_columns, compile_record, extract
 from .errors import Problem, ProblemCollector
 from .kinds import bulk_derivers, derivers
@@ -49,19 +50,33 @@ def _jsonl(lines: Iterable[bytes], source: str, problems: ProblemCollector,
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     records: list[Any] = []
     numbers: list[int] = []
+    texts: list[bytes] = []
     for n, line in enumerate(lines, start=first_line):
         try:
             records.append(loads(line))
             numbers.append(n)
+            texts.append(line)
         except decode_error as exc:
             if line.strip():
                 problems.add(Problem(source, f"not valid JSON: {exc}", record=f"line {n}"))
             continue
         if len(records) == CHUNK:
-            yield records, numbers
-            records, numbers = [], []
+            yield _without_repeated_keys(records, numbers, texts, source, problems)
+            records, numbers, texts = [], [], []
     if records:
-        yield records, numbers
+        yield _without_repeated_keys(records, numbers, texts, source, problems)
+
+
+def _without_repeated_keys(records: list[Any], numbers: list[int], texts: list[bytes], source: str,
+                           problems: ProblemCollector) -> tuple[list[Any], list[int]]:
+    """The chunk less its records with a key repeated in one object, each reported (orjson keeps the last value)."""
+    repeated = jsonkeys.repeated_keys(texts, records)
+    if not repeated:
+        return records, numbers
+    for i, key in repeated.items():
+        problems.add(Problem(source, jsonkeys.message(key), record=f"line {numbers[i]}"))
+    keep = [i for i in range(len(records)) if i not in repeated]
+    return [records[i] for i in keep], [numbers[i] for i in keep]
 
 
 def _other(raw: bytes, fmt: str, source: str, problems: ProblemCollector, schema: dict,

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, Iterator
 
 import orjson
 
+from . import jsonkeys
 from .errors import Problem, ProblemCollector
 from .yamlio import load_yaml_text
 
@@ -64,9 +65,15 @@ def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, 
             if not line.strip():
                 continue
             try:
-                yield f"line {n}", orjson.loads(line)
+                record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 problems.add(Problem(source, f"not valid JSON: {exc}", record=f"line {n}"))
+                continue
+            repeated = jsonkeys.repeated_keys([line], [record])
+            if repeated:
+                problems.add(Problem(source, jsonkeys.message(repeated[0]), record=f"line {n}"))
+                continue
+            yield f"line {n}", record
         return
     if fmt in ("json", "yaml"):
         if fmt == "json":
@@ -85,6 +92,7 @@ def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, 
                 for p in getattr(exc, "problems", [str(exc)]):
                     problems.add(p if isinstance(p, Problem) else Problem(source, str(p)))
                 return
+        repeated = jsonkeys.repeated_in_document(raw, data) if fmt == "json" else {}  # YAML refuses them itself
         if isinstance(data, dict) and isinstance(data.get("records"), list):
             data = data["records"]
         if not isinstance(data, list):
@@ -92,6 +100,9 @@ def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, 
                                          "expected a list of records (or an object with a 'records' list)"))
             return
         for i, rec in enumerate(data):
+            if i in repeated:
+                problems.add(Problem(source, jsonkeys.message(repeated[i]), record=f"record {i}"))
+                continue
             if fmt == "yaml":
                 bad = _non_json(rec, "$")
                 if bad:

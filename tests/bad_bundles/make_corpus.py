@@ -143,3 +143,10 @@ case("csv-not-utf8", {"v.csv": (VH + "V-1;SRV-1;8,1;2026-07-01T10:00:00+02:00;;\
      manifest([("vulnerabilities", "v.csv", "csv", CSV)]))
 case("csv-empty", {"v.csv": ""}, manifest([("vulnerabilities", "v.csv", "csv", CSV)]))
 case("problem-cap", {"tickets.jsonl": "".join(json.dumps(T(i, priority="P0")) + "\n" for i in range(60))}, manifest(TK))
+# a key twice in one object (orjson keeps the last value silently): on the columnar path (tickets, refused by Arrow,
+# so the block goes to the record-by-record checks), in a nested object, in a JSON document, in a small register
+dup = jsonl([T(1)]).replace('"priority": "P3"', '"priority": "P3", "priority": "P1"')
+case("repeated-keys", {"tickets.jsonl": jsonl([T(0)]) + dup + jsonl([T(2)]).replace('"by": "servicedesk"}', '"by": "servicedesk", "by": "x"}'),
+                       "vulnerabilities.json": "[" + json.dumps(V(1)) + ",\n " + json.dumps(V(2)).replace('"cvss": 8.1', '"cvss" : 9.9, "cvss": 8.1') + "]",
+                       "exceptions.jsonl": jsonl([X(1)]).replace('"status": "active"', '"status": "active", "status": "expired"') + jsonl([X(2)])},
+     manifest(TK + [("vulnerabilities", "vulnerabilities.json", "json"), ("security_exceptions", "exceptions.jsonl", "jsonl")]))
