@@ -1,8 +1,10 @@
 """Explain one record's time measurements: the timeline behind each figure, so a disputed one can be settled.
 
-For every rule that measures a duration on the record's document (``duration_share``), the explanation shows
-the rule's clock, the start and end instants, the counted segments, the time outside the window, holidays
-and pauses, and the figure against the per-record limit in force.
+For every rule that measures a time in hours or minutes on the record's document (``duration_share``: first
+response and resolution; ``containment_time``: security incidents, third-party waits paused per priority), the
+explanation shows the rule's clock, the start and end instants, the counted segments, the time outside the
+window, holidays and pauses, and the figure against the per-record limit in force. As the measures do, an end
+after the as-of instant is not known yet. (Rules counting working days are not explained here.)
 """
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
 from .measures.common import limit_seconds, select
-from .model import Rule
+from .model import PerRecordLimit, Rule
 from .norms import norms_in_force
 from .rulefiles import Catalogue
 from .settings import Contract
+from .tables import Table
 from .timeparse import NAT
 
 
@@ -34,13 +37,21 @@ class Explanation:
     ended: bool
 
 
+_DOCUMENT = {"duration_share": "tickets", "containment_time": "security_incidents"}  # the measures' defaults
+_CLOCK_OF_UNIT = {"min": "clock", "h": "clock", "business_min": "business", "business_h": "business"}
+
+
+def _document(rule: Rule) -> str:
+    return rule.measure.params.get("document", _DOCUMENT[rule.measure.id])
+
+
 def _rules_for(catalogue: Catalogue, bundle: Bundle, record_id: str) -> list[tuple[Rule, int]]:
     found = []
     for rule in catalogue.rules.values():
         params = rule.measure.params
-        if rule.measure.id != "duration_share":
+        if rule.measure.id not in _DOCUMENT:
             continue
-        table = bundle.table(params.get("document", "tickets"))
+        table = bundle.table(_document(rule))
         if table is None:
             continue
         rows = np.flatnonzero(table.ids == record_id)
@@ -64,29 +75,71 @@ def explain_record(bundle: Bundle, record_id: str, catalogue: Catalogue, contrac
                                  + (f" (rule {rule_id})" if rule_id else "")))
     out = []
     for rule, row in matches:
-        p = rule.measure.params
-        table = bundle.table(p.get("document", "tickets"))
-        start = int(table.col(p["start"])[row])
-        first_day = datetime.fromtimestamp(start, tz=timezone.utc).astimezone(calendar.tz).date()
-        norms = norms_in_force(rule, contract, date(first_day.year, first_day.month, 1))
-        for name, spec in p["durations"].items():
-            norm = next((n for n in norms.values() if n.clause.metric == f"{name}_share"), None)
-            end = int(table.col(spec["end"])[row])
-            ended = end != NAT
-            until = end if ended else max(as_of, start)
-            pauses = []
-            if p.get("pause_third_party") and table.pauses is not None:
-                owner, ps, pe = table.pauses
-                for i in np.flatnonzero(owner == row):
-                    pauses.append((int(ps[i]), int(pe[i]) if pe[i] != NAT else until))
-            tl = explain(calendar, start, until, pauses, clock="clock" if p["clock"] == "clock" else "business")
-            limit, within = "—", None
-            if norm is not None and norm.per_record is not None and norm.per_record.limit is not None:
-                limit = f"{norm.per_record.op} {norm.per_record.limit:g} {norm.per_record.unit} ({norm.origin})"
-                ok = bool(operators.get(norm.per_record.op).apply(tl.counted_seconds, limit_seconds(norm.per_record)))
-                within = ok if (ended or not ok) else None
-            out.append(Explanation(rule.id, spec.get("label", name), tl, limit, within, ended))
+        table = bundle.table(_document(rule))
+        explain_one = _containment if rule.measure.id == "containment_time" else _durations
+        out.extend(explain_one(rule, table, row, contract, calendar, as_of))
     return out
+
+
+def _durations(rule: Rule, table: Table, row: int, contract: Contract, calendar: ServiceCalendar,
+               as_of: int) -> list[Explanation]:
+    p = rule.measure.params
+    start = int(table.col(p["start"])[row])
+    norms = norms_in_force(rule, contract, _month_of(start, calendar))
+    out = []
+    for name, spec in p["durations"].items():
+        norm = next((n for n in norms.values() if n.clause.metric == f"{name}_share"), None)
+        limit = norm.per_record if norm is not None else None
+        shown = "—"
+        if limit is not None and limit.limit is not None:
+            shown = f"{limit.op} {limit.limit:g} {limit.unit} ({norm.origin})"
+        else:
+            limit = None
+        out.append(_timed(rule.id, spec.get("label", name), table, row, start, int(table.col(spec["end"])[row]),
+                          "clock" if p["clock"] == "clock" else "business", bool(p.get("pause_third_party")),
+                          limit.op if limit else None, limit_seconds(limit) if limit else None, shown,
+                          calendar, as_of))
+    return out
+
+
+def _containment(rule: Rule, table: Table, row: int, contract: Contract, calendar: ServiceCalendar,
+                 as_of: int) -> list[Explanation]:
+    """The priority's limit from the rule (clock or business units), third-party waits paused where it says so."""
+    p = rule.measure.params
+    priority = str(table.col("priority")[row])
+    lim = p["limits"].get(priority)
+    if lim is None:
+        return []
+    limit = PerRecordLimit("<=", float(lim["limit"]), lim["unit"])
+    return [_timed(rule.id, f"containment ({priority})", table, row, int(table.col(p.get("start", "detected_at"))[row]),
+                   int(table.col(p.get("end", "contained_at"))[row]), _CLOCK_OF_UNIT[limit.unit],
+                   priority in p.get("pause_third_party", ()), limit.op, limit_seconds(limit),
+                   f"{limit.op} {limit.limit:g} {limit.unit} (rule {rule.id})", calendar, as_of)]
+
+
+def _timed(rule_id: str, label: str, table: Table, row: int, start: int, end: int, clock: str, paused: bool,
+           op: str | None, limit: float | None, shown: str, calendar: ServiceCalendar, as_of: int) -> Explanation:
+    """One measurement's timeline and verdict: an end after as-of is not known yet; a limit already passed without
+    an end is a breach, one not yet passed is pending."""
+    ended = end != NAT and end <= as_of
+    until = end if ended else max(as_of, start)
+    pauses = []
+    if paused and table.pauses is not None:
+        owner, ps, pe = table.pauses
+        for i in np.flatnonzero(owner == row):
+            if ps[i] < until:
+                pauses.append((int(ps[i]), int(pe[i]) if pe[i] != NAT and pe[i] <= until else until))
+    tl = explain(calendar, start, until, pauses, clock=clock)
+    within = None
+    if op is not None and limit is not None:
+        ok = bool(operators.get(op).apply(tl.counted_seconds, limit))
+        within = ok if (ended or not ok) else None
+    return Explanation(rule_id, label, tl, shown, within, ended)
+
+
+def _month_of(instant: int, calendar: ServiceCalendar) -> date:
+    day = datetime.fromtimestamp(instant, tz=timezone.utc).astimezone(calendar.tz).date()
+    return date(day.year, day.month, 1)
 
 
 def render_explanations(record_id: str, items: list[Explanation], lang: str = "en") -> str:

@@ -113,3 +113,24 @@ def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
     assert "weekend" in res.output
     res = run("explain", str(bundle), "INC-404")
     assert res.exit_code == 2 and "no record with this id" in res.output
+
+
+def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as_of(run, tmp_path):
+    incident = {"id": "SEC-9", "title": "Account", "category": "account compromise", "priority": "P2",
+                "ticket_id": None, "detected_at": "2026-09-08T09:30:00+02:00", "contained_at": "2026-09-11T09:30:00+02:00",
+                "status": "closed", "third_party_waits": [{"party": "Hosting B.V.", "start": "2026-09-08T15:30:00+02:00",
+                                                           "end": "2026-09-09T17:30:00+02:00", "reference": "H-1"}]}
+    bundle = write_bundle(tmp_path / "b", {"security_incidents": [incident]}, ["2026-07-01", "2026-09-30"],
+                          "2026-10-05T07:00:00+02:00")
+    res = run("explain", str(bundle), "SEC-9", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    # 6 h + 0.5 h + 10 h + 1.5 h of the window counted; 2.5 h on Tuesday and 9.5 h on Wednesday paused
+    assert "## O1-time-to-containment: containment (P2)" in res.output
+    assert "measured: 64800 s (1080.0 min)" in res.output and "paused 12:00:00" in res.output
+    assert "per-record limit: <= 24 business_h (rule O1-time-to-containment)" in res.output
+    assert "verdict: within the limit" in res.output
+    # at an as-of before containment, the end is not known yet: measured up to as-of, and within the limit so far
+    res = run("explain", str(bundle), "SEC-9", "--lang", "en", "--as-of", "2026-09-10T08:00:00+02:00")
+    assert res.exit_code == 0, res.output
+    assert "measured: 23400 s (390.0 min) — no end yet; measured up to as-of" in res.output
+    assert "verdict: pending" in res.output
