@@ -62,7 +62,11 @@ def mermaid(catalogue: Catalogue, goal_status: Mapping[str, Status] | None = Non
 
 def text_tree(catalogue: Catalogue, graph: nx.DiGraph, lang: str = "nl",
               goal_status: Mapping[str, Status] | None = None, kpi_status: Mapping[str, Status] | None = None) -> str:
-    """An indented tree: each top goal, the goals that assure it (←), and under every goal its KPIs."""
+    """An indented tree: each top goal, the goals that assure it (←), and under every goal its KPIs. Levels,
+    meetings, agenda types and minimum requirements in the report's words (``labels.yaml``), not identifiers."""
+    from .report import labels
+
+    t = labels(lang)
     goal_status, kpi_status = goal_status or {}, kpi_status or {}
     goals = catalogue.goals
     out: list[str] = []
@@ -73,13 +77,15 @@ def text_tree(catalogue: Catalogue, graph: nx.DiGraph, lang: str = "nl",
     def walk(gid: str, depth: int, arrow: str) -> None:
         g = goals.get(gid)
         title = g.title_nl if lang == "nl" else g.title
-        extra = f"  (standing agenda: {', '.join(g.standing_agenda)})" if g.standing_agenda else ""
-        out.append(f"{'    ' * depth}{arrow}{gid} {title} · {g.level}{status(goal_status, gid)}{extra}")
+        extra = (f" · {t['standing']}: {', '.join(t['meeting'][m] for m in g.standing_agenda)}"
+                 if g.standing_agenda else "")
+        out.append(f"{'    ' * depth}{arrow}{gid} {title} · {t['level'][g.level]}{status(goal_status, gid)}{extra}")
         for rule in catalogue.by_goal(gid):
             name = rule.annex_name if lang == "nl" else rule.title
-            flag = " · min." if rule.is_minimum_requirement else ""
-            out.append(f"{'    ' * (depth + 1)}- {rule.id}: {name} ({rule.meeting.value}, {rule.agenda.value}{flag})"
-                       f"{status(kpi_status, rule.id)}")
+            flag = (f" · {t['minimum_requirement']}: {t['minimum'][rule.minimum_requirement.value]}"
+                    if rule.is_minimum_requirement else "")
+            out.append(f"{'    ' * (depth + 1)}- {rule.id}: {name} · {t['meeting'][rule.meeting.value]} · "
+                       f"{t['agenda_type'][rule.agenda.value]}{flag}{status(kpi_status, rule.id)}")
         for below in goals.assured_by(gid):
             walk(below, depth + 1, "← ")
 

@@ -48,11 +48,56 @@ def code_escape(value: Any) -> str:
     return ("" if value is None else str(value)).replace("`", "'").replace("\r", " ").replace("\n", " ").replace("|", "¦")
 
 
-def fmt_num(value: Any, unit: str = "") -> str:
+_OPERATORS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠"}
+
+
+def fmt_num(value: Any, unit: str = "", lang: str | None = None) -> str:
+    """A figure with its unit, for people. With ``lang``: the unit in that language's words, singular or plural
+    (``labels.yaml`` ``units``; an unknown unit as given), and in Dutch a decimal comma as the annex writes
+    ("99,5%"). Without (the change-control documents): decimal point and the unit identifier. Only text changes:
+    the JSON keeps the numbers."""
     if value is None:
         return "—"
     text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return f"{text} %" if unit == "%" else (f"{text} {unit}" if unit and unit not in ("tickets",) else text)
+    if lang is None:
+        return f"{text} %" if unit == "%" else (f"{text} {unit}" if unit and unit not in ("tickets",) else text)
+    if lang == "nl":
+        text = text.replace(".", ",")
+    if not unit:
+        return text
+    forms = _unit_words(lang).get(unit)
+    return f"{text} {plural(forms, value) if forms else md_escape(unit)}"
+
+
+@functools.lru_cache(maxsize=4)
+def _unit_words(lang: str) -> dict[str, dict[str, str]]:
+    """The unit words of one language (read-only; looked up for every figure of a report)."""
+    return _labels_file(resources.templates_dir() / "labels.yaml")[lang]["units"]
+
+
+def plural(forms: dict[str, str], n: Any) -> str:
+    """``forms["one"]`` for exactly one, else ``forms["other"]`` (Dutch and English: "1 test", "0 tests")."""
+    return forms["one"] if n == 1 else forms["other"]
+
+
+def say(label: str | dict[str, str], lang: str, **figures: Any) -> str:
+    """A label sentence filled with figures. A label with forms names the figure that decides singular or
+    plural (``count``); numbers are written as ``fmt_num`` writes them in that language."""
+    if isinstance(label, dict):
+        label = plural(label, figures[label["count"]])
+    return label.format(**{k: fmt_num(v, "", lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                           for k, v in figures.items()})
+
+
+def fmt_op(op: str) -> str:
+    """A norm's comparison as the annex writes it: ≥, ≤ (the rule files' ``>=``/``<=`` are identifiers)."""
+    return _OPERATORS.get(op, md_escape(op))
+
+
+@jinja2.pass_context
+def _num_filter(ctx: Any, value: Any, unit: str = "") -> str:
+    """``num``: the render's ``number_lang`` (the report gives its language; change control gives none)."""
+    return fmt_num(value, unit, ctx.get("number_lang"))
 
 
 def labels(lang: str) -> dict[str, Any]:
@@ -149,18 +194,18 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
     else:
         env = _DataEnvironment(loader=builtin, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                                autoescape=False, bytecode_cache=bytecode_cache("builtin"))
-    env.filters.update(md=md_escape, code=code_escape, num=fmt_num)
+    env.filters.update(md=md_escape, code=code_escape, num=_num_filter, op=fmt_op)
     return env
 
 
-def _signal_text(t: dict[str, Any]) -> Callable[[dict[str, Any]], str]:
+def _signal_text(t: dict[str, Any], lang: str) -> Callable[[dict[str, Any]], str]:
     """The sentence for one serialised signal, from the labels (the figures come computed from the data)."""
-    def say(sig: dict[str, Any]) -> str:
+    def text(sig: dict[str, Any]) -> str:
         figures = dict(sig["figures"])
         if "margin_unit" in figures:
-            figures["margin_unit"] = t["units"][figures["margin_unit"]]
-        return t["signal_text"][sig["kind"]].format(rule=sig["rule"] or sig["goal"], **figures)
-    return say
+            figures["margin_unit"] = plural(t["units"][figures["margin_unit"]], figures["margin"])
+        return say(t["signal_text"][sig["kind"]], lang, rule=sig["rule"] or sig["goal"], **figures)
+    return text
 
 
 def render_report(data: dict[str, Any], lang: str = "nl", template_dir: Path | None = None,
@@ -180,9 +225,10 @@ def render_report(data: dict[str, Any], lang: str = "nl", template_dir: Path | N
     for sig in data["signals"]["items"]:
         signals_by_goal.setdefault(sig["goal"], []).append(sig)
     text = env.get_template(template).render(
-        d=data, t=t, lang=lang, breach_cap=BREACH_CAP, link_charts=link_charts,
+        d=data, t=t, lang=lang, number_lang=lang, breach_cap=BREACH_CAP, link_charts=link_charts,
         rule_name=lambda rid: names.get(rid, rid), results_for_goal=lambda gid: by_goal.get(gid, []),
-        signals_for_goal=lambda gid: signals_by_goal.get(gid, []), signal_text=_signal_text(t))
+        signals_for_goal=lambda gid: signals_by_goal.get(gid, []), signal_text=_signal_text(t, lang),
+        say=lambda label, **figures: say(label, lang, **figures))
     return re.sub(r"\n{3,}", "\n\n", text)
 
 

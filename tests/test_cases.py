@@ -20,6 +20,8 @@ def test_case(tmp_path, catalogue, contract, rule_id, spec, case):
     m = result.measurement
     if "breaches" in want:
         assert [b.record_id for b in m.breaches] == want["breaches"]
+    if "details" in want:
+        assert [b.detail for b in m.breaches] == want["details"]
     if "waived" in want:
         assert [w.record_id for w in m.waived] == want["waived"]
     if "population" in want:

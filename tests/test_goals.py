@@ -13,16 +13,34 @@ def run(*args):
 
 
 def test_text_tree_of_the_golden_catalogue():
+    """Levels, meetings, agenda types and minimum requirements in the report's Dutch words, not identifiers."""
     res = run("goals", "--rules", str(HERE / "rules"))
     assert res.exit_code == 0
     lines = res.output.splitlines()
-    assert lines[:3] == ["S1 Toekomstbestendige en onafhankelijke ICT · strategic  (standing agenda: strategic)",
-                         "    ← T1 Beheerste levenscyclus en regie · tactical",
-                         "    ← T2 Beheerste en verbeterende dienstverlening · tactical"]
-    assert "        - T2-backlog-age: Backlog ouderdom (operational, on_deviation · min.)" in lines
-    t3 = lines.index("T3 Aantoonbare beveiligingsnaleving · tactical")
-    assert lines[t3 + 2:t3 + 4] == ["    ← O5 Doorlopende beveiligingsuitvoering · operational",
-                                    "        - O5-patch-compliance: Patch compliance beheerde omgeving (operational, on_deviation · min.)"]
+    assert lines[:3] == ["S1 Toekomstbestendige en onafhankelijke ICT · Strategisch · Vast agendapunt: Strategisch "
+                         "overleg (jaarlijks)",
+                         "    ← T1 Beheerste levenscyclus en regie · Tactisch",
+                         "    ← T2 Beheerste en verbeterende dienstverlening · Tactisch"]
+    assert ("        - T2-backlog-age: Backlog ouderdom · Operationeel overleg (maandelijks) · agendatype: alleen bij "
+            "afwijking · Minimale eis: ja") in lines
+    t3 = lines.index("T3 Aantoonbare beveiligingsnaleving · Tactisch")
+    assert lines[t3 + 2:t3 + 4] == ["    ← O5 Doorlopende beveiligingsuitvoering · Operationeel",
+                                    "        - O5-patch-compliance: Patch compliance beheerde omgeving · Operationeel "
+                                    "overleg (maandelijks) · agendatype: alleen bij afwijking · Minimale eis: ja"]
+    for identifier in ("strategic", "tactical", "operational", "on_deviation", "always", "none"):
+        assert identifier not in res.output
+
+
+def test_text_tree_in_english_with_statuses():
+    res = run("goals", "--sample", "--period", "2026-Q3", "--lang", "en")
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert lines[0] == ("S1 Future-proof and independent ICT · Strategic  [FAIL] · Standing item: Strategic meeting "
+                        "(yearly)")
+    assert ("    - O1-major-incident-updates: Major incident updates · No meeting (contract requirement) · no agenda "
+            "type · Minimum requirement: contract requirement  [FAIL]") in lines
+    assert ("        - T2-improvement-cycle: Improvement cycle status · Tactical meeting (quarterly) · agenda type: "
+            "always  [FAIL]") in lines
 
 
 def test_mermaid_with_statuses_from_a_sample_audit():

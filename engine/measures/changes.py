@@ -127,6 +127,11 @@ def within_days(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[
                               f"{int(pending.sum())} still within their limit at as-of",))
 
 
+def _shown(value: Any) -> str:
+    """A field's value in a breach detail, which people read: a boolean as yes/no, not Python's True/False."""
+    return ("yes" if value else "no") if isinstance(value, (bool, np.bool_)) else repr(value)
+
+
 def condition_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Share of records (entering the period by an instant) that meet every condition of ``ok``."""
     p = rule.measure.params
@@ -139,7 +144,7 @@ def condition_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapp
     ok = select(table, p["ok"])[rows]
     ids = table.ids[rows]
     fields = [c["field"] for c in p["ok"]]
-    breaches = tuple(Breach(str(ids[i]), ", ".join(f"{f}: {table.col(f)[rows[i]]!r}" for f in fields))
+    breaches = tuple(Breach(str(ids[i]), ", ".join(f"{f}: {_shown(table.col(f)[rows[i]])}" for f in fields))
                      for i in np.flatnonzero(~ok))
     return Measurement(metrics={"ok_share": percent(int(ok.sum()), len(rows))}, population=len(rows),
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
