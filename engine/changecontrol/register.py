@@ -27,8 +27,8 @@ def is_quarter_boundary(day: date) -> bool:
 
 
 def entry_for(verdict: Any, request: Mapping[str, Any], request_path: Path, contract_path: Path) -> dict[str, Any]:
-    """The register entry of a valid request: what changes, from when, agreed when, and the request's SHA-256."""
-    approvals = [a["date"] for a in request.get("approvals") or [] if a.get("date")]
+    """The register entry of a valid request: what changes, from when, agreed when (the consent date of the
+    verdict: latest approval or governance meeting), and the request's SHA-256."""
     try:
         rel = os.path.relpath(Path(request_path).resolve(), Path(contract_path).resolve().parent)
     except ValueError:  # another drive on Windows
@@ -40,7 +40,7 @@ def entry_for(verdict: Any, request: Mapping[str, Any], request_path: Path, cont
     entry["effective_from"] = request["effective_from"]
     if request.get("clauses"):
         entry["clauses"] = {cid: dict(v) for cid, v in request["clauses"].items()}
-    entry["agreed_on"] = max(approvals)
+    entry["agreed_on"] = verdict.info["consent_date"]
     entry["contract_file_reference"] = request["contract_file_reference"]
     entry["request"] = Path(rel).as_posix()
     entry["request_sha256"] = verdict.sha256
