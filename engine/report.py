@@ -48,10 +48,11 @@ def code_escape(value: Any) -> str:
     return ("" if value is None else str(value)).replace("`", "'").replace("\r", " ").replace("\n", " ").replace("|", "¦")
 
 
-def fmt_num(value: Any, unit: str = "") -> str:
+def fmt_num(value: Any, unit: str = "", digits: int = 2) -> str:
+    """A figure for a report: at most ``digits`` decimals (more where a bound must show exactly, e.g. 99.475 %)."""
     if value is None:
         return "—"
-    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
     return f"{text} %" if unit == "%" else (f"{text} {unit}" if unit and unit not in ("tickets",) else text)
 
 

@@ -86,7 +86,7 @@ def test_apply_appends_an_entry_and_keeps_the_rest_byte_for_byte(workspace):
     contract = load_contract(workspace / "contract.yaml")
     assert contract.register == [{
         "id": "CR-2026-02", "change": "norm", "rule": "O3-csat", "goal": "O3", "effective_from": "2026-10-01",
-        "clauses": {"satisfied": {"threshold": 77}}, "agreed_on": "2026-06-18",
+        "clauses": {"satisfied": {"threshold": 79}}, "agreed_on": "2026-06-18",
         "contract_file_reference": "Contractdossier SIB-ICT-BEHEER-2026, map 7, stuk 2026-02",
         "request": "requests/cr-2026-02-csat-within-margin.yaml", "request_sha256": sha}]
     assert 'effective_from: "2026-10-01"' in after  # dates stay strings for any YAML reader
@@ -167,7 +167,7 @@ def test_apply_refuses_a_register_in_flow_style_with_its_line(workspace):
 def test_editing_a_recorded_request_breaks_the_register(workspace):
     assert apply(workspace, "cr-2026-02-csat-within-margin.yaml").exit_code == 0
     req = workspace / "requests" / "cr-2026-02-csat-within-margin.yaml"
-    req.write_text(req.read_text(encoding="utf-8").replace("threshold: 77", "threshold: 70"), encoding="utf-8")
+    req.write_text(req.read_text(encoding="utf-8").replace("threshold: 79", "threshold: 70"), encoding="utf-8")
     with pytest.raises(SettingsError, match=r"request_sha256: request file requests/cr-2026-02-csat-within-margin.yaml has SHA-256"):
         load_contract(workspace / "contract.yaml")
 

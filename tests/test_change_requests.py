@@ -230,18 +230,19 @@ def test_a_missing_materiality_margin_is_a_settings_error(tmp_path, catalogue, c
 # --- output ----------------------------------------------------------------------------------------------------------
 
 def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalogue, contract):
-    v = judge(tmp_path, merge(SPEC["base"], {"clauses": {"satisfied": {"threshold": 75.5}}}), contract, catalogue)
+    v = judge(tmp_path, merge(SPEC["base"], {"clauses": {"satisfied": {"threshold": 78}}}), contract, catalogue)
     data = to_data(v)
     assert data["schema"] == "slacheck-change-request/1" and data["valid"] is False and data["exit_code"] == 1
     assert data["info"]["materiality_margin"] == 0.05
     m = next(c for c in data["conditions"] if c["condition"] == "materiality")
     assert (m["outcome"], m["rules"], m["reasons"]) == ("not_met", ["materiality_unjustified_higher"], ["materiality_unjustified"])
-    assert m["details"]["margin_bound"] == 76 and m["details"]["reference"] == 80
+    assert m["details"]["margin_bound"] == 79 and m["details"]["reference"] == 80
     md = render_markdown(v, "nl")
     assert "**Oordeel: NIET TOEGESTAAN: niet aan alle voorwaarden is voldaan**" in md
     assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied threshold | "
             "**NIET voldaan** | wezenlijk lichter zonder technisch objectieve rechtvaardiging met verwijzing | "
-            "nieuw >= 75.5 %; bij inschrijving 80 % (tender); grens marge 76 % (marge 0.05) | 2.2 (ii) |") in md
+            "nieuw >= 78 %; bij inschrijving 80 % (tender); grens marge 79 % (marge 0.05: 80 − (100 − 80) × 0.05) | "
+            "2.2 (ii) |") in md
     assert "> (ii) de gewijzigde norm niet wezenlijk lichter is dan de bij inschrijving opgegeven norm tenzij" in md
     en = render_markdown(v, "en")
     assert "**Verdict: NOT ALLOWED: not every condition is met**" in en

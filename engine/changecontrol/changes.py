@@ -3,9 +3,12 @@
 Readings of the annex (also in the README):
 * (ii) compares with the norm *tendered* for the KPI (annex + tender, never earlier register entries), so a chain
   of small changes cannot add up to a material weakening. A change is "wezenlijk lichter" when it is weaker than
-  the tendered value by more than the materiality margin (``change_control.materiality_margin``, a fraction of
-  the tendered value). A value below the buyer's floor is flagged whatever the justification. A justification
-  counts only with a text and a reference. Removing a KPI drops its norm: it needs a justification.
+  the tendered value by more than the materiality margin (``change_control.materiality_margin``), a fraction of
+  what the norm lets go wrong: for a percentage that must be high enough (availability, CSAT) that is the
+  complement 100 − tendered (99.5 % → bound 99.475 %, not 94.5 %: ten times the downtime is material); otherwise
+  the tendered value itself (a share ≤ 5 % → 5.25 %, ≤ 4 business hours → 4.2). A value below the buyer's
+  floor is flagged whatever the justification. A justification counts only with a text and a reference.
+  Removing a KPI drops its norm: it needs a justification.
   Replacing a KPI drops the replaced KPI's norm in the same way. A KPI that is a minimum requirement (or a
   contract requirement) cannot be removed or replaced at all: "Wat mag nooit ontbreken?" (Begrippen).
 * (iii) a change takes effect on 1 January, 1 April, 1 July or 1 October, not before the consent (no retroactive
@@ -19,6 +22,7 @@ Readings of the annex (also in the README):
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any, Mapping
 
@@ -82,12 +86,16 @@ def _direction(op: str) -> str:
     return OPERATORS[op].stricter or "none"
 
 
-def _bound(reference: float, direction: str, margin: float) -> float:
+def _bound(reference: float, direction: str, unit: str | None, margin: float) -> tuple[float, str]:
+    """The weakest value within the margin, and how it was computed (the report shows the formula)."""
+    r, m = f"{reference:g}", f"{margin:g}"
+    if direction == "higher" and unit == "%":
+        return reference - (100 - reference) * margin, f"{r} − (100 − {r}) × {m}"
     if direction == "higher":
-        return reference - abs(reference) * margin
+        return reference - abs(reference) * margin, f"{r} − {r} × {m}"
     if direction == "lower":
-        return reference + abs(reference) * margin
-    return reference
+        return reference + abs(reference) * margin, f"{r} + {r} × {m}"
+    return reference, ""
 
 
 def _components(rule: Rule, clause: Clause, change: Mapping[str, Any], contract: Contract) -> list[dict[str, Any]]:
@@ -107,6 +115,7 @@ def _components(rule: Rule, clause: Clause, change: Mapping[str, Any], contract:
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def annex_kpis() -> frozenset[str]:
     """Rule ids of the built-in rules folder: exactly one per KPI row of the annex (tests/test_traceability.py),
     so the KPIs of the contract from award on. Any other rule file is a new KPI until a register entry adds it."""
@@ -126,7 +135,7 @@ def kpi_membership(rule: Rule, contract: Contract, day: date) -> tuple[bool, str
     return False, "a new rule file that no register entry adds"
 
 
-def consent_dates(approvals: list[Mapping[str, Any]]) -> tuple[date | None, date | None]:
+def _consent_dates(approvals: list[Mapping[str, Any]]) -> tuple[date | None, date | None]:
     """(latest approval date, latest date of the governance meetings the approvals cite)."""
     signed = [date.fromisoformat(a["date"]) for a in approvals if a.get("date")]
     met = [date.fromisoformat(a["meeting"]["date"]) for a in approvals if (a.get("meeting") or {}).get("date")]
@@ -139,7 +148,7 @@ def _approval_facts(req: Mapping[str, Any]) -> tuple[Fact, date | None, dict[str
     dated = all(a.get("date") for a in approvals)
     written = all((a.get("document") or "").strip() for a in approvals)
     tied = all((a.get("meeting") or {}).get("level") and (a.get("meeting") or {}).get("date") for a in approvals)
-    signed, met = consent_dates(approvals)
+    signed, met = _consent_dates(approvals)
     consent = max(d for d in (signed, met) if d) if signed and dated and {"client", "supplier"} <= parties else None
     basis = {"last_approval": signed.isoformat() if signed else None, "last_meeting": met.isoformat() if met else None}
     fact = Fact("consent", "request", {"client": int("client" in parties), "supplier": int("supplier" in parties),
@@ -175,7 +184,7 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                 direction = _direction(comp["op"])
                 has_ref = comp["reference"] is not None
                 ref = comp["reference"] if has_ref else 0
-                bound = _bound(ref, direction, margin)
+                bound, formula = _bound(ref, direction, comp["unit"], margin)
                 common = {"rule": rule.id, "clause": cid, "part": comp["part"], "op": comp["op"], "unit": comp["unit"],
                           "new": comp["new"]}
                 compare.append(len(facts))
@@ -184,6 +193,7 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                                    "reference": ref, "bound": bound, "justified": justified},
                                   {**common, "reference": comp["reference"], "reference_origin": comp["origin"],
                                    "margin": margin, "margin_bound": bound if has_ref else None,
+                                   "margin_formula": formula if has_ref else None,
                                    "justification": justification or None}))
                 has_floor = comp["floor"] is not None
                 facts.append(Fact("floor", subject,

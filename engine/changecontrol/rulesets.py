@@ -9,8 +9,8 @@ Fact shapes (``kind`` is always ``cc``; every fact has a unique ``id``):
 
 * consent: client, supplier (an approval present), dated, written, tied (every approval present has a date, a
   written document and a governance meeting: level + date), all 0/1.
-* materiality: direction (higher | lower | none | removed: the KPI and its norm are dropped), has_reference, new, reference, bound (the reference moved by
-  the materiality margin in the weaker direction), justified (0/1: text *and* reference given).
+* materiality: direction (higher | lower | none | removed: the KPI and its norm are dropped), has_reference, new, reference, bound (the weakest value within
+  the materiality margin, computed by ``changes._bound``), justified (0/1: text *and* reference given).
 * floor / tender_floor: direction, has_floor, new, floor.
 * quarter_boundary: month, day. recorded / tender_known / tender_present / norm_complete: ok (0/1).
 * not_retroactive: known (0/1), effective, consent (date ordinals). goal_fixed: changes_goal (0/1).
