@@ -132,6 +132,12 @@ def kpi_not_in_force(rule: Rule, contract: Contract, first_day: date) -> str | N
     return None
 
 
+def added_by(rule: Rule, contract: Contract, day: date) -> Mapping[str, Any] | None:
+    """The register entry that makes the KPI part of its goal on ``day`` (``None`` when no entry in force added it)."""
+    past = [ev for ev in _events(rule.id, contract) if ev[0] <= day.isoformat()]
+    return past[-1][3] if past and past[-1][2] == "add" else None
+
+
 def kpis_of_goal(goal: str, rules: Mapping[str, Rule], contract: Contract, day: date) -> list[str]:
     """The KPIs of ``goal`` in force on ``day`` (rule files of the goal, minus removed, minus not yet added)."""
     return sorted(r.id for r in rules.values() if r.goal == goal and kpi_not_in_force(r, contract, day) is None)

@@ -51,14 +51,15 @@ def code_escape(value: Any) -> str:
 _OPERATORS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠"}
 
 
-def fmt_num(value: Any, unit: str = "", lang: str | None = None) -> str:
-    """A figure with its unit, for people. With ``lang``: the unit in that language's words, singular or plural
-    (``labels.yaml`` ``units``; an unknown unit as given), and in Dutch a decimal comma as the annex writes
-    ("99,5%"). Without (the change-control documents): decimal point and the unit identifier. Only text changes:
-    the JSON keeps the numbers."""
+def fmt_num(value: Any, unit: str = "", lang: str | None = None, digits: int = 2) -> str:
+    """A figure with its unit, for people: at most ``digits`` decimals (more where a bound must show exactly,
+    e.g. 99.475 %). With ``lang``: the unit in that language's words, singular or plural (``labels.yaml``
+    ``units``; an unknown unit as given), and in Dutch a decimal comma as the annex writes ("99,5%"). Without
+    (the change-control documents): decimal point and the unit identifier. Only text changes: the JSON keeps
+    the numbers."""
     if value is None:
         return "—"
-    text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
     if lang is None:
         return f"{text} %" if unit == "%" else (f"{text} {unit}" if unit and unit not in ("tickets",) else text)
     if lang == "nl":
@@ -95,9 +96,9 @@ def fmt_op(op: str) -> str:
 
 
 @jinja2.pass_context
-def _num_filter(ctx: Any, value: Any, unit: str = "") -> str:
+def _num_filter(ctx: Any, value: Any, unit: str = "", digits: int = 2) -> str:
     """``num``: the render's ``number_lang`` (the report gives its language; change control gives none)."""
-    return fmt_num(value, unit, ctx.get("number_lang"))
+    return fmt_num(value, unit, ctx.get("number_lang"), digits)
 
 
 def labels(lang: str) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def test_apply_appends_an_entry_and_keeps_the_rest_byte_for_byte(workspace):
     contract = load_contract(workspace / "contract.yaml")
     assert contract.register == [{
         "id": "CR-2026-02", "change": "norm", "rule": "O3-csat", "goal": "O3", "effective_from": "2026-10-01",
-        "clauses": {"satisfied": {"threshold": 77}}, "agreed_on": "2026-06-18",
+        "clauses": {"satisfied": {"threshold": 79}}, "agreed_on": "2026-06-18",
         "contract_file_reference": "Contractdossier SIB-ICT-BEHEER-2026, map 7, stuk 2026-02",
         "request": "requests/cr-2026-02-csat-within-margin.yaml", "request_sha256": sha}]
     assert 'effective_from: "2026-10-01"' in after  # dates stay strings for any YAML reader
@@ -116,10 +116,58 @@ def test_apply_refuses_a_second_recording_and_an_out_of_order_agreement(workspac
     assert (workspace / "contract.yaml").read_bytes() == before
 
 
+def test_apply_refuses_a_second_change_of_a_clause_from_the_same_date_as_validate_does(workspace):
+    """Validate and apply agree: the conflicting entry is named and the request is not allowed (exit 1)."""
+    assert apply(workspace, "cr-2026-06-materially-weaker-justified.yaml").exit_code == 0
+    before = (workspace / "contract.yaml").read_bytes()
+    second = workspace / "requests" / "cr-2026-06b.yaml"
+    second.write_text((workspace / "requests" / "cr-2026-06-materially-weaker-justified.yaml").read_text(encoding="utf-8")
+                      .replace("id: CR-2026-06", "id: CR-2026-06B"), encoding="utf-8")
+    validate = CliRunner().invoke(build_cli(), ["change", "validate", str(second), "--contract", str(workspace / "contract.yaml")])
+    result = apply(workspace, "cr-2026-06b.yaml")
+    for r in (validate, result):
+        assert r.exit_code == 1
+        assert ("| (iii) Eenduidig in het contractdossier: geen andere wijziging van dezelfde norm per dezelfde datum | "
+                "request | **NIET voldaan** | een ander registeritem stelt deze norm per dezelfde datum al vast: welke geldt "
+                "is niet eenduidig | O1-first-response-p3/response is also set from 2026-10-01 by register entry "
+                "CR-2026-06 | 2.2 (iii) |") in r.output
+    assert "CR-2026-06B is not allowed; nothing was recorded" in result.output
+    assert (workspace / "contract.yaml").read_bytes() == before
+
+
+def test_apply_appends_to_a_register_written_without_indentation(workspace):
+    """PyYAML's default block style puts "- " at the key's column: the new item follows it, the rest is untouched."""
+    path = contract_with(workspace, [dict(ENTRY, id="CR-P1", effective_from="2026-07-01", agreed_on="2026-06-10",
+                                          clauses={"compliant": {"threshold": 95}})])
+    before = path.read_text(encoding="utf-8")
+    assert "\nnorm_register:\n- change: norm\n  rule: O5-patch-compliance\n" in before
+    result = apply(workspace, "cr-2026-06-materially-weaker-justified.yaml")
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before) and after[len(before):].startswith("- id: CR-2026-06\n  change: norm\n")
+    assert [e["id"] for e in load_contract(path).register] == ["CR-P1", "CR-2026-06"]
+
+
+def test_apply_refuses_a_register_in_flow_style_with_its_line(workspace):
+    path = workspace / "contract.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "norm_register: []", 'norm_register: [{id: CR-P1, change: norm, rule: O5-patch-compliance, goal: O5, '
+        'effective_from: "2026-07-01", agreed_on: "2026-06-10", clauses: {compliant: {threshold: 95}}, '
+        'contract_file_reference: x, request_sha256: "' + "0" * 64 + '"}]')
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index("norm_register: [")].count("\n") + 1
+    result = apply(workspace, "cr-2026-06-materially-weaker-justified.yaml")
+    assert result.exit_code == 2, result.output
+    assert (f"{path}: line {line}: $.norm_register: norm_register is written in flow style ([...]), which cannot be "
+            "appended to without rewriting earlier entries; write it as a block list") in result.output
+    assert "internal error" not in result.output
+    assert path.read_text(encoding="utf-8") == text
+
+
 def test_editing_a_recorded_request_breaks_the_register(workspace):
     assert apply(workspace, "cr-2026-02-csat-within-margin.yaml").exit_code == 0
     req = workspace / "requests" / "cr-2026-02-csat-within-margin.yaml"
-    req.write_text(req.read_text(encoding="utf-8").replace("threshold: 77", "threshold: 70"), encoding="utf-8")
+    req.write_text(req.read_text(encoding="utf-8").replace("threshold: 79", "threshold: 70"), encoding="utf-8")
     with pytest.raises(SettingsError, match=r"request_sha256: request file requests/cr-2026-02-csat-within-margin.yaml has SHA-256"):
         load_contract(workspace / "contract.yaml")
 

@@ -33,7 +33,7 @@ def record(doc: Document, verdict: Verdict, contract_path: Path, catalogue: Any)
         if e.get("id") == entry["id"]:
             raise ChangeRequestError(Problem(doc.source, f"already recorded as register entry {i + 1} of {contract_path}",
                                              field="$.id"))
-    new_text = append_entry(text, entry)
+    new_text = append_entry(text, entry, str(contract_path))
     after = load_yaml_text(new_text, str(contract_path))
     if (after.get("norm_register") or [])[:len(register)] != register or after.get("norm_register")[-1] != entry:
         raise ChangeRequestError(Problem(str(contract_path), "the register could not be appended to without changing "

@@ -3,24 +3,35 @@
 Readings of the annex (also in the README):
 * (ii) compares with the norm *tendered* for the KPI (annex + tender, never earlier register entries), so a chain
   of small changes cannot add up to a material weakening. A change is "wezenlijk lichter" when it is weaker than
-  the tendered value by more than the materiality margin (``change_control.materiality_margin``, a fraction of
-  the tendered value). A value below the buyer's floor is flagged whatever the justification. A justification
-  counts only with a text and a reference. Removing a KPI drops its norm: it needs a justification.
-* (iii) a change takes effect on 1 January, 1 April, 1 July or 1 October, not before the later of the two
-  written approvals (no retroactive change), and names where it is documented in the contract file.
+  the tendered value by more than the materiality margin (``change_control.materiality_margin``), a fraction of
+  what the norm lets go wrong: for a percentage that must be high enough (availability, CSAT) that is the
+  complement 100 − tendered (99.5 % → bound 99.475 %, not 94.5 %: ten times the downtime is material); otherwise
+  the tendered value itself (a share ≤ 5 % → 5.25 %, ≤ 4 business hours → 4.2). A value below the buyer's
+  floor is flagged whatever the justification. A justification counts only with a text and a reference.
+  Removing a KPI drops its norm: it needs a justification.
+  Replacing a KPI drops the replaced KPI's norm in the same way. A KPI that is a minimum requirement (or a
+  contract requirement) cannot be removed or replaced at all: "Wat mag nooit ontbreken?" (Begrippen).
+* (iii) a change takes effect on 1 January, 1 April, 1 July or 1 October, not before the consent (no retroactive
+  change): the latest of the written approvals and of the governance meetings they cite, since consent "via de
+  governance-cadans" exists once the meeting is held and both have signed. It names where it is documented in the
+  contract file, and no other register entry may set the same clause from the same date.
+* The KPI set on the effective date decides what can change: a norm change or a removal needs the KPI in force
+  then, an addition needs it not in force (an annex KPI is in force from award until the register removes it).
 * A price claim (risk surcharge or price revision) is admissible only when some part of the new norm is strictly
   stricter than the tendered norm and none is weaker, or when a KPI is added (a new obligation).
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any, Mapping
 
+from .. import resources
 from ..errors import ChangeRequestError, Problem, SettingsError
 from ..model import Clause, Rule
-from ..norms import buyer_floor, kpi_not_in_force, kpis_of_goal, tendered_norm
+from ..norms import ADDS, added_by, buyer_floor, kpi_not_in_force, tendered_norm
 from ..operators import OPERATORS
-from ..rulefiles import Catalogue
+from ..rulefiles import Catalogue, rule_files
 from ..settings import Contract
 from .documents import Document
 from .judging import Fact, Session
@@ -75,12 +86,16 @@ def _direction(op: str) -> str:
     return OPERATORS[op].stricter or "none"
 
 
-def _bound(reference: float, direction: str, margin: float) -> float:
+def _bound(reference: float, direction: str, unit: str | None, margin: float) -> tuple[float, str]:
+    """The weakest value within the margin, and how it was computed (the report shows the formula)."""
+    r, m = f"{reference:g}", f"{margin:g}"
+    if direction == "higher" and unit == "%":
+        return reference - (100 - reference) * margin, f"{r} − (100 − {r}) × {m}"
     if direction == "higher":
-        return reference - abs(reference) * margin
+        return reference - abs(reference) * margin, f"{r} − {r} × {m}"
     if direction == "lower":
-        return reference + abs(reference) * margin
-    return reference
+        return reference + abs(reference) * margin, f"{r} + {r} × {m}"
+    return reference, ""
 
 
 def _components(rule: Rule, clause: Clause, change: Mapping[str, Any], contract: Contract) -> list[dict[str, Any]]:
@@ -100,20 +115,48 @@ def _components(rule: Rule, clause: Clause, change: Mapping[str, Any], contract:
     return out
 
 
-def _approval_facts(req: Mapping[str, Any]) -> tuple[Fact, date | None]:
+@functools.lru_cache(maxsize=1)
+def annex_kpis() -> frozenset[str]:
+    """Rule ids of the built-in rules folder: exactly one per KPI row of the annex (tests/test_traceability.py),
+    so the KPIs of the contract from award on. Any other rule file is a new KPI until a register entry adds it."""
+    return frozenset(p.stem for p in rule_files(resources.rules_dir()))
+
+
+def kpi_membership(rule: Rule, contract: Contract, day: date) -> tuple[bool, str]:
+    """Whether ``rule`` is a KPI of its goal on ``day`` (``engine.norms`` decides removals and additions), and why."""
+    why_not = kpi_not_in_force(rule, contract, day)
+    if why_not:
+        return False, why_not
+    entry = added_by(rule, contract, day)
+    if entry is not None:
+        return True, f"added to goal {rule.goal} by register entry {entry.get('id')} from {entry.get('effective_from')}"
+    if rule.id in annex_kpis():
+        return True, f"a KPI of goal {rule.goal} by the annex, not removed by the register"
+    return False, "a new rule file that no register entry adds"
+
+
+def _consent_dates(approvals: list[Mapping[str, Any]]) -> tuple[date | None, date | None]:
+    """(latest approval date, latest date of the governance meetings the approvals cite)."""
+    signed = [date.fromisoformat(a["date"]) for a in approvals if a.get("date")]
+    met = [date.fromisoformat(a["meeting"]["date"]) for a in approvals if (a.get("meeting") or {}).get("date")]
+    return (max(signed) if signed else None), (max(met) if met else None)
+
+
+def _approval_facts(req: Mapping[str, Any]) -> tuple[Fact, date | None, dict[str, Any]]:
     approvals = req.get("approvals") or []
     parties = {a["party"] for a in approvals}
     dated = all(a.get("date") for a in approvals)
     written = all((a.get("document") or "").strip() for a in approvals)
     tied = all((a.get("meeting") or {}).get("level") and (a.get("meeting") or {}).get("date") for a in approvals)
-    dates = [date.fromisoformat(a["date"]) for a in approvals if a.get("date")]
-    consent = max(dates) if dates and dated and {"client", "supplier"} <= parties else None
+    signed, met = _consent_dates(approvals)
+    consent = max(d for d in (signed, met) if d) if signed and dated and {"client", "supplier"} <= parties else None
+    basis = {"last_approval": signed.isoformat() if signed else None, "last_meeting": met.isoformat() if met else None}
     fact = Fact("consent", "request", {"client": int("client" in parties), "supplier": int("supplier" in parties),
                                        "dated": int(bool(approvals) and dated), "written": int(bool(approvals) and written),
                                        "tied": int(bool(approvals) and tied)},
                 {"approvals": [{"party": a["party"], "name": a.get("name"), "date": a.get("date"),
                                 "document": a.get("document"), "meeting": a.get("meeting")} for a in approvals]})
-    return fact, consent
+    return fact, consent, basis
 
 
 def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) -> Verdict:
@@ -130,7 +173,7 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
 
     facts: list[Fact] = [Fact("goal_fixed", "request", {"changes_goal": int(kind == "goal")},
                               {"change": kind, "goal": req.get("goal")})]
-    consent_fact, consent_day = _approval_facts(req)
+    consent_fact, consent_day, consent_basis = _approval_facts(req)
     facts.append(consent_fact)
     compare: list[int] = []  # indexes of facts whose comparison tags feed the price claim
     if kind in ("norm", "add_kpi", "replace_kpi") and rule is not None:
@@ -141,7 +184,7 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                 direction = _direction(comp["op"])
                 has_ref = comp["reference"] is not None
                 ref = comp["reference"] if has_ref else 0
-                bound = _bound(ref, direction, margin)
+                bound, formula = _bound(ref, direction, comp["unit"], margin)
                 common = {"rule": rule.id, "clause": cid, "part": comp["part"], "op": comp["op"], "unit": comp["unit"],
                           "new": comp["new"]}
                 compare.append(len(facts))
@@ -150,17 +193,22 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                                    "reference": ref, "bound": bound, "justified": justified},
                                   {**common, "reference": comp["reference"], "reference_origin": comp["origin"],
                                    "margin": margin, "margin_bound": bound if has_ref else None,
+                                   "margin_formula": formula if has_ref else None,
                                    "justification": justification or None}))
                 has_floor = comp["floor"] is not None
                 facts.append(Fact("floor", subject,
                                   {"direction": direction, "has_floor": int(has_floor), "new": comp["new"],
                                    "floor": comp["floor"] if has_floor else 0},
                                   {**common, "floor": comp["floor"], "floor_origin": comp["floor_origin"]}))
-    if kind == "remove_kpi" and rule is not None:
-        compare.append(len(facts))
-        facts.append(Fact("materiality", rule.id, {"direction": "removed", "has_reference": 1, "new": 0, "reference": 0,
-                                                   "bound": 0, "justified": justified},
-                          {"rule": rule.id, "removed": True, "margin": margin, "justification": justification or None}))
+    dropped = _dropped(kind, rule, old)
+    if dropped is not None:
+        # the dropped KPI's tendered norm goes with it; a replacement's price claim is judged on the new norm alone
+        if kind == "remove_kpi":
+            compare.append(len(facts))
+        facts.append(Fact("materiality", dropped.id, {"direction": "removed", "has_reference": 1, "new": 0,
+                                                      "reference": 0, "bound": 0, "justified": justified},
+                          {"rule": dropped.id, "removed": True, "replaced_by": rule.id if kind == "replace_kpi" else None,
+                           "margin": margin, "justification": justification or None}))
     if kind in ("add_kpi", "replace_kpi") and rule is not None:
         missing = []
         for clause in rule.norm.clauses:
@@ -179,7 +227,14 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
     facts.append(Fact("not_retroactive", "request",
                       {"known": int(consent_day is not None), "effective": effective.toordinal(),
                        "consent": consent_day.toordinal() if consent_day else 0},
-                      {"effective_from": effective.isoformat(), "consent_date": consent_day.isoformat() if consent_day else None}))
+                      {"effective_from": effective.isoformat(), "consent_date": consent_day.isoformat() if consent_day else None,
+                       **consent_basis}))
+    conflicts = [f"{rule.id}/{cid} is also set from {effective.isoformat()} by register entry {e.get('id')}"
+                 for cid in (req.get("clauses") or {}) for e in contract.register
+                 if rule is not None and e.get("id") != req["id"] and e.get("rule") == rule.id
+                 and str(e.get("effective_from")) == effective.isoformat() and cid in (e.get("clauses") or {})]
+    facts.append(Fact("unambiguous", "request", {"applicable": int(bool(req.get("clauses")) and rule is not None),
+                                                 "ok": int(not conflicts)}, {"problems": conflicts}))
     facts.extend(_composition_facts(req, kind, rule, old, effective, contract, catalogue))
 
     with Session("change_control", change_rules) as session:
@@ -196,8 +251,14 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                    {"change": kind, "rule": req.get("rule"), "replaces": req.get("replaces"),
                     "goal": req.get("goal") or (rule.goal if rule else None), "title": req.get("title"),
                     "effective_from": effective.isoformat(), "materiality_margin": margin,
+                    "consent_date": consent_day.isoformat() if consent_day else None,
                     "contract_id": contract.contract_id, "contract_source": contract.source,
                     "clauses": req.get("clauses") or {}, "rationale": req.get("rationale")})
+
+
+def _dropped(kind: str, rule: Rule | None, old: Rule | None) -> Rule | None:
+    """The KPI a request takes out of its goal: the one removed, or the one replaced."""
+    return old if kind == "replace_kpi" else (rule if kind == "remove_kpi" else None)
 
 
 def _composition_facts(req: Mapping[str, Any], kind: str, rule: Rule | None, old: Rule | None, effective: date,
@@ -210,24 +271,39 @@ def _composition_facts(req: Mapping[str, Any], kind: str, rule: Rule | None, old
                           {"goal": want, "rule_goal": rule.goal}))
     else:
         facts.append(Fact("same_goal", "request", {"applicable": 0}, {}))
-    # the KPI set must allow the change at the effective date: remove what is there, add what the register has not added
-    added_already = [e.get("id") for e in contract.register if e.get("change") in ("add_kpi", "replace_kpi")
-                     and rule is not None and e.get("rule") == rule.id]
+    # the KPI set on the effective date must allow the change: change or remove a KPI in force, add one that is not
+    applicable = kind in KPI_CHANGES and rule is not None
+    day = effective.isoformat()
     problems: list[str] = []
-    if kind in ("add_kpi", "replace_kpi") and added_already:
-        problems.append(f"{rule.id} is already added by register entry {', '.join(map(str, added_already))}")
-    removed = old if kind == "replace_kpi" else (rule if kind == "remove_kpi" else None)
-    if removed is not None:
-        why = kpi_not_in_force(removed, contract, effective)
-        if why:
-            problems.append(f"{removed.id} is not a KPI on {effective.isoformat()}: {why}")
-    applicable = kind in ("add_kpi", "remove_kpi", "replace_kpi")
+    in_force: list[str] = []
+    checks = [(rule, kind in ("norm", "remove_kpi"))] if applicable else []  # (KPI, must it be in force?)
+    if applicable and kind == "replace_kpi" and old is not None:
+        checks.append((old, True))
+    for subject, must_be_in in checks:
+        member, how = kpi_membership(subject, contract, effective)
+        in_force.append(f"{subject.id} on {day}: {how}")
+        added = [str(e.get("id")) for e in contract.register if e.get("change") in ADDS and e.get("rule") == subject.id]
+        if not must_be_in and added:
+            problems.append(f"{subject.id} is already added by register entry {', '.join(added)}")
+        elif not must_be_in and member:
+            problems.append(f"{subject.id} is already a KPI on {day}: {how}")
+        elif must_be_in and not member:
+            problems.append(f"{subject.id} is not a KPI on {day}: {how}")
     facts.append(Fact("composition", "request", {"applicable": int(applicable), "ok": int(not problems)},
-                      {"problems": problems}))
+                      {"problems": problems, "in_force": in_force}))
+    removed = _dropped(kind, rule, old)
+    # a minimum requirement may never be missing: it cannot be removed or replaced
+    if removed is not None:
+        facts.append(Fact("minimum_requirement", removed.id,
+                          {"applicable": 1, "level": removed.minimum_requirement.value},
+                          {"rule": removed.id, "minimum_requirement": removed.minimum_requirement.value}))
+    else:
+        facts.append(Fact("minimum_requirement", "request", {"applicable": 0}, {}))
     # a goal left without KPIs (S1 has none by design)
     goal = removed.goal if removed is not None else None
     if goal is not None:
-        after = [k for k in kpis_of_goal(goal, catalogue.rules, contract, effective) if k != removed.id]
+        after = [r.id for r in catalogue.rules.values()
+                 if r.goal == goal and r.id != removed.id and kpi_membership(r, contract, effective)[0]]
         if kind == "replace_kpi" and rule is not None and rule.goal == goal and rule.id not in after:
             after.append(rule.id)
         facts.append(Fact("goal_not_empty", goal, {"applicable": 1, "by_design": int(catalogue.goals.get(goal).has_kpis),
@@ -238,7 +314,8 @@ def _composition_facts(req: Mapping[str, Any], kind: str, rule: Rule | None, old
 
 
 _ORDER = ("goal_fixed", "consent", "materiality", "floor", "norm_complete", "quarter_boundary", "recorded",
-          "not_retroactive", "same_goal", "composition", "goal_not_empty", "price_claim")
+          "not_retroactive", "unambiguous", "same_goal", "composition", "minimum_requirement", "goal_not_empty",
+          "price_claim")
 
 
 def _order(results: list[ConditionResult]) -> list[ConditionResult]:

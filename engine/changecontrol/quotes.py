@@ -14,6 +14,11 @@ _S1_SURCHARGE = ("De Opdrachtnemer kan geen aanspraak maken op een risico-opslag
                  "KPI-samenstelling, mits de gewijzigde norm niet zwaarder is dan de normen waarop bij inschrijving "
                  "is geoffereerd.")
 _S1_KPI = "Een KPI is een meetbare grootheid die aangeeft in welke mate een doel wordt gerealiseerd."
+_MIN_QUESTION = "Wat mag nooit ontbreken?"
+_MIN_CHARACTER = ("Een minimale eis wordt periodiek getoetst. Indien een minimale eis tevens als KPI is ingericht, kan "
+                  "daarover ook periodiek worden gerapporteerd.")
+_LEGEND_YES = "KPI is tevens minimale contracteis (pass/fail, periodiek getoetst)."
+_LEGEND_CONTRACT = "Proceseis; contractueel geborgd, geen doorlopende KPI-rapportage."
 _S2_FLOOR = ("Per leveranciersnorm geldt een door de Aanbestedende dienst vastgestelde minimumdrempel; Inschrijvers "
              "kunnen uitsluitend een norm opgeven die gelijk aan of beter is dan deze drempel.")
 _S2_SHEET = "De Inschrijver vult deze normen in op het invulblad (Bijlage 12b)."
@@ -51,9 +56,12 @@ SOURCES = MappingProxyType({
     "floor": ("2", (_S2_FLOOR, _LEGEND_FLOOR)),
     "quarter_boundary": ("2.2 (iii)", (_S22_III,)),
     "recorded": ("2.2 (iii)", (_S22_III,)),
-    "not_retroactive": ("2.2 (iii)", (_S22_III,)),
+    "not_retroactive": ("2.2 (iii)", (_S22_III, _S1_CONSENT)),
+    "unambiguous": ("2.2 (iii)", (_S22_III,)),
     "same_goal": ("1", (_S1_COMPOSITION,)),
     "composition": ("1", (_S1_COMPOSITION,)),
+    "minimum_requirement": ("1 Begrippen, Legenda", (_MIN_QUESTION, _MIN_CHARACTER, _LEGEND_YES, _LEGEND_CONTRACT,
+                                                     _S1_COMPOSITION)),
     "norm_complete": ("1", (_S1_KPI,)),
     "goal_not_empty": ("1", (_S1_KPI,)),
     "price_claim": ("1, 2.1", (_S1_SURCHARGE, _S21_PRICE)),

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from ..errors import Problem
+from ..errors import ChangeRequestError, Problem
 
 QUARTER_MONTHS = (1, 4, 7, 10)
 
@@ -27,8 +27,8 @@ def is_quarter_boundary(day: date) -> bool:
 
 
 def entry_for(verdict: Any, request: Mapping[str, Any], request_path: Path, contract_path: Path) -> dict[str, Any]:
-    """The register entry of a valid request: what changes, from when, agreed when, and the request's SHA-256."""
-    approvals = [a["date"] for a in request.get("approvals") or [] if a.get("date")]
+    """The register entry of a valid request: what changes, from when, agreed when (the consent date of the
+    verdict: latest approval or governance meeting), and the request's SHA-256."""
     try:
         rel = os.path.relpath(Path(request_path).resolve(), Path(contract_path).resolve().parent)
     except ValueError:  # another drive on Windows
@@ -40,7 +40,7 @@ def entry_for(verdict: Any, request: Mapping[str, Any], request_path: Path, cont
     entry["effective_from"] = request["effective_from"]
     if request.get("clauses"):
         entry["clauses"] = {cid: dict(v) for cid, v in request["clauses"].items()}
-    entry["agreed_on"] = max(approvals)
+    entry["agreed_on"] = verdict.info["consent_date"]
     entry["contract_file_reference"] = request["contract_file_reference"]
     entry["request"] = Path(rel).as_posix()
     entry["request_sha256"] = verdict.sha256
@@ -83,22 +83,30 @@ def _dump(value: Any) -> list[str]:
                      width=120).splitlines(True)
 
 
-def append_entry(text: str, entry: Mapping[str, Any]) -> str:
-    """The contract text with ``entry`` appended to ``norm_register`` (created at the end when missing)."""
+def append_entry(text: str, entry: Mapping[str, Any], source: str) -> str:
+    """The contract text with ``entry`` appended to ``norm_register`` (created at the end when missing).
+
+    The item is indented like the list's existing items ("- " at the key's column, as PyYAML writes it, or
+    indented); a register written in flow style (``[{...}]``) cannot be appended to line by line: a located error.
+    """
     lines = text.splitlines(True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    item = ["  " + ln for ln in _dump([dict(entry)])]
+    item = _dump([dict(entry)])
     where = _block(lines, "norm_register")
     if where is None:
-        return "".join(lines + ["norm_register:\n"] + item)
+        return "".join(lines + ["norm_register:\n"] + ["  " + ln for ln in item])
     start, end = where
     head = lines[start].split("#", 1)[0].strip()
     if head.replace(" ", "") in ("norm_register:[]", "norm_register:null", "norm_register:~"):
-        return "".join(lines[:start] + ["norm_register:\n"] + item + lines[end:])
+        return "".join(lines[:start] + ["norm_register:\n"] + ["  " + ln for ln in item] + lines[end:])
     if head != "norm_register:":
-        raise ValueError("norm_register is written in flow style; write it as a block list to append to it")
-    return "".join(lines[:end] + item + lines[end:])
+        raise ChangeRequestError(Problem(
+            source, "norm_register is written in flow style ([...]), which cannot be appended to without rewriting "
+            "earlier entries; write it as a block list (one '- id: ...' item per entry, as `change apply` writes it) "
+            "and run the command again", record=f"line {start + 1}", field="$.norm_register"))
+    indent = next((len(ln) - len(ln.lstrip(" ")) for ln in lines[start + 1:end] if ln.lstrip(" ").startswith("-")), 2)
+    return "".join(lines[:end] + [" " * indent + ln for ln in item] + lines[end:])
 
 
 def replace_block(text: str, key: str, value: Any, comment: str = "") -> str:

@@ -9,12 +9,13 @@ Fact shapes (``kind`` is always ``cc``; every fact has a unique ``id``):
 
 * consent: client, supplier (an approval present), dated, written, tied (every approval present has a date, a
   written document and a governance meeting: level + date), all 0/1.
-* materiality: direction (higher | lower | none | removed: the KPI and its norm are dropped), has_reference, new, reference, bound (the reference moved by
-  the materiality margin in the weaker direction), justified (0/1: text *and* reference given).
+* materiality: direction (higher | lower | none | removed: the KPI and its norm are dropped), has_reference, new, reference, bound (the weakest value within
+  the materiality margin, computed by ``changes._bound``), justified (0/1: text *and* reference given).
 * floor / tender_floor: direction, has_floor, new, floor.
 * quarter_boundary: month, day. recorded / tender_known / tender_present / norm_complete: ok (0/1).
 * not_retroactive: known (0/1), effective, consent (date ordinals). goal_fixed: changes_goal (0/1).
-* same_goal, composition: applicable, ok. goal_not_empty: applicable, by_design (the annex gives the goal KPIs),
+* same_goal, composition, unambiguous: applicable, ok. minimum_requirement: applicable, level (the dropped KPI's
+  ``minimum_requirement``: yes | no | contract_requirement). goal_not_empty: applicable, by_design (the annex gives the goal KPIs),
   kpis_after. price_claim: claimed, stricter, weaker (counts of components), new_obligation (0/1).
 * service_window: offered (0: no window on the sheet, the minimum applies), present, open_min, close_min
   (minutes after midnight; one fact per working day). declaration: present, verbatim,
@@ -104,6 +105,17 @@ def change_rules(col: Any) -> dict[str, dict]:
         add(f"{cond}_not_applicable", "not_applicable", {"condition": cond}, {"applicable": 0})
         add(ok_name, "met", {"condition": cond}, {"applicable": 1}, {"ok": 1})
         add(bad_name, "not_met", {"condition": cond}, {"applicable": 1}, {"ok": 0})
+
+    u = {"condition": "unambiguous"}
+    add("no_clause_to_set", "not_applicable", u, {"applicable": 0})
+    add("no_other_entry_sets_the_clause", "met", u, {"applicable": 1}, {"ok": 1})
+    add("another_entry_sets_the_clause", "not_met", u, {"applicable": 1}, {"ok": 0})
+
+    mr = {"condition": "minimum_requirement"}
+    add("no_kpi_dropped", "not_applicable", mr, {"applicable": 0})
+    add("not_a_minimum_requirement", "met", mr, {"applicable": 1}, {"level": "no"})
+    add("minimum_requirement_dropped", "not_met", mr, {"applicable": 1}, {"level": "yes"})
+    add("contract_requirement_dropped", "not_met", mr, {"applicable": 1}, {"level": "contract_requirement"})
 
     add("norm_complete", "met", {"condition": "norm_complete"}, {"ok": 1})
     add("norm_incomplete", "not_met", {"condition": "norm_complete"}, {"ok": 0})
