@@ -42,9 +42,9 @@ def default_contract_path() -> Path:
 
 
 def load_contract(path: Path | str | None = None, catalogue: Any = None) -> Contract:
-    """Load and check contract settings: the schema, then the norm register's consistency (see
-    ``engine.changecontrol.register``), whose rules and clauses are checked against ``catalogue`` (default: the
-    built-in rules, loaded only when the register has entries)."""
+    """Load and check contract settings: the schema, the norm register's consistency (see
+    ``engine.changecontrol.register``) and that no tendered or register norm is weaker than the buyer's floor
+    (``engine.norms.floor_problems``), checked against ``catalogue`` (default: the built-in rules)."""
     path = Path(path) if path else default_contract_path()
     source = str(path) if path != default_contract_path() else "sample/contract.yaml"
     raw = path.read_bytes() if path.is_file() else None
@@ -61,13 +61,14 @@ def check_contract_data(doc: Any, source: str, base_dir: Path | None, catalogue:
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise SettingsError([Problem(source, e.message, field=json_path(e.absolute_path)) for e in errors])
-    if doc.get("norm_register"):
+    if doc.get("norm_register") or doc.get("tendered_norms"):
         from .changecontrol.register import register_problems
+        from .norms import floor_problems
 
         if catalogue is None:
             from .rulefiles import load_catalogue
 
             catalogue = load_catalogue()
-        problems = register_problems(doc, source, base_dir, catalogue)
+        problems = register_problems(doc, source, base_dir, catalogue) + floor_problems(doc, source, catalogue)
         if problems:
             raise SettingsError(problems)

@@ -45,7 +45,7 @@ def test_inconsistent_register_is_refused_when_loaded(case, tmp_path, catalogue)
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")
         sha12 = hashlib.sha256(text.encode()).hexdigest()[:12]
-    path = contract_with(tmp_path, case["register"])
+    path = contract_with(tmp_path, case["register"], case.get("settings"))
     want = [w.format(contract=path, sha12=sha12) for w in case["want"]]
     if not want:
         assert len(load_contract(path, catalogue=catalogue).register) == len(case["register"])
