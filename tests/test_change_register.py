@@ -27,9 +27,26 @@ SAMPLE = sample_dir()
 REGISTERS = yaml.safe_load((CASES / "registers.yaml").read_text(encoding="utf-8"))
 
 
-def contract_with(tmp_path, register, extra=None):
+def signed_request(tmp_path, entry):
+    """Write the request an entry (without a ``request``) was recorded from, as `change apply` would have found
+    it, and name it and its SHA-256 in a copy of the entry."""
+    request = {k: entry[k] for k in ("id", "change", "rule", "replaces", "goal", "clauses") if k in entry}
+    request.update(approvals=[{"party": "client", "date": entry["agreed_on"]}, {"party": "supplier", "date": entry["agreed_on"]}],
+                   effective_from=entry["effective_from"], contract_file_reference=entry["contract_file_reference"])
+    rel = f"requests/{entry['id']}-{len(list(tmp_path.glob('requests/*')))}.yaml"
+    (tmp_path / "requests").mkdir(parents=True, exist_ok=True)
+    raw = yaml.safe_dump(request, sort_keys=False, allow_unicode=True).encode()
+    (tmp_path / rel).write_bytes(raw)
+    return dict(entry, request=rel, request_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def contract_with(tmp_path, register, extra=None, edits=None):
+    """The sample contract with ``register`` (each entry's signed request written next to it unless it names one or
+    lacks ``request_sha256``), ``extra`` merged over it, then ``edits`` (entry index → fields) made by hand."""
     data = yaml.safe_load((SAMPLE / "contract.yaml").read_text(encoding="utf-8"))
-    data["norm_register"] = register
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    register = [signed_request(tmp_path, e) if "request" not in e and "request_sha256" in e else e for e in register]
+    data["norm_register"] = [merge(e, (edits or {}).get(i)) for i, e in enumerate(register)]
     path = tmp_path / "contract.yaml"
     tmp_path.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(merge(data, extra), sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -45,8 +62,8 @@ def test_inconsistent_register_is_refused_when_loaded(case, tmp_path, catalogue)
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")
         sha12 = hashlib.sha256(text.encode()).hexdigest()[:12]
-    path = contract_with(tmp_path, case["register"], case.get("settings"))
-    want = [w.format(contract=path, sha12=sha12) for w in case["want"]]
+    path = contract_with(tmp_path, case["register"], case.get("settings"), case.get("edits"))
+    want = [w.format(contract=path, sha12=sha12, dir=tmp_path) for w in case["want"]]
     if not want:
         assert len(load_contract(path, catalogue=catalogue).register) == len(case["register"])
         return
