@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -25,9 +26,24 @@ class Contract:
     sha256: str
     data: Mapping[str, Any]
 
-    @property
+    @cached_property
     def calendar_settings(self) -> Mapping[str, Any]:
-        return self.data["calendar"]
+        """The ``calendar:`` settings with the service window in force (one object per contract, so a calendar
+        made from it is recognised): the window the supplier tendered, when the recorded sheet offered one, else
+        ``calendar.service_window``. Annex 12a §3: "Leverancier mag bij inschrijving optioneel een ruimer
+        servicevenster aanbieden"; "Leverancier geeft de norm bij inschrijving op; daarna geldt deze als
+        contractuele norm". The tendered window replaces the whole week (a day it leaves out is closed)."""
+        tendered = (self.data.get("tender_sheet") or {}).get("service_window")
+        return {**self.data["calendar"], "service_window": tendered} if tendered else self.data["calendar"]
+
+    @property
+    def service_window_origin(self) -> Mapping[str, Any]:
+        """Where the window in force comes from: ``{"from": "tender_sheet", "source", "sha256"}`` or ``{"from":
+        "calendar"}`` (the minimum requirement, or what the contract settings say)."""
+        sheet = self.data.get("tender_sheet") or {}
+        if sheet.get("service_window"):
+            return {"from": "tender_sheet", "source": str(sheet.get("source")), "sha256": str(sheet.get("sha256"))}
+        return {"from": "calendar"}
 
     def tendered(self, rule_id: str, clause_id: str) -> Mapping[str, Any] | None:
         return (self.data.get("tendered_norms") or {}).get(rule_id, {}).get(clause_id)

@@ -219,3 +219,35 @@ def test_markdown_lists_each_condition_with_its_source(catalogue, contract):
     assert ("| Equal to or stricter than the buyer's floor | T2-impactful-change-lead-time/lead\\_time per\\_record | met | "
             "equal to or stricter than the buyer's floor | new <= 12 working_days; floor 15 working_days (annex) | 2 |") in md
     assert "> Per leveranciersnorm geldt een door de Aanbestedende dienst vastgestelde minimumdrempel;" in md
+
+
+def test_a_tendered_wider_window_is_the_service_window_measured_with(tmp_path):
+    """Annex 12a §3: "Leverancier mag bij inschrijving optioneel een ruimer servicevenster aanbieden"; "daarna geldt
+    deze als contractuele norm". Written with the sheet, it replaces calendar.service_window; the report says so."""
+    from engine.audit import run_audit, service_calendar
+    from engine.periods import parse_period
+    from engine.report import render_report
+    from engine.serialize import to_data
+    from engine.timeparse import parse_ts
+
+    wide = {d: {"open": "07:00", "close": "20:00"} for d in ("mon", "tue", "wed", "thu", "fri")}
+    sheet = dict(sample_sheet(), service_window=wide)
+    src = write_yaml(tmp_path / "sheet-wide.yaml", sheet)
+    target = awarded_contract(tmp_path)
+    assert tender(src, "--write-contract", target).exit_code == 0
+    contract = load_contract(target)
+    start, end = parse_ts("2026-03-03T16:00:00+01:00", None), parse_ts("2026-03-04T10:00:00+01:00", None)
+    org = "Stichting ICT Beheer"
+    assert service_calendar(contract, org).business_seconds_one(start, end) == 7 * 3600  # 16-20 and 07-10
+    assert service_calendar(load_contract(), org).business_seconds_one(start, end) == 4 * 3600  # 16-18 and 08-10
+    data = to_data(run_audit(sample_dir() / "bundle", parse_period("2026-09"), contract=contract))
+    sha = hashlib.sha256(src.read_bytes()).hexdigest()
+    assert data["contract"]["service_window"] == {
+        "days": [{"day": d, "open": "07:00" if d in wide else None, "close": "20:00" if d in wide else None}
+                 for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")],
+        "from": "tender_sheet", "source": str(src), "sha256": sha}
+    md = render_report(data, "en")
+    shown = str(src).replace("_", "\\_")  # Markdown-escaped
+    assert (f"The wider service window offered at tender is the contractual norm (annex 12a §3), from the sheet {shown} "
+            f"(SHA-256 `{sha}`) recorded in the contract settings (`tender_sheet`).") in md
+    assert "| Monday | 07:00–20:00 |" in md and "| Saturday | closed |" in md
