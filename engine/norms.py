@@ -75,8 +75,14 @@ def tendered_norm(rule: Rule, clause: Clause, contract: Contract) -> tuple[float
     return threshold, per_record, origin
 
 
+def percentage_ok(clause: Clause, threshold: float) -> bool:
+    """A threshold of a clause measured in % lies in 0..100 (a norm of 150 % can never be met nor be meant)."""
+    return clause.unit != "%" or 0 <= threshold <= 100
+
+
 def floor_problems(doc: Mapping[str, Any], source: str, catalogue: Any) -> list[Problem]:
-    """Every tendered norm and register value weaker than the buyer's floor, located at its JSON path.
+    """Every tendered norm and register value weaker than the buyer's floor (or a percentage outside 0..100),
+    located at its JSON path.
 
     Annex 12a §2: "Inschrijvers kunnen uitsluitend een norm opgeven die gelijk aan of beter is dan deze drempel";
     such settings are refused when loaded rather than silently replaced by the floor in an audit.
@@ -94,6 +100,9 @@ def floor_problems(doc: Mapping[str, Any], source: str, catalogue: Any) -> list[
         parts = [("threshold", values.get("threshold"), clause.op, floor_t, where + ".threshold"),
                  ("per-record limit", pr.get("limit"), clause.per_record.op if clause.per_record else "<=", floor_pr,
                   where + ".per_record.limit")]
+        if parts[0][1] is not None and not percentage_ok(clause, parts[0][1]):
+            out.append(Problem(source, f"{what} threshold {parts[0][1]:g} % of {rule_id}/{clause_id} is not a "
+                               "percentage (expected 0 to 100)", record=record, field=where + ".threshold"))
         for part, value, op, floor, field in parts:
             if value is None or floor is None or operators.is_stricter_or_equal(op, value, floor):
                 continue

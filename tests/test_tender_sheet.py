@@ -95,6 +95,19 @@ def test_bad_sheets_are_located(tmp_path, catalogue, contract):
         f"{src}: $.service_window.tue: closes at 08:00, not after it opens at 18:00"]
 
 
+def test_a_percentage_norm_outside_0_to_100_is_bad_input(tmp_path, catalogue, contract):
+    sheet = sample_sheet()
+    sheet["norms"]["O3-csat"] = {"satisfied": {"threshold": 150}}
+    sheet["norms"]["O4-network-availability"] = {"availability": {"threshold": -5}}
+    src = write_yaml(tmp_path / "sheet3.yaml", sheet)
+    with pytest.raises(ChangeRequestError) as exc:
+        validate_sheet(load_document(src, "tender-sheet.schema.json"), contract, catalogue)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{src}: $.norms.O3-csat.satisfied.threshold: 150 % is not a percentage (expected 0 to 100)",
+        f"{src}: $.norms.O4-network-availability.availability.threshold: -5 % is not a percentage (expected 0 to 100)"]
+    assert tender(src).exit_code == 2
+
+
 def test_sample_sheet_matches_the_sample_contracts_tendered_norms(contract):
     assert tendered_norms(sample_sheet()) == json.loads(json.dumps(dict(contract.data["tendered_norms"])))
 
