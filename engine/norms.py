@@ -53,7 +53,8 @@ def tendered_norm(rule: Rule, clause: Clause, contract: Contract) -> tuple[float
     norm", the reference a change is measured against."""
     threshold, per_record, origin = clause.threshold, clause.per_record, "annex"
     floor_t, floor_pr, floor_src = buyer_floor(rule, clause, contract)
-    weaker = ("annex floor" if floor_src == "annex" else "buyer's floor (contract settings)") + " (tendered value is weaker)"
+    weaker = ("annex floor" if floor_src == "annex" else "buyer's floor (contract settings)") + \
+        " (tendered value is weaker)"
     tender = contract.tendered(rule.id, clause.id) if rule.norm_status is not NormStatus.CLIENT else None
     if threshold is None and floor_t is not None and rule.norm_status is NormStatus.CLIENT_FLOOR_SUPPLIER:
         threshold, origin = floor_t, "annex floor"

@@ -31,7 +31,7 @@ def signed_request(tmp_path, entry):
     """Write the request an entry (without a ``request``) was recorded from, as `change apply` would have found
     it, and name it and its SHA-256 in a copy of the entry."""
     request = {k: entry[k] for k in ("id", "change", "rule", "replaces", "goal", "clauses") if k in entry}
-    request.update(approvals=[{"party": "client", "date": entry["agreed_on"]}, {"party": "supplier", "date": entry["agreed_on"]}],
+    request.update(approvals=[{"party": p, "date": entry["agreed_on"]} for p in ("client", "supplier")],
                    effective_from=entry["effective_from"], contract_file_reference=entry["contract_file_reference"])
     rel = f"requests/{entry['id']}-{len(list(tmp_path.glob('requests/*')))}.yaml"
     (tmp_path / "requests").mkdir(parents=True, exist_ok=True)

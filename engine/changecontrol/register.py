@@ -183,7 +183,8 @@ def _request_problems(e: Mapping[str, Any], where: str, source: str, rec: str, b
     actual = hashlib.sha256(raw).hexdigest()
     if actual != e["request_sha256"]:
         return [problem(f"request file {e['request']} has SHA-256 {actual[:12]}…, the entry recorded "
-                        f"{e['request_sha256'][:12]}… (the request was edited after it was recorded)", "request_sha256")]
+                        f"{e['request_sha256'][:12]}… (the request was edited after it was recorded)",
+                        "request_sha256")]
     try:
         request = load_yaml_text(raw.decode("utf-8-sig"), str(req))
     except (InputError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -211,7 +212,8 @@ def _show(value: Any) -> str:
     """A recorded value as the YAML it was written as ("nothing" when missing)."""
     if value is None:
         return "nothing"
-    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True).strip().removesuffix("...").strip()
+    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True)
+    return text.strip().removesuffix("...").strip()
 
 
 def _catalogue_problems(e: Mapping[str, Any], where: str, source: str, rec: str, catalogue: Any) -> list[Problem]:
