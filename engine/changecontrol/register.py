@@ -178,7 +178,8 @@ def _request_problems(e: Mapping[str, Any], where: str, source: str, rec: str, b
         return [problem(f"names no request file: {unproven} (`slacheck change apply` records it)", "request")]
     req = base_dir / e["request"]
     if not req.is_file():
-        return [problem(f"request file {e['request']} not found (looked for {req}): {unproven}", "request")]
+        return [problem(f"request file {e['request']} not found (looked for {os.path.abspath(req)}): {unproven}",
+                        "request")]
     raw = req.read_bytes()
     actual = hashlib.sha256(raw).hexdigest()
     if actual != e["request_sha256"]:
