@@ -59,7 +59,8 @@ def audit_one(job: BatchJob) -> BatchOutcome:
         settings = SignalSettings.from_pairs(job.signals)
         catalogue = load_catalogue(Path(job.rules)) if job.rules else None
         result = run_audit(load_bundle(job.bundle, job.parsers), span, as_of=job.as_of,
-                           contract=load_contract(job.contract), catalogue=catalogue, signal_settings=settings)
+                           contract=load_contract(job.contract, catalogue=catalogue), catalogue=catalogue,
+                           signal_settings=settings)
         data = to_data(result)
         templates = Path(job.templates) if job.templates else None
         if job.out is not None:

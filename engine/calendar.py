@@ -11,7 +11,8 @@ is right with the pseudo day itself (no correction needed in the bulk path).
 The ``calendar:`` mapping of the contract settings::
 
     timezone: Europe/Amsterdam            # IANA zone name
-    service_window:                       # per weekday mon..sun; null or absent = closed
+    service_window:                       # per weekday mon..sun; null or absent = closed (a window tendered on the
+                                          # recorded sheet replaces it: ``Contract.calendar_settings``)
       mon: {open: "08:00", close: "18:00"}  # quote times: YAML reads 18:00 as the number 1080; close may be "24:00"
     working_weekdays: [mon, tue, wed, thu, fri]   # optional; weekdays that count as "werkdagen" (default mon-fri)
     span: {from: "2024-01-01", to: "2028-12-31"}  # prefix table span; default 2020-2030; auto-extended (see below)

@@ -2,7 +2,8 @@
 
 Order of precedence: the annex (client norms, client floors), then the supplier's tendered norm (a supplier
 norm, or a stricter value above a client floor), then the register of agreed changes (annex 12a §2.2) in force
-on the first day of the period. A tendered value weaker than the buyer's floor never applies: the floor does.
+on the first day of the period. Contract settings with a tendered or register value weaker than the buyer's
+floor are refused when loaded (``floor_problems``); should one reach ``tendered_norm`` anyway, the floor applies.
 
 A period is judged against the norm in force on its first day. Register entries take effect on quarter
 boundaries, so a month or a quarter never straddles a change; a year (or a multi-quarter view) keeps the norm of
@@ -18,6 +19,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from . import operators
+from .errors import Problem
 from .model import Clause, NormInForce, NormStatus, PerRecordLimit, Rule
 from .settings import Contract
 
@@ -50,7 +52,9 @@ def tendered_norm(rule: Rule, clause: Clause, contract: Contract) -> tuple[float
     """The norm as contracted at award (annex + tender, never the register): §2.2's "bij inschrijving opgegeven
     norm", the reference a change is measured against."""
     threshold, per_record, origin = clause.threshold, clause.per_record, "annex"
-    floor_t, floor_pr, _ = buyer_floor(rule, clause, contract)
+    floor_t, floor_pr, floor_src = buyer_floor(rule, clause, contract)
+    weaker = ("annex floor" if floor_src == "annex" else "buyer's floor (contract settings)") + \
+        " (tendered value is weaker)"
     tender = contract.tendered(rule.id, clause.id) if rule.norm_status is not NormStatus.CLIENT else None
     if threshold is None and floor_t is not None and rule.norm_status is NormStatus.CLIENT_FLOOR_SUPPLIER:
         threshold, origin = floor_t, "annex floor"
@@ -60,14 +64,62 @@ def tendered_norm(rule: Rule, clause: Clause, contract: Contract) -> tuple[float
             if floor_t is None or operators.is_stricter_or_equal(clause.op, t, floor_t):
                 threshold, origin = t, "tender"
             else:
-                threshold, origin = floor_t, "annex floor (tendered value is weaker)"
+                threshold, origin = floor_t, weaker
         pr = tender.get("per_record")
         if pr:
             op = per_record.op if per_record is not None else "<="
             unit = pr.get("unit") or (per_record.unit if per_record is not None else "business_h")
             if floor_pr is None or operators.is_stricter_or_equal(op, pr["limit"], floor_pr):
                 per_record, origin = PerRecordLimit(op, pr["limit"], unit), "tender"
+            elif per_record is None or per_record.limit is None:  # never no limit at all: the floor holds
+                per_record, origin = PerRecordLimit(op, floor_pr, unit), weaker
     return threshold, per_record, origin
+
+
+def percentage_ok(clause: Clause, threshold: float) -> bool:
+    """A threshold of a clause measured in % lies in 0..100 (a norm of 150 % can never be met nor be meant)."""
+    return clause.unit != "%" or 0 <= threshold <= 100
+
+
+def floor_problems(doc: Mapping[str, Any], source: str, catalogue: Any) -> list[Problem]:
+    """Every tendered norm and register value weaker than the buyer's floor (or a percentage outside 0..100),
+    located at its JSON path.
+
+    Annex 12a §2: "Inschrijvers kunnen uitsluitend een norm opgeven die gelijk aan of beter is dan deze drempel";
+    such settings are refused when loaded rather than silently replaced by the floor in an audit.
+    """
+    contract = Contract(str(doc.get("contract_id")), source, "", doc)
+    out: list[Problem] = []
+
+    def check(rule_id: str, clause_id: str, values: Mapping[str, Any], where: str, what: str, record: str | None):
+        rule = catalogue.rules.get(rule_id)
+        clause = next((c for c in rule.norm.clauses if c.id == clause_id), None) if rule else None
+        if clause is None or rule.norm_status is NormStatus.CLIENT or not isinstance(values, Mapping):
+            return
+        floor_t, floor_pr, floor_src = buyer_floor(rule, clause, contract)
+        pr = values.get("per_record") or {}
+        parts = [("threshold", values.get("threshold"), clause.op, floor_t, where + ".threshold"),
+                 ("per-record limit", pr.get("limit"), clause.per_record.op if clause.per_record else "<=", floor_pr,
+                  where + ".per_record.limit")]
+        if parts[0][1] is not None and not percentage_ok(clause, parts[0][1]):
+            out.append(Problem(source, f"{what} threshold {parts[0][1]:g} % of {rule_id}/{clause_id} is not a "
+                               "percentage (expected 0 to 100)", record=record, field=where + ".threshold"))
+        for part, value, op, floor, field in parts:
+            if value is None or floor is None or operators.is_stricter_or_equal(op, value, floor):
+                continue
+            direction = operators.get(op).stricter
+            how = f"a {direction} value is stricter" if direction else "only the floor's value itself is allowed"
+            out.append(Problem(source, f"{what} {part} {value:g} of {rule_id}/{clause_id} is weaker than the buyer's "
+                               f"floor {floor:g} (set in the {floor_src}; '{op}': {how}); annex 12a §2 allows only a "
+                               "norm equal to or better than the floor", record=record, field=field))
+
+    for rid, clauses in (doc.get("tendered_norms") or {}).items():
+        for cid, values in (clauses or {}).items():
+            check(rid, cid, values, f"$.tendered_norms.{rid}.{cid}", "tendered", None)
+    for i, e in enumerate(doc.get("norm_register") or []):
+        for cid, values in (e.get("clauses") or {}).items():
+            check(e.get("rule"), cid, values, f"$.norm_register[{i}].clauses.{cid}", "register", f"entry {e.get('id')}")
+    return out
 
 
 def register_entries(contract: Contract, rule_id: str, first_day: date) -> list[Mapping[str, Any]]:

@@ -16,6 +16,7 @@ import orjson
 
 from .agenda import Agenda
 from .audit import AuditResult
+from .calendar import WEEKDAYS
 from .mermaid import mermaid
 from .model import Breach, KpiResult, Status
 from .periods import sub_periods
@@ -198,7 +199,8 @@ def to_data(r: AuditResult) -> dict[str, Any]:
                    "last": r.span.last.isoformat()},
         "as_of": r.as_of,
         "exit_code": r.exit_code,
-        "contract": {"id": r.contract.contract_id, "source": r.contract.source, "sha256": r.contract.sha256},
+        "contract": {"id": r.contract.contract_id, "source": r.contract.source, "sha256": r.contract.sha256,
+                     "service_window": _service_window(r.contract)},
         "bundle": {"contract_id": r.bundle.contract_id, "organisation": r.bundle.organisation,
                    "documents": [{"kind": d.kind, "path": d.path, "format": d.format, "sha256": d.sha256,
                                   "records": d.records, "covers": [d.covers[0].isoformat(), d.covers[1].isoformat()]}
@@ -368,3 +370,11 @@ def agenda_data(data: dict[str, Any], meeting: str = "all") -> dict[str, Any]:
                        "deviation": g["deviation"]} for g in data["goals"]],
             "rules": [{"id": r["id"], "title": r["title"], "name_nl": r["name_nl"], "meeting": r["meeting"],
                        "agenda": r["agenda"]} for r in data["rules"]]}
+
+
+def _service_window(contract: Any) -> dict[str, Any]:
+    """The service window the audit measured with, per weekday, and where it comes from (calendar or tender)."""
+    window = contract.calendar_settings.get("service_window") or {}
+    days = [{"day": d, "open": (window.get(d) or {}).get("open"), "close": (window.get(d) or {}).get("close")}
+            for d in WEEKDAYS]
+    return {"days": days, **contract.service_window_origin}

@@ -27,9 +27,26 @@ SAMPLE = sample_dir()
 REGISTERS = yaml.safe_load((CASES / "registers.yaml").read_text(encoding="utf-8"))
 
 
-def contract_with(tmp_path, register, extra=None):
+def signed_request(tmp_path, entry):
+    """Write the request an entry (without a ``request``) was recorded from, as `change apply` would have found
+    it, and name it and its SHA-256 in a copy of the entry."""
+    request = {k: entry[k] for k in ("id", "change", "rule", "replaces", "goal", "clauses") if k in entry}
+    request.update(approvals=[{"party": p, "date": entry["agreed_on"]} for p in ("client", "supplier")],
+                   effective_from=entry["effective_from"], contract_file_reference=entry["contract_file_reference"])
+    rel = f"requests/{entry['id']}-{len(list(tmp_path.glob('requests/*')))}.yaml"
+    (tmp_path / "requests").mkdir(parents=True, exist_ok=True)
+    raw = yaml.safe_dump(request, sort_keys=False, allow_unicode=True).encode()
+    (tmp_path / rel).write_bytes(raw)
+    return dict(entry, request=rel, request_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def contract_with(tmp_path, register, extra=None, edits=None):
+    """The sample contract with ``register`` (each entry's signed request written next to it unless it names one or
+    lacks ``request_sha256``), ``extra`` merged over it, then ``edits`` (entry index → fields) made by hand."""
     data = yaml.safe_load((SAMPLE / "contract.yaml").read_text(encoding="utf-8"))
-    data["norm_register"] = register
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    register = [signed_request(tmp_path, e) if "request" not in e and "request_sha256" in e else e for e in register]
+    data["norm_register"] = [merge(e, (edits or {}).get(i)) for i, e in enumerate(register)]
     path = tmp_path / "contract.yaml"
     tmp_path.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(merge(data, extra), sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -45,8 +62,8 @@ def test_inconsistent_register_is_refused_when_loaded(case, tmp_path, catalogue)
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")
         sha12 = hashlib.sha256(text.encode()).hexdigest()[:12]
-    path = contract_with(tmp_path, case["register"])
-    want = [w.format(contract=path, sha12=sha12) for w in case["want"]]
+    path = contract_with(tmp_path, case["register"], case.get("settings"), case.get("edits"))
+    want = [w.format(contract=path, sha12=sha12, dir=tmp_path) for w in case["want"]]
     if not want:
         assert len(load_contract(path, catalogue=catalogue).register) == len(case["register"])
         return
@@ -150,10 +167,12 @@ def test_apply_appends_to_a_register_written_without_indentation(workspace):
 
 def test_apply_refuses_a_register_in_flow_style_with_its_line(workspace):
     path = workspace / "contract.yaml"
+    entry = signed_request(workspace, dict(ENTRY, id="CR-P1", effective_from="2026-07-01", agreed_on="2026-06-10",
+                                           clauses={"compliant": {"threshold": 95}}, contract_file_reference="x"))
     text = path.read_text(encoding="utf-8").replace(
         "norm_register: []", 'norm_register: [{id: CR-P1, change: norm, rule: O5-patch-compliance, goal: O5, '
         'effective_from: "2026-07-01", agreed_on: "2026-06-10", clauses: {compliant: {threshold: 95}}, '
-        'contract_file_reference: x, request_sha256: "' + "0" * 64 + '"}]')
+        f'contract_file_reference: x, request: {entry["request"]}, request_sha256: "{entry["request_sha256"]}"}}]')
     path.write_text(text, encoding="utf-8")
     line = text[:text.index("norm_register: [")].count("\n") + 1
     result = apply(workspace, "cr-2026-06-materially-weaker-justified.yaml")

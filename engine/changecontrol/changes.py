@@ -36,6 +36,7 @@ from ..settings import Contract
 from .documents import Document
 from .judging import Fact, Session
 from .model import ConditionResult, Verdict
+from .register import consent_dates
 from .rulesets import change_rules
 
 KPI_CHANGES = ("norm", "replace_kpi", "add_kpi", "remove_kpi")
@@ -135,20 +136,13 @@ def kpi_membership(rule: Rule, contract: Contract, day: date) -> tuple[bool, str
     return False, "a new rule file that no register entry adds"
 
 
-def _consent_dates(approvals: list[Mapping[str, Any]]) -> tuple[date | None, date | None]:
-    """(latest approval date, latest date of the governance meetings the approvals cite)."""
-    signed = [date.fromisoformat(a["date"]) for a in approvals if a.get("date")]
-    met = [date.fromisoformat(a["meeting"]["date"]) for a in approvals if (a.get("meeting") or {}).get("date")]
-    return (max(signed) if signed else None), (max(met) if met else None)
-
-
 def _approval_facts(req: Mapping[str, Any]) -> tuple[Fact, date | None, dict[str, Any]]:
     approvals = req.get("approvals") or []
     parties = {a["party"] for a in approvals}
     dated = all(a.get("date") for a in approvals)
     written = all((a.get("document") or "").strip() for a in approvals)
     tied = all((a.get("meeting") or {}).get("level") and (a.get("meeting") or {}).get("date") for a in approvals)
-    signed, met = _consent_dates(approvals)
+    signed, met = consent_dates(approvals)
     consent = max(d for d in (signed, met) if d) if signed and dated and {"client", "supplier"} <= parties else None
     basis = {"last_approval": signed.isoformat() if signed else None, "last_meeting": met.isoformat() if met else None}
     fact = Fact("consent", "request", {"client": int("client" in parties), "supplier": int("supplier" in parties),

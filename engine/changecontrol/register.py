@@ -4,7 +4,8 @@
 entries and every other section stay byte for byte as they were, comments included) and ``register_problems``
 finds what a hand edit can break: duplicate ids, a date off a quarter boundary, an entry agreed before the one
 above it (out of order), an effective date before the agreement, two entries setting the same clause on the same
-day, an unknown rule or clause, and a request file whose SHA-256 no longer matches.
+day, an unknown rule or clause, and an entry that does not match its request file (missing, edited since, or
+values that differ from it).
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from typing import Any, Mapping
 
 import yaml
 
-from ..errors import ChangeRequestError, Problem
+from ..errors import ChangeRequestError, InputError, Problem
+from ..yamlio import load_yaml_text
 
 QUARTER_MONTHS = (1, 4, 7, 10)
 
@@ -26,22 +28,38 @@ def is_quarter_boundary(day: date) -> bool:
     return day.day == 1 and day.month in QUARTER_MONTHS
 
 
+def consent_dates(approvals: list[Mapping[str, Any]]) -> tuple[date | None, date | None]:
+    """(latest approval date, latest date of the governance meetings the approvals cite): consent is given "via de
+    governance-cadans", so it exists once both have signed and the meeting has been held."""
+    signed = [date.fromisoformat(str(a["date"])) for a in approvals if a.get("date")]
+    met = [date.fromisoformat(str(a["meeting"]["date"])) for a in approvals
+           if isinstance(a.get("meeting"), Mapping) and a["meeting"].get("date")]
+    return (max(signed) if signed else None), (max(met) if met else None)
+
+
+def request_values(request: Mapping[str, Any], goal: Any) -> dict[str, Any]:
+    """What a register entry records from its request (``goal``: the request's, else its rule's), in entry order."""
+    signed, met = consent_dates([a for a in request.get("approvals") or [] if isinstance(a, Mapping)])
+    entry: dict[str, Any] = {"id": request.get("id"), "change": request.get("change"), "rule": request.get("rule")}
+    if request.get("replaces"):
+        entry["replaces"] = request["replaces"]
+    entry["goal"] = goal
+    entry["effective_from"] = request.get("effective_from")
+    if request.get("clauses"):
+        entry["clauses"] = {cid: dict(v) for cid, v in request["clauses"].items()}
+    entry["agreed_on"] = max(d for d in (signed, met) if d).isoformat() if signed else None  # the consent date
+    entry["contract_file_reference"] = request.get("contract_file_reference")
+    return entry
+
+
 def entry_for(verdict: Any, request: Mapping[str, Any], request_path: Path, contract_path: Path) -> dict[str, Any]:
-    """The register entry of a valid request: what changes, from when, agreed when (the consent date of the
-    verdict: latest approval or governance meeting), and the request's SHA-256."""
+    """The register entry of a valid request: what changes, from when, agreed when (the consent date: latest
+    approval or governance meeting), and the request's SHA-256."""
     try:
         rel = os.path.relpath(Path(request_path).resolve(), Path(contract_path).resolve().parent)
     except ValueError:  # another drive on Windows
         rel = str(Path(request_path).resolve())
-    entry: dict[str, Any] = {"id": request["id"], "change": request["change"], "rule": request["rule"]}
-    if request.get("replaces"):
-        entry["replaces"] = request["replaces"]
-    entry["goal"] = verdict.info["goal"]
-    entry["effective_from"] = request["effective_from"]
-    if request.get("clauses"):
-        entry["clauses"] = {cid: dict(v) for cid, v in request["clauses"].items()}
-    entry["agreed_on"] = verdict.info["consent_date"]
-    entry["contract_file_reference"] = request["contract_file_reference"]
+    entry = request_values(request, verdict.info["goal"])
     entry["request"] = Path(rel).as_posix()
     entry["request_sha256"] = verdict.sha256
     return entry
@@ -160,15 +178,61 @@ def register_problems(doc: Mapping[str, Any], source: str, base_dir: Path | None
             set_on.setdefault(key, e["id"])
         if catalogue is not None:
             problems.extend(_catalogue_problems(e, where, source, rec, catalogue))
-        if base_dir is not None and e.get("request"):
-            req = (base_dir / e["request"])
-            if req.is_file():
-                actual = hashlib.sha256(req.read_bytes()).hexdigest()
-                if actual != e["request_sha256"]:
-                    add(f"request file {e['request']} has SHA-256 {actual[:12]}…, the entry recorded "
-                        f"{e['request_sha256'][:12]}… (the request was edited after it was recorded)",
-                        where + ".request_sha256")
+        if base_dir is not None:
+            problems.extend(_request_problems(e, where, source, rec, base_dir, catalogue))
     return problems
+
+
+def _request_problems(e: Mapping[str, Any], where: str, source: str, rec: str, base_dir: Path,
+                      catalogue: Any) -> list[Problem]:
+    """The entry against its request file (path relative to the contract settings): it must exist, be unchanged
+    (SHA-256) and hold the values the entry records. Annex 12a §2.2: a change is "gedocumenteerd in het
+    contractdossier"; an entry that cannot be shown to match its signed request is not one."""
+    def problem(msg: str, field: str) -> Problem:
+        return Problem(source, msg, record=rec, field=f"{where}.{field}")
+
+    unproven = "the entry cannot be shown to match a signed request"
+    if not e.get("request"):
+        return [problem(f"names no request file: {unproven} (`slacheck change apply` records it)", "request")]
+    req = base_dir / e["request"]
+    if not req.is_file():
+        return [problem(f"request file {e['request']} not found (looked for {os.path.abspath(req)}): {unproven}",
+                        "request")]
+    raw = req.read_bytes()
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != e["request_sha256"]:
+        return [problem(f"request file {e['request']} has SHA-256 {actual[:12]}…, the entry recorded "
+                        f"{e['request_sha256'][:12]}… (the request was edited after it was recorded)",
+                        "request_sha256")]
+    try:
+        request = load_yaml_text(raw.decode("utf-8-sig"), str(req))
+    except (InputError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return [problem(f"request file {e['request']} cannot be read as YAML ({str(exc).splitlines()[0]}): {unproven}",
+                        "request")]
+    if not isinstance(request, Mapping):
+        return [problem(f"request file {e['request']} is not a change request (no mapping of fields): {unproven}",
+                        "request")]
+    rule = catalogue.rules.get(request.get("rule")) if catalogue is not None else None
+    want = request_values(request, request.get("goal") or (rule.goal if rule is not None else e.get("goal")))
+    out, name = [], e["request"]
+    for key in ("id", "change", "rule", "replaces", "goal", "effective_from", "agreed_on", "contract_file_reference"):
+        if e.get(key) != want.get(key) and not (key == "goal" and "goal" not in e):  # goal: optional in an entry
+            out.append(problem(f"the entry records {_show(e.get(key))}, its request file {name} says "
+                               f"{_show(want.get(key))}", key))
+    mine, theirs = e.get("clauses") or {}, want.get("clauses") or {}
+    for cid in sorted(set(mine) | set(theirs)):
+        if mine.get(cid) != theirs.get(cid):
+            out.append(problem(f"the entry records {_show(mine.get(cid))}, its request file {name} says "
+                               f"{_show(theirs.get(cid))}", f"clauses.{cid}"))
+    return out
+
+
+def _show(value: Any) -> str:
+    """A recorded value as the YAML it was written as ("nothing" when missing)."""
+    if value is None:
+        return "nothing"
+    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True)
+    return text.strip().removesuffix("...").strip()
 
 
 def _catalogue_problems(e: Mapping[str, Any], where: str, source: str, rec: str, catalogue: Any) -> list[Problem]:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..errors import ChangeRequestError, Problem
 from ..model import Clause, NormStatus, Rule
-from ..norms import buyer_floor
+from ..norms import buyer_floor, percentage_ok
 from ..operators import OPERATORS
 from ..rulefiles import Catalogue
 from ..settings import Contract
@@ -64,6 +64,10 @@ def _input_problems(sheet: Mapping[str, Any], doc: Document, contract: Contract,
         rule = catalogue.rules.get(rid)
         for cid, item in clauses.items():
             clause = next((c for c in rule.norm.clauses if c.id == cid), None) if rule else None
+            t = item.get("threshold")
+            if clause is not None and t is not None and not percentage_ok(clause, t):
+                problems.append(Problem(doc.source, f"{t:g} % is not a percentage (expected 0 to 100)",
+                                        field=f"$.norms.{rid}.{cid}.threshold"))
             pr = item.get("per_record")
             if clause is not None and pr and pr.get("unit") and clause.per_record and pr["unit"] != clause.per_record.unit:
                 problems.append(Problem(doc.source, f"unit {pr['unit']!r} differs from the rule's {clause.per_record.unit!r}",

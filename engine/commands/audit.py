@@ -67,7 +67,8 @@ def run_from_options(bundle: Path | None, sample: bool, period_text: str, as_of_
     catalogue = load_catalogue(rules_dir) if rules_dir else None
     progress, done = terminal_progress()
     try:
-        return run_audit(bundle or sample_bundle(), span, as_of=_as_of(as_of_text), contract=load_contract(contract_path),
+        contract = load_contract(contract_path, catalogue=catalogue)
+        return run_audit(bundle or sample_bundle(), span, as_of=_as_of(as_of_text), contract=contract,
                          catalogue=catalogue, progress=progress, signal_settings=settings)
     finally:
         done()

@@ -41,7 +41,7 @@ def goals(bundle: Path | None, sample: bool, period_text: str | None, as_of_text
         from ..settings import load_contract
 
         result = run_audit(bundle or sample_bundle(), parse_period(period_text), as_of=_as_of(as_of_text),
-                           contract=load_contract(contract_path), catalogue=catalogue)
+                           contract=load_contract(contract_path, catalogue=catalogue), catalogue=catalogue)
         goal_status = {g.goal: g.status for g in result.goals}
         kpi_status = {rid: s for g in result.goals for rid, s in g.kpi_statuses.items()}
         flagged = frozenset({g.goal for g in result.goals if g.deviation} | {d.rule_id for d in result.deviations})

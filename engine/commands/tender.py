@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..cli import handle_errors
+from ..errors import InputError, Problem
 
 
 @click.group()
@@ -16,7 +17,8 @@ def tender() -> None:
 
 @tender.command("validate")
 @click.argument("sheet", type=click.Path(path_type=Path))
-@click.option("--contract", "contract_path", type=click.Path(path_type=Path), help="Contract settings (default: the sample's).")
+@click.option("--contract", "contract_path", type=click.Path(path_type=Path),
+              help="Contract settings (default: the --write-contract file, else the sample's).")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), help="A rules folder instead of the built-in one.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
@@ -25,7 +27,10 @@ def tender() -> None:
 @handle_errors
 def tender_validate(sheet: Path, contract_path: Path | None, rules_dir: Path | None, fmt: str, lang: str,
                     write_path: Path | None) -> None:
-    """Judge SHEET (YAML) against annex 12a §2, §2.1 and §3. Exit 0 valid, 1 not valid, 2 bad input."""
+    """Judge SHEET (YAML) against annex 12a §2, §2.1 and §3. Exit 0 valid, 1 not valid, 2 bad input.
+
+    With --write-contract the sheet is judged against that contract (its id and floors), not another one.
+    """
     from ..changecontrol.apply import write_tendered_norms
     from ..changecontrol.documents import load_document
     from ..changecontrol.render import render_markdown, to_json
@@ -33,17 +38,25 @@ def tender_validate(sheet: Path, contract_path: Path | None, rules_dir: Path | N
     from ..rulefiles import load_catalogue
     from ..settings import load_contract
 
+    if write_path is not None and contract_path is not None and contract_path.resolve() != write_path.resolve():
+        raise InputError(Problem("--write-contract", f"writes into {write_path}, but --contract names {contract_path}: "
+                                 "the sheet is checked against the contract it is written into (its id and floors); "
+                                 "give one of them, or the same file twice"))
     catalogue = load_catalogue(rules_dir)
-    contract = load_contract(contract_path, catalogue=catalogue)
+    contract = load_contract(write_path if write_path is not None else contract_path, catalogue=catalogue)
     doc = load_document(sheet, "tender-sheet.schema.json")
     verdict = validate_sheet(doc, contract, catalogue)
-    click.echo(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang), nl=False)
-    if write_path is not None:
-        if not verdict.valid:
-            click.echo(f"slacheck: the sheet is not valid; {write_path} was not changed", err=True)
+    note = None
+    if write_path is not None and not verdict.valid:
+        note = f"slacheck: the sheet is not valid; {write_path} was not changed"
+    elif write_path is not None:  # written (or refused) before the verdict is shown
+        if write_tendered_norms(write_path, tendered_norms(doc.data), sheet_reference(verdict, doc.data), catalogue):
+            note = f"wrote the tendered norms of {sheet} into {write_path}"
         else:
-            write_tendered_norms(write_path, tendered_norms(doc.data), sheet_reference(verdict, doc.data), catalogue)
-            click.echo(f"wrote the tendered norms of {sheet} into {write_path}", err=True)
+            note = f"{write_path} already holds the tendered norms of this sheet (same SHA-256); not changed"
+    click.echo(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang), nl=False)
+    if note:
+        click.echo(note, err=True)
     sys.exit(verdict.exit_code)
 
 
