@@ -17,6 +17,7 @@ from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
 from .measures.common import limit_seconds, select
+from .measures.known import known_at
 from .model import Rule
 from .norms import norms_in_force
 from .rulefiles import Catalogue
@@ -71,7 +72,7 @@ def explain_record(bundle: Bundle, record_id: str, catalogue: Catalogue, contrac
         norms = norms_in_force(rule, contract, date(first_day.year, first_day.month, 1))
         for name, spec in p["durations"].items():
             norm = next((n for n in norms.values() if n.clause.metric == f"{name}_share"), None)
-            end = int(table.col(spec["end"])[row])
+            end = int(known_at(table, spec["end"], as_of, np.asarray([row]))[0])  # as known at as-of
             ended = end != NAT
             until = end if ended else max(as_of, start)
             pauses = []

@@ -19,6 +19,7 @@ A case file ``tests/cases/<rule-id>.yaml`` holds small inline evidence per case 
           status: FAIL
           metrics: {response_share: 50.0}
           breaches: [INC-2]        # exact ids, in order
+          details: {INC-2: "..."}  # exact breach details of these ids
           waived: []
           population: 2
           message_contains: "..."

@@ -11,17 +11,19 @@ from ..model import Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_record_order, in_window, percent,
+from .common import (MeasureContext, check_evidence, fmt_duration, in_record_order, in_window, known_col, percent,
                      record_breaches, rows_of, select, window_rows)
+from .known import resolution_by
 from .registry import MeasureDef
 
 _UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
 
 
 def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np.ndarray:
-    """Rows selected by ``where`` whose (final) resolution falls in the period: their whole life is known."""
+    """Rows selected by ``where`` whose resolution in force at the as-of time falls in the period (a ticket
+    reopened and not resolved again is not resolved: ``known.resolution_by``)."""
     w0, w1 = ctx.window(period)
-    return window_rows(ctx, table, where, "resolution_at", w0, min(w1, ctx.as_of + 1))
+    return window_rows(ctx, table, where, "resolution_at", w0, min(w1, ctx.as_of + 1), known=True)
 
 
 def _share(ctx: MeasureContext, ok: np.ndarray, rows: np.ndarray, table: Table, metric: str,
@@ -69,10 +71,10 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     t = ctx.bundle.table("tickets")
     sel, expected = ctx.memo(("proactive_expected",), rule, lambda: _expected(ctx, t, p))
     w0, w1 = ctx.window(period)
-    resolution = t.col("resolution_at")[sel]
+    resolution = known_col(ctx, t, "resolution_at")[sel]
     overran = in_window(expected, w0, min(w1, ctx.as_of + 1)) & ((resolution == NAT) | (resolution > expected))
     rows, expected = sel[overran], expected[overran]
-    first = t.col("first_proactive_update_at")[rows]
+    first = known_col(ctx, t, "first_proactive_update_at")[rows]
     ok = (first != NAT) & (first <= expected)
 
     def detail(i: int) -> str:
@@ -92,7 +94,7 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    values = [t.col(name)[rows] for name in counts]
+    values = [_known_count(ctx, t, name, rows) for name in counts]
     ok = np.ones(len(rows), dtype=bool)
     for column in values:
         ok &= column == 0
@@ -107,6 +109,14 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
     # a ticket's counts read the same in every period: its breach is made once per audit
     return _share(ctx, ok, rows, t, metric, details, f"{len(rows)} ticket(s) resolved in {period.label}",
                   made=(("no_counts_breach",), rule))
+
+
+def _known_count(ctx: MeasureContext, t: Table, name: str, rows: np.ndarray) -> np.ndarray:
+    """A count column of ``rows``; reopens count as none while the first came after the as-of time (unknown)."""
+    values = t.col(name)[rows]
+    if name == "reopens":
+        values = np.where(known_col(ctx, t, "first_reopen_at")[rows] == NAT, 0, values)
+    return values
 
 
 def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -139,8 +149,7 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     row = np.fromiter(map(rows_by_id.get, map(str, s.col("ticket_id")[cand].tolist()), repeat(-1)),
                       dtype=np.int64, count=len(cand))
     known = np.flatnonzero(row >= 0)
-    done = t.col("resolution_at")[row[known]]
-    valid = known[(done != NAT) & (done <= answered[cand][known])]
+    valid = known[resolution_by(t, answered[cand][known], row[known]) != NAT]  # resolved when answered
     first = np.sort(np.unique(row[valid], return_index=True)[1])
     rows = cand[valid[first]]
     unknown, unresolved, repeats = len(cand) - len(known), len(known) - len(valid), len(valid) - len(first)
@@ -169,7 +178,7 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
     rows = rows[t.col("party_count")[rows] >= 2]
     since = t.col("first_party_handover_at")[rows].copy()
     since[since == NAT] = t.col("reported_at")[rows][since == NAT]
-    coord = t.col("first_coordination_at")[rows]
+    coord = known_col(ctx, t, "first_coordination_at")[rows]
     late = np.zeros(len(rows), dtype=bool)
     elapsed = np.zeros(len(rows), dtype=np.int64)
     limits = p["coordinate_within"]
