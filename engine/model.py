@@ -74,6 +74,7 @@ class Clause:
     floor: float | None = None  # the buyer's floor for supplier-raised norms
     per_record: PerRecordLimit | None = None
     text: str = ""
+    needs_cases: str = ""  # when set, a period without cases for this clause is NO-DATA, for this reason
 
 
 @dataclass(frozen=True)

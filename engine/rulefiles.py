@@ -72,7 +72,7 @@ def _build(doc: dict, source: str) -> Rule:
         pr = c.get("per_record")
         clauses.append(Clause(
             id=c["id"], metric=c["metric"], op=c["op"], threshold=c.get("threshold"), unit=c["unit"],
-            floor=c.get("floor"), text=c.get("text", ""),
+            floor=c.get("floor"), text=c.get("text", ""), needs_cases=c.get("needs_cases", ""),
             per_record=PerRecordLimit(pr["op"], pr["limit"], pr["unit"]) if pr else None,
         ))
     measure = doc["measure"]
@@ -180,3 +180,4 @@ def load_catalogue(root: Path | None = None, registry: MeasureRegistry | None = 
     if problems:
         raise RuleFileError(problems)
     return Catalogue(rules=dict(sorted(rules.items())), goals=goals, root=root)
+
