@@ -108,6 +108,7 @@ class Rule:
     evidence: tuple[str, ...]  # document kinds the measure needs
     source: str  # the rule file, for messages
     title_nl: str = ""
+    related: tuple["Rule", ...] = ()  # the rules whose norms in force its measure reads (``MeasureDef.norm_refs``)
 
     @property
     def is_minimum_requirement(self) -> bool:
