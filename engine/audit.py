@@ -170,7 +170,8 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
             status = Status(kpi_status[str(j)])
             message = error or (m.insufficiency if m is not None and not m.sufficient else "")
             if status is Status.NO_DATA and not message:  # a clause the KPI stands on had no cases
-                message = "; ".join(f"insufficient evidence for clause {c.clause_id}: {norms[c.clause_id].clause.needs_cases}"
+                message = "; ".join(f"insufficient evidence for clause {c.clause_id}: "
+                                    f"{norms[c.clause_id].clause.needs_cases}"
                                     for c in clause_results[j] if c.status is Status.NO_DATA)
             if status is Status.ERROR and not message:
                 missing = [c for c, n in norms.items() if n.threshold is None]

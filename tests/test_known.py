@@ -42,8 +42,8 @@ def _table() -> tuple[Table, list[dict]]:
             "closed_at": np.asarray([NAT if c is None else c for _, c, _ in HISTORIES.values()], dtype=np.int64),
             "reported_at": np.full(n, T0, dtype=np.int64), "owner": np.asarray(["a"] * n, dtype=object),
             "status": np.asarray(["open"] * n, dtype=object)}
-    bulk, _ = derive_bulk(cols, {}, (np.asarray(owners, dtype=np.int64),
-                                     {"at": np.asarray(ats, dtype=np.int64), "type": np.asarray(types, dtype=object)}), n)
+    events = {"at": np.asarray(ats, dtype=np.int64), "type": np.asarray(types, dtype=object)}
+    bulk, _ = derive_bulk(cols, {}, (np.asarray(owners, dtype=np.int64), events), n)
     return Table(kind="tickets", ids=np.asarray(list(HISTORIES), dtype=object), cols={**cols, **bulk}), recs
 
 

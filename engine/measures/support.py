@@ -58,7 +58,8 @@ def _default_limits(ctx: MeasureContext, rule: Rule, period: Period) -> dict[str
     for prio, ref in rule.measure.params.get("default_expected", {}).items():
         norm = norms_in_force(related[ref["rule"]], ctx.contract, period.first)[ref["clause"]]
         lim = norm.per_record
-        out[prio] = lim if lim is not None and lim.limit is not None else f"{ref['rule']} has no per-record norm in force"
+        known = lim is not None and lim.limit is not None
+        out[prio] = lim if known else f"{ref['rule']} has no per-record norm in force"
     return out
 
 
