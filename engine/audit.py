@@ -150,7 +150,8 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
                                      "threshold": norm.threshold if norm.threshold is not None else 0,
                                      "sufficient": int(m is not None and m.sufficient),
                                      "has_norm": int(norm.threshold is not None),
-                                     "applicable": int(value is not None)})
+                                     "applicable": int(value is not None),
+                                     "needs_cases": int(bool(norm.clause.needs_cases))})
         clause_status = judge.clauses(clause_facts)
         kpi_facts, clause_results = [], {}
         for j, (rule, period, cadence, norms, m, error) in enumerate(measured):
@@ -168,6 +169,10 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
         for j, (rule, period, cadence, norms, m, error) in enumerate(measured):
             status = Status(kpi_status[str(j)])
             message = error or (m.insufficiency if m is not None and not m.sufficient else "")
+            if status is Status.NO_DATA and not message:  # a clause the KPI stands on had no cases
+                message = "; ".join(f"insufficient evidence for clause {c.clause_id}: "
+                                    f"{norms[c.clause_id].clause.needs_cases}"
+                                    for c in clause_results[j] if c.status is Status.NO_DATA)
             if status is Status.ERROR and not message:
                 missing = [c for c, n in norms.items() if n.threshold is None]
                 message = f"no norm in force for clause(s) {', '.join(missing)} (a supplier norm not in the contract settings?)"

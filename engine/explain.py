@@ -19,6 +19,7 @@ from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
 from .measures.common import limit_seconds, select
+from .measures.known import known_at
 from .model import PerRecordLimit, Rule
 from .norms import norms_in_force
 from .rulefiles import Catalogue
@@ -95,7 +96,7 @@ def _durations(rule: Rule, table: Table, row: int, contract: Contract, calendar:
             shown = f"{limit.op} {limit.limit:g} {limit.unit} ({norm.origin})"
         else:
             limit = None
-        out.append(_timed(rule.id, spec.get("label", name), table, row, start, int(table.col(spec["end"])[row]),
+        out.append(_timed(rule.id, spec.get("label", name), table, row, start, _known_end(table, spec["end"], row, as_of),
                           "clock" if p["clock"] == "clock" else "business", bool(p.get("pause_third_party")),
                           limit.op if limit else None, limit_seconds(limit) if limit else None, shown,
                           calendar, as_of))
@@ -112,16 +113,21 @@ def _containment(rule: Rule, table: Table, row: int, contract: Contract, calenda
         return []
     limit = PerRecordLimit("<=", float(lim["limit"]), lim["unit"])
     return [_timed(rule.id, f"containment ({priority})", table, row, int(table.col(p.get("start", "detected_at"))[row]),
-                   int(table.col(p.get("end", "contained_at"))[row]), _CLOCK_OF_UNIT[limit.unit],
+                   _known_end(table, p.get("end", "contained_at"), row, as_of), _CLOCK_OF_UNIT[limit.unit],
                    priority in p.get("pause_third_party", ()), limit.op, limit_seconds(limit),
                    f"{limit.op} {limit.limit:g} {limit.unit} (rule {rule.id})", calendar, as_of)]
 
 
+def _known_end(table: Table, column: str, row: int, as_of: int) -> int:
+    """The end as the measures know it at as-of (``engine.measures.known``): NAT when it has not happened yet."""
+    return int(known_at(table, column, as_of, np.asarray([row]))[0])
+
+
 def _timed(rule_id: str, label: str, table: Table, row: int, start: int, end: int, clock: str, paused: bool,
            op: str | None, limit: float | None, shown: str, calendar: ServiceCalendar, as_of: int) -> Explanation:
-    """One measurement's timeline and verdict: an end after as-of is not known yet; a limit already passed without
-    an end is a breach, one not yet passed is pending."""
-    ended = end != NAT and end <= as_of
+    """One measurement's timeline and verdict (``end`` as known at as-of): a limit already passed without an end
+    is a breach, one not yet passed is pending."""
+    ended = end != NAT
     until = end if ended else max(as_of, start)
     pauses = []
     if paused and table.pauses is not None:

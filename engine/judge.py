@@ -65,8 +65,14 @@ def _clause_rules(col: _Collector) -> dict:
         "clause_no_data": {"all": _when({"kind": "clause"}, {"sufficient": 0}), "run": col.action("clause_no_data", "NO-DATA")},
         "clause_no_norm": {"all": _when({"kind": "clause"}, {"sufficient": 1}, {"has_norm": 0}),
                            "run": col.action("clause_no_norm", "ERROR")},
-        "clause_no_cases": {"all": _when({"kind": "clause"}, {"sufficient": 1}, {"has_norm": 1}, {"applicable": 0}),
+        "clause_no_cases": {"all": _when({"kind": "clause"}, {"sufficient": 1}, {"has_norm": 1}, {"applicable": 0},
+                                         {"needs_cases": 0}),
                             "run": col.action("clause_no_cases", "NOT-APPLICABLE")},
+        # a clause the KPI stands on (the rule file's ``needs_cases``): no cases is no evidence, never a pass of
+        # the KPI on its other clauses
+        "clause_no_cases_no_data": {"all": _when({"kind": "clause"}, {"sufficient": 1}, {"has_norm": 1},
+                                                 {"applicable": 0}, {"needs_cases": 1}),
+                                    "run": col.action("clause_no_cases_no_data", "NO-DATA")},
     }
     for sym, op in operators.OPERATORS.items():
         if not op.durable:
@@ -216,7 +222,8 @@ class Judge:
         return found
 
     def clauses(self, facts: Iterable[dict]) -> dict[str, str]:
-        """Facts: id, op, value, threshold, sufficient, has_norm, applicable (0/1 each). Returns id → status."""
+        """Facts: id, op, value, threshold, sufficient, has_norm, applicable, needs_cases (0/1 each). Returns id →
+        status."""
         facts = [{"kind": "clause", **f} for f in facts]
         found = self._distinct("clauses", facts, as_facts=False)
         return {f["id"]: self._one(found, f["id"]) for f in facts}

@@ -74,6 +74,7 @@ class Clause:
     floor: float | None = None  # the buyer's floor for supplier-raised norms
     per_record: PerRecordLimit | None = None
     text: str = ""
+    needs_cases: str = ""  # when set, a period without cases for this clause is NO-DATA, for this reason
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Rule:
     evidence: tuple[str, ...]  # document kinds the measure needs
     source: str  # the rule file, for messages
     title_nl: str = ""
+    related: tuple["Rule", ...] = ()  # the rules whose norms in force its measure reads (``MeasureDef.norm_refs``)
 
     @property
     def is_minimum_requirement(self) -> bool:

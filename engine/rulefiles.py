@@ -3,11 +3,13 @@
 Pass 1, structure: YAML syntax and duplicate keys. Pass 2, schema: ``iter_errors`` over the rule schema, each
 error prefixed ``rules/…yaml: <json-path>:``. Pass 3, semantics: the goal exists, the measure is known and its
 parameters fit it, the metrics exist, the evidence kinds have schemas, the id equals the file name, and the norm
-fits its norm status. Only a file that passes all three becomes a ``Rule``.
+fits its norm status. Only a file that passes all three becomes a ``Rule``. Pass 4, across files: the other rules
+whose norms a measure reads (``MeasureDef.norm_refs``) exist and have the clause; the rule gets them as ``related``.
 """
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +74,7 @@ def _build(doc: dict, source: str) -> Rule:
         pr = c.get("per_record")
         clauses.append(Clause(
             id=c["id"], metric=c["metric"], op=c["op"], threshold=c.get("threshold"), unit=c["unit"],
-            floor=c.get("floor"), text=c.get("text", ""),
+            floor=c.get("floor"), text=c.get("text", ""), needs_cases=c.get("needs_cases", ""),
             per_record=PerRecordLimit(pr["op"], pr["limit"], pr["unit"]) if pr else None,
         ))
     measure = doc["measure"]
@@ -177,6 +179,28 @@ def load_catalogue(root: Path | None = None, registry: MeasureRegistry | None = 
             problems.append(Problem(source, f"rule id {doc['id']!r} is also defined in {rules[doc['id']].source}", field="$.id"))
             continue
         rules[doc["id"]] = _build(doc, source)
+    if not problems:
+        rules = _with_related(rules, registry, problems)
     if problems:
         raise RuleFileError(problems)
     return Catalogue(rules=dict(sorted(rules.items())), goals=goals, root=root)
+
+
+def _with_related(rules: dict[str, Rule], registry: MeasureRegistry, problems: list) -> dict[str, Rule]:
+    """Each rule with the rules whose per-record norms its measure reads (pass 4: they must exist and have the
+    clause, with a per-record limit)."""
+    out = {}
+    for rid, rule in rules.items():
+        refs = registry.get(rule.measure.id).norm_refs
+        related = []
+        for path, other, clause in refs(rule.measure.params) if refs else ():
+            target = rules.get(other)
+            found = next((c for c in target.norm.clauses if c.id == clause), None) if target else None
+            if found is None or found.per_record is None:
+                what = "no such rule" if target is None else f"it has no clause {clause!r} with a per-record limit"
+                problems.append(Problem(rule.source, f"refers to the norm of {other} clause {clause}: {what}",
+                                        field=f"$.measure.params.{path}"))
+            elif all(target is not r for r in related):
+                related.append(target)
+        out[rid] = dataclasses.replace(rule, related=tuple(related)) if related else rule
+    return out

@@ -19,7 +19,7 @@ A case file ``tests/cases/<rule-id>.yaml`` holds small inline evidence per case 
           status: FAIL
           metrics: {response_share: 50.0}
           breaches: [INC-2]        # exact ids, in order
-          details: ["..."]         # their exact detail texts, in order
+          details: ["..."]         # their exact detail texts, in order (or {INC-2: "..."} for some ids)
           waived: []
           population: 2
           message_contains: "..."

@@ -85,9 +85,9 @@ def test_dutch_sentences(q3):
         "hooguit 10 %.",
         "- nipt binnen de norm: O1-servicedesk-availability haalde in 3 van de 3 beoordeelde perioden de norm met "
         "een marge van hooguit 1 procentpunt.",
-        "| 6 | T1-backup-compliance Back-up compliance | 2026-08 | FAIL | afwijking van de Overeenkomst; agendatype: "
+        "| 8 | T1-backup-compliance Back-up compliance | 2026-08 | FAIL | afwijking van de Overeenkomst; agendatype: "
         "altijd |",
-        "| 7 | O2-standard-change-quality Volledigheid standaardwijzigingen | 2026-08 | FAIL | onder de norm "
+        "| 9 | O2-standard-change-quality Volledigheid standaardwijzigingen | 2026-08 | FAIL | onder de norm "
         "(agendatype: alleen bij afwijking) |",
         "| 1 | O1-first-response-p1 First response P1 | 2026-08 | FAIL | afwijking van de Overeenkomst (uit het "
         "operationeel overleg) |",

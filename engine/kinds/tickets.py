@@ -36,16 +36,25 @@ def _ts(rec: dict, name: str, tz: ZoneInfo | None) -> int:
 
 def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
     """First substantive response (an ``auto_ack`` never counts), stabilisation, resolution, handovers, owner
-    changes and gaps, proactive updates, coordination with other resolving parties and third-party pauses."""
+    changes and gaps, proactive updates, coordination with other resolving parties and third-party pauses.
+
+    ``resolution_at`` is the resolution in force at the end of the history: ``resolved_at`` (else the last
+    ``resolved`` event), undone when a ``reopened`` event follows it without a ``resolved`` event after that reopen
+    (then NAT: unresolved, unless the ticket was closed after that reopen: its closing ended it, as for the
+    backlog). ``first_resolution_at`` (the earliest of the first ``resolved`` event and
+    ``resolved_at``) and ``first_reopen_at`` bound the first resolved stretch, so that the state at any earlier
+    instant is known too (``measures.known``). Stabilisation is the first of ``stabilised`` and the first
+    resolution: a resolution removed the acute impact when it was made, even if a reopen followed."""
     first_response = first_ack = stabilised = resolved_event = last_resolved = NAT
-    first_proactive = first_party_handover = first_coordination = NAT
+    first_proactive = first_party_handover = first_coordination = first_reopen = last_reopen = NAT
+    resolved_pos = reopen_pos = -1  # places in time order of the last resolved and the last reopened event
     handovers = owner_changes = owner_gaps = proactive = reopened = handovers_no_note = 0
     coordinated: set[str] = set()
     coordinator = ""
     pauses: list[tuple[int, int]] = []
     open_wait = NAT
     events = _events(rec, tz)
-    for at, _, ev in events:
+    for pos, (at, _, ev) in enumerate(events):
         t = ev["type"]
         if t == "response":
             first_response = at if first_response == NAT else first_response
@@ -55,7 +64,7 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
             stabilised = at if stabilised == NAT else stabilised
         elif t == "resolved":
             resolved_event = at if resolved_event == NAT else resolved_event
-            last_resolved = at
+            last_resolved, resolved_pos = at, pos
         elif t == "handover":
             handovers += 1
             handovers_no_note += not (ev.get("note") or "").strip()
@@ -69,6 +78,8 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
             first_proactive = at if first_proactive == NAT else first_proactive
         elif t == "reopened":
             reopened += 1
+            first_reopen = at if first_reopen == NAT else first_reopen
+            last_reopen, reopen_pos = at, pos
         elif t == "party_coordination":
             if first_coordination == NAT:
                 first_coordination, coordinator = at, str(ev.get("by") or "")
@@ -83,9 +94,14 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
                 open_wait = NAT
     if open_wait != NAT:
         pauses.append((open_wait, NAT))  # still waiting: closed by the measure at its end instant
-    resolution = _ts(rec, "resolved_at", tz)
-    if resolution == NAT:
-        resolution = last_resolved
+    field = _ts(rec, "resolved_at", tz)
+    resolution = field if field != NAT else last_resolved
+    if reopen_pos >= 0 and (last_reopen > field if field != NAT else reopen_pos > resolved_pos):
+        resolution = last_resolved if resolved_pos > reopen_pos else NAT  # a reopen undid the resolution
+        closed = _ts(rec, "closed_at", tz)
+        if resolution == NAT and closed != NAT and closed > last_reopen:
+            resolution = closed  # closed after the reopen without a resolved event: ended by its closing
+    first_resolution = min((x for x in (resolved_event, field) if x != NAT), default=NAT)
     first_owner = rec.get("owner")
     for _, _, ev in events:
         if ev["type"] == "owner_change":
@@ -98,8 +114,8 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
                        and (resolution == NAT or at <= resolution))
     parties = {p for p in rec.get("resolving_parties") or ()}
     return {"first_response_at": first_response, "first_auto_ack_at": first_ack, "stabilised_at": stabilised,
-            "resolved_event_at": resolved_event, "resolution_at": resolution,
-            "stabilised_or_resolved_at": min((x for x in (stabilised, resolution) if x != NAT), default=NAT),
+            "first_resolution_at": first_resolution, "resolution_at": resolution, "first_reopen_at": first_reopen,
+            "stabilised_or_resolved_at": min((x for x in (stabilised, first_resolution) if x != NAT), default=NAT),
             "handovers": handovers, "handovers_without_note": handovers_no_note, "owner_changes": owner_changes,
             "owner_gaps": owner_gaps, "proactive_updates": proactive, "first_proactive_update_at": first_proactive,
             "reopens": reopened, "party_count": len(parties),
@@ -183,22 +199,36 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
         "first_response_at": _first(owner, at, is_["response"], n),
         "first_auto_ack_at": _first(owner, at, is_["auto_ack"], n),
         "stabilised_at": _first(owner, at, is_["stabilised"], n),
-        "resolved_event_at": _first(owner, at, is_["resolved"], n),
         "handovers": count(is_["handover"]),
         "handovers_without_note": count(is_["handover"] & blank_note),
         "owner_changes": count(is_["owner_change"]),
         "proactive_updates": count(is_["proactive_update"]),
         "first_proactive_update_at": _first(owner, at, is_["proactive_update"], n),
         "reopens": count(is_["reopened"]),
+        "first_reopen_at": _first(owner, at, is_["reopened"], n),
         "first_party_handover_at": _first(owner, at, is_["handover"] & has_party, n),
         "first_coordination_at": _first(owner, at, is_["party_coordination"], n),
     }
     last_resolved = _last(owner, at, is_["resolved"], n)
-    resolution = np.where(cols["resolved_at"] != NAT, cols["resolved_at"], last_resolved)
+    pos = np.arange(len(owner), dtype=np.int64)  # places in time order: which of two events on one instant came last
+    resolved_pos, reopen_pos = _last(owner, pos, is_["resolved"], n), _last(owner, pos, is_["reopened"], n)
+    field = cols["resolved_at"]
+    has_field = field != NAT
+    last_reopen = _last(owner, at, is_["reopened"], n)
+    undone = (reopen_pos != NAT) & np.where(has_field, last_reopen > field, reopen_pos > resolved_pos)
+    resolution = np.where(has_field, field, last_resolved)
+    resolution[undone] = np.where(resolved_pos > reopen_pos, last_resolved, NAT)[undone]  # a reopen undid it
+    closed = cols["closed_at"]
+    reclosed = undone & (resolution == NAT) & (closed != NAT) & (closed > last_reopen)
+    resolution[reclosed] = closed[reclosed]  # closed after the reopen without a resolved event: ended by its closing
     out["resolution_at"] = resolution
+    first_event = _first(owner, at, is_["resolved"], n)
+    first_resolution = np.where(first_event == NAT, field, np.where(has_field, np.minimum(first_event, field),
+                                                                    first_event))
+    out["first_resolution_at"] = first_resolution
     stab = out["stabilised_at"]
-    both = np.where(stab == NAT, resolution, np.where(resolution == NAT, stab, np.minimum(stab, resolution)))
-    out["stabilised_or_resolved_at"] = both
+    out["stabilised_or_resolved_at"] = np.where(stab == NAT, first_resolution, np.where(
+        first_resolution == NAT, stab, np.minimum(stab, first_resolution)))
     empty_to = to.where(_is_blank)[order]
     gaps = count(is_["owner_change"] & empty_to)
     first_owner = cols["owner"].copy()

@@ -17,6 +17,7 @@ from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
 from .common import MeasureContext, check_evidence, in_window, per_record_norm, percent, rows_of, select
+from .known import not_after
 from .registry import MeasureDef
 
 _FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -95,9 +96,9 @@ def within_days(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[
         spec = p["end_from"]
         end, referenced = joined_end(table, rows, ctx.bundle.table(spec["document"]), spec["key"], spec["fields"])
     else:
-        end = table.col(p["end"])[rows].copy()
+        end = table.col(p["end"])[rows]
         referenced = np.ones(len(rows), dtype=bool)
-    end[end > ctx.as_of] = NAT  # not known yet at the as-of time
+    end = not_after(end, ctx.as_of)  # not known yet at the as-of time
     limit, unit, op, unknown = _limits(ctx, p, table, rows, norms)
     done = end != NAT
     until = np.where(done, end, ctx.as_of)

@@ -21,6 +21,7 @@ from ..settings import Contract
 from .. import tables
 from ..tables import SourceIndex, Table
 from ..timeparse import NAT, local_midnight, to_iso
+from .known import known_at
 
 
 @dataclass
@@ -123,16 +124,23 @@ def _where_key(where: Sequence[Mapping[str, Any]] | None) -> tuple:
                  for f in where or ())
 
 
+def known_col(ctx: MeasureContext, table: Table, column: str) -> np.ndarray:
+    """The instant column as known at the as-of time (``known.known_at``), made once per audit."""
+    return ctx.memo(("known", column), table, lambda: known_at(table, column, ctx.as_of))
+
+
 def window_rows(ctx: MeasureContext, table: Table, where: Sequence[Mapping[str, Any]] | None, column: str,
-                start: int, end: int) -> np.ndarray:
+                start: int, end: int, known: bool = False) -> np.ndarray:
     """Rows (in table order) selected by ``where`` whose ``column`` instant lies in [start, end): the same rows as
-    ``np.flatnonzero(select(table, where) & in_window(table.col(column), start, end))``.
+    ``np.flatnonzero(select(table, where) & in_window(table.col(column), start, end))``; with ``known``, the
+    column as known at the as-of time (``known_col``: a resolution in force then).
 
     A year audit asks this for a month, its quarter and the year: the selected rows are sorted by the instant
     once per audit, and each period is then a slice found by binary search instead of a pass over every record.
     """
-    rows, values = ctx.memo(("window_rows", column, _where_key(where)), table,
-                            lambda: _sorted_by(table, where, column))
+    rows, values = ctx.memo(("window_rows", column, known, _where_key(where)), table,
+                            lambda: _sorted_by(table, where, known_col(ctx, table, column) if known
+                                               else table.col(column)))
     a, b = np.searchsorted(values, (start, end), side="left")
     picked = rows[a:max(a, b)]
     if len(picked) * 16 < len(table):
@@ -142,8 +150,7 @@ def window_rows(ctx: MeasureContext, table: Table, where: Sequence[Mapping[str, 
     return np.flatnonzero(mask)
 
 
-def _sorted_by(table: Table, where, column: str) -> tuple[np.ndarray, np.ndarray]:
-    values = table.col(column)
+def _sorted_by(table: Table, where, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = np.flatnonzero(select(table, where) & (values != NAT))
     order = np.argsort(values[rows], kind="stable")
     return rows[order], values[rows][order]

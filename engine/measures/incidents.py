@@ -8,8 +8,8 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_window, percent, rows_of, select, sub_pauses,
-                     window_rows)
+from .common import (MeasureContext, check_evidence, fmt_duration, in_window, known_col, percent, rows_of, select,
+                     sub_pauses, window_rows)
 from .registry import MeasureDef
 
 _CLOCK_UNITS = {"min": 60, "h": 3600}
@@ -28,7 +28,7 @@ def containment_time(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     if (missing := check_evidence(ctx, [kind], period)) is not None:
         return missing
     table = ctx.bundle.table(kind)
-    start_col, end_col = table.col(p.get("start", "detected_at")), table.col(p.get("end", "contained_at"))
+    start_col, end_col = table.col(p.get("start", "detected_at")), known_col(ctx, table, p.get("end", "contained_at"))
     w0, w1 = ctx.window(period)
     base = select(table, p.get("where")) & in_window(start_col, w0, min(w1, ctx.as_of + 1))
     ok_n = judged_n = pending_n = 0
@@ -104,7 +104,7 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
         if row is None:
             breaches.append(Breach(rid, f"ticket {tid} is not in the tickets export: its resolution is unknown"))
             continue
-        resolved = int(tickets.col("resolution_at")[row])
+        resolved = int(known_col(ctx, tickets, "resolution_at")[row])
         end = resolved if resolved != NAT else ctx.as_of
         problems = _cadence_problems(ctx, declared, [u for u in updates or () if u <= end], end, first_s, every_s)
         if problems:

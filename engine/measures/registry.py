@@ -22,6 +22,9 @@ class MeasureDef:
     params_schema: Mapping[str, Any]
     per_record: bool = False  # whether its clauses may carry a per-record limit
     doc: str = ""
+    #: the other rules' clauses whose norm in force it reads: params -> [(param path, rule id, clause id)]; the
+    #: catalogue checks they exist and hands the rules to the rule (``Rule.related``)
+    norm_refs: Callable[[Mapping[str, Any]], list[tuple[str, str, str]]] | None = None
 
     def metrics_for(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return self.metrics(params) if callable(self.metrics) else self.metrics

@@ -63,12 +63,8 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
             if k is None:
                 breaches.append(Breach(rid, f"exception {ref} is not in the security exception register"))
                 continue
-            frm = exc.col("valid_from")[k]
-            until = exc.col("expires_on")[k]
-            status = exc.col("status")[k]
             last_day = _local_day(ctx, int(deadline[i]) - 1)
-            in_force = frm <= last_day and (until == NAT or until >= last_day) and status != "withdrawn"
-            if in_force:
+            if in_force(exc, last_day, last_day, np.asarray([k]))[0]:
                 ok += 1
                 waivers.append(Waiver(rid, f"not mitigated within {terms[i]} days; formal exception in force", str(ref)))
                 continue
@@ -170,6 +166,16 @@ def _filled(values: np.ndarray) -> np.ndarray:
     return np.asarray([isinstance(v, str) and bool(v.strip()) for v in values], dtype=bool)
 
 
+def in_force(t, first: int, last: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per exception (of ``rows``, or all): in force on some day of [first, last] (day ordinals): valid from on or
+    before ``last``, not expired before ``first``, not withdrawn on or before ``first`` (``withdrawn_on``: no longer
+    in force that day), and not marked withdrawn without a date (then when it ended is unknown)."""
+    pick = (lambda c: t.col(c)) if rows is None else (lambda c: t.col(c)[rows])
+    frm, until, gone = pick("valid_from"), pick("expires_on"), pick("withdrawn_on")
+    return ((frm <= last) & ((until == NAT) | (until >= first)) & ((gone == NAT) | (gone > first))
+            & ~((pick("status") == "withdrawn") & (gone == NAT)))
+
+
 def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Completeness of the exceptions in force at some day of the period (reason, compensating control and
     herijkdatum present) and timeliness of the re-evaluations whose last allowed day falls in the period (the
@@ -178,14 +184,12 @@ def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         return missing
     t = ctx.bundle.table("security_exceptions")
     first, last = period.first.toordinal(), period.last.toordinal()
-    frm, until, gone = t.col("valid_from"), t.col("expires_on"), t.col("withdrawn_on")
+    until, gone = t.col("expires_on"), t.col("withdrawn_on")
     withdrawn = t.col("status") == "withdrawn"
-    in_force = ((frm <= last) & ((until == NAT) | (until >= first)) & ((gone == NAT) | (gone > first))
-                & ~(withdrawn & (gone == NAT)))
     lacks = {"reason": ~_filled(t.col("reason")), "compensating control": ~_filled(t.col("compensating_control")),
              "herijkdatum": t.col("reeval_date") == NAT}
     findings: dict[str, list[str]] = {}
-    rows = np.flatnonzero(in_force)
+    rows = np.flatnonzero(in_force(t, first, last))
     n_complete = 0
     for r in rows.tolist():
         gaps = [name for name, mask in lacks.items() if mask[r]]

@@ -13,8 +13,8 @@ from ..holidaysource import country_holidays
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_window, insufficient, limit_seconds,
-                     per_record_norm, percent, select, window_rows)
+from .common import (MeasureContext, check_evidence, fmt_duration, in_window, insufficient, known_col,
+                     limit_seconds, per_record_norm, percent, select, window_rows)
 from .registry import MeasureDef
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -76,7 +76,7 @@ def p1_on_call(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     if norm is None or norm.per_record is None or norm.per_record.limit is None:
         return Measurement(metrics={"on_call_share": None}, population=0)
     limit = limit_seconds(norm.per_record)
-    response = t.col("first_response_at")[rows]
+    response = known_col(ctx, t, "first_response_at")[rows]
     done = response != NAT
     elapsed = ctx.calendar.clock_seconds(reported[rows], np.where(done, response, ctx.as_of))
     ok = elapsed <= limit

@@ -7,21 +7,24 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from ..model import Measurement, NormInForce, Rule
+from ..model import Measurement, NormInForce, PerRecordLimit, Rule
+from ..norms import norms_in_force
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_record_order, in_window, percent,
-                     record_breaches, rows_of, select, window_rows)
+from .common import (MeasureContext, check_evidence, fmt_duration, in_record_order, in_window, insufficient, known_col,
+                     limit_seconds, percent, record_breaches, rows_of, select, window_rows)
+from .known import resolution_by
 from .registry import MeasureDef
 
 _UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
 
 
 def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np.ndarray:
-    """Rows selected by ``where`` whose (final) resolution falls in the period: their whole life is known."""
+    """Rows selected by ``where`` whose resolution in force at the as-of time falls in the period (a ticket
+    reopened and not resolved again is not resolved: ``known.resolution_by``)."""
     w0, w1 = ctx.window(period)
-    return window_rows(ctx, table, where, "resolution_at", w0, min(w1, ctx.as_of + 1))
+    return window_rows(ctx, table, where, "resolution_at", w0, min(w1, ctx.as_of + 1), known=True)
 
 
 def _share(ctx: MeasureContext, ok: np.ndarray, rows: np.ndarray, table: Table, metric: str,
@@ -40,39 +43,67 @@ def _each(detail: Callable[[int], str]) -> Callable[[np.ndarray], list[str]]:
     return lambda positions: [detail(i) for i in positions.tolist()]
 
 
-def _deadline(ctx: MeasureContext, start: np.ndarray, lim: Mapping) -> np.ndarray:
-    seconds = np.full(len(start), float(lim["limit"]) * _UNIT_S[lim["unit"]]).astype(np.int64)
-    if lim["unit"].startswith("business"):
+def _deadline(ctx: MeasureContext, start: np.ndarray, lim: PerRecordLimit) -> np.ndarray:
+    seconds = np.full(len(start), limit_seconds(lim)).astype(np.int64)
+    if lim.unit.startswith("business"):
         return ctx.calendar.add_business_seconds(start, seconds)
     return start + seconds
 
 
-def _expected(ctx: MeasureContext, t: Table, p: Mapping) -> tuple[np.ndarray, np.ndarray]:
-    """The rule's selected tickets and their expected resolution time (communicated, else the priority's default):
-    the same for every period, so computed once per audit."""
+def _default_limits(ctx: MeasureContext, rule: Rule, period: Period) -> dict[str, PerRecordLimit | str]:
+    """Per priority, the per-record resolution norm in force in the period of the rule it names (annex, tender or
+    norm register), or why there is none."""
+    related = {r.id: r for r in rule.related}
+    out: dict[str, PerRecordLimit | str] = {}
+    for prio, ref in rule.measure.params.get("default_expected", {}).items():
+        norm = norms_in_force(related[ref["rule"]], ctx.contract, period.first)[ref["clause"]]
+        lim = norm.per_record
+        known = lim is not None and lim.limit is not None
+        out[prio] = lim if known else f"{ref['rule']} has no per-record norm in force"
+    return out
+
+
+def _expected(ctx: MeasureContext, t: Table, p: Mapping, limits: Mapping[str, PerRecordLimit | str]
+              ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """The rule's selected tickets, their expected resolution time (communicated, else the priority's resolution
+    norm in force) and, per priority without such a norm, how many tickets then have no expected time: the same
+    for every period with the same norms, so computed once per audit and set of norms."""
     sel = np.flatnonzero(select(t, p.get("where")))
     expected = t.col("expected_resolution_at")[sel].copy()
-    for prio, lim in p.get("default_expected", {}).items():
+    unknown: dict[str, int] = {}
+    for prio, lim in limits.items():
         fill = (expected == NAT) & select(t, [{"field": "priority", "op": "==", "value": prio}])[sel]
-        if fill.any():
+        if not fill.any():
+            continue
+        if isinstance(lim, str):
+            unknown[prio] = int(fill.sum())
+        else:
             expected[fill] = _deadline(ctx, t.col("reported_at")[sel][fill], lim)
-    return sel, expected
+    return sel, expected, unknown
 
 
 def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Incidents whose handling ran past the expected resolution time that fell in the period: the user got a
     proactive update at or before that time. Without a communicated expectation on the ticket, the expected time
-    is the priority's resolution norm (``default_expected``)."""
+    is the resolution norm in force in the period for its priority (``default_expected`` names the rule and clause).
+    """
     p = rule.measure.params
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
+    if ctx.contract is None:
+        return insufficient("no contract settings to read the resolution norms in force from")
     t = ctx.bundle.table("tickets")
-    sel, expected = ctx.memo(("proactive_expected",), rule, lambda: _expected(ctx, t, p))
+    limits = _default_limits(ctx, rule, period)
+    sel, expected, unknown = ctx.memo(("proactive_expected", tuple(sorted(map(str, limits.items())))), rule,
+                                      lambda: _expected(ctx, t, p, limits))
     w0, w1 = ctx.window(period)
-    resolution = t.col("resolution_at")[sel]
+    resolution = known_col(ctx, t, "resolution_at")[sel]
     overran = in_window(expected, w0, min(w1, ctx.as_of + 1)) & ((resolution == NAT) | (resolution > expected))
     rows, expected = sel[overran], expected[overran]
-    first = t.col("first_proactive_update_at")[rows]
+    if unknown:  # tickets whose expected time cannot be told: whether they ran late is unknown
+        return insufficient("; ".join(f"{n} {prio} ticket(s) without a communicated expected resolution time, and "
+                                      f"{limits[prio]}" for prio, n in sorted(unknown.items())))
+    first = known_col(ctx, t, "first_proactive_update_at")[rows]
     ok = (first != NAT) & (first <= expected)
 
     def detail(i: int) -> str:
@@ -92,7 +123,7 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    values = [t.col(name)[rows] for name in counts]
+    values = [_known_count(ctx, t, name, rows) for name in counts]
     ok = np.ones(len(rows), dtype=bool)
     for column in values:
         ok &= column == 0
@@ -107,6 +138,14 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
     # a ticket's counts read the same in every period: its breach is made once per audit
     return _share(ctx, ok, rows, t, metric, details, f"{len(rows)} ticket(s) resolved in {period.label}",
                   made=(("no_counts_breach",), rule))
+
+
+def _known_count(ctx: MeasureContext, t: Table, name: str, rows: np.ndarray) -> np.ndarray:
+    """A count column of ``rows``; reopens count as none while the first came after the as-of time (unknown)."""
+    values = t.col(name)[rows]
+    if name == "reopens":
+        values = np.where(known_col(ctx, t, "first_reopen_at")[rows] == NAT, 0, values)
+    return values
 
 
 def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -139,8 +178,7 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     row = np.fromiter(map(rows_by_id.get, map(str, s.col("ticket_id")[cand].tolist()), repeat(-1)),
                       dtype=np.int64, count=len(cand))
     known = np.flatnonzero(row >= 0)
-    done = t.col("resolution_at")[row[known]]
-    valid = known[(done != NAT) & (done <= answered[cand][known])]
+    valid = known[resolution_by(t, answered[cand][known], row[known]) != NAT]  # resolved when answered
     first = np.sort(np.unique(row[valid], return_index=True)[1])
     rows = cand[valid[first]]
     unknown, unresolved, repeats = len(cand) - len(known), len(known) - len(valid), len(valid) - len(first)
@@ -169,7 +207,7 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
     rows = rows[t.col("party_count")[rows] >= 2]
     since = t.col("first_party_handover_at")[rows].copy()
     since[since == NAT] = t.col("reported_at")[rows][since == NAT]
-    coord = t.col("first_coordination_at")[rows]
+    coord = known_col(ctx, t, "first_coordination_at")[rows]
     late = np.zeros(len(rows), dtype=bool)
     elapsed = np.zeros(len(rows), dtype=np.int64)
     limits = p["coordinate_within"]
@@ -211,6 +249,8 @@ _WHERE = {"type": "array"}
 _LIMIT = {"type": "object", "additionalProperties": False, "required": ["limit", "unit"],
           "properties": {"limit": {"type": "number", "exclusiveMinimum": 0},
                          "unit": {"enum": ["min", "h", "business_min", "business_h"]}}}
+_NORM_REF = {"type": "object", "additionalProperties": False, "required": ["rule", "clause"],
+             "properties": {"rule": {"type": "string", "minLength": 1}, "clause": {"type": "string", "minLength": 1}}}
 _PLAIN = {"type": "object", "additionalProperties": False, "properties": {"where": _WHERE}}
 
 DEFS = (
@@ -218,8 +258,10 @@ DEFS = (
                params_schema={"type": "object", "additionalProperties": False,
                               "properties": {"where": _WHERE, "default_expected": {
                                   "type": "object", "propertyNames": {"enum": ["P1", "P2", "P3", "P4"]},
-                                  "additionalProperties": _LIMIT}}},
-               doc="share of overrunning incidents whose user got a proactive update in time"),
+                                  "additionalProperties": _NORM_REF}}},
+               doc="share of overrunning incidents whose user got a proactive update in time",
+               norm_refs=lambda params: [(f"default_expected.{prio}", ref["rule"], ref["clause"])
+                                         for prio, ref in sorted((params.get("default_expected") or {}).items())]),
     MeasureDef(id="single_ownership", func=single_ownership, documents=("tickets",), metrics=("single_owner_share",),
                params_schema=_PLAIN, doc="share of resolved tickets with one owner throughout"),
     MeasureDef(id="first_time_fix", func=first_time_fix, documents=("tickets",), metrics=("first_time_fix_share",),

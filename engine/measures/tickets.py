@@ -11,6 +11,7 @@ from ..periods import Period
 from ..timeparse import NAT
 from .common import (MeasureContext, check_evidence, fmt_duration, fmt_durations, id_texts, in_record_order,
                      limit_seconds, per_record_norm, percent, record_breaches, select, sub_pauses, window_rows)
+from .known import known_at, open_at
 from .registry import MeasureDef
 
 _TS_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -27,8 +28,9 @@ def _clock(ctx: MeasureContext, clock: str, start: np.ndarray, end: np.ndarray, 
 def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Share of records whose duration (start → end, on the rule's clock, minus pauses) meets the per-record limit.
 
-    A record enters the period by its start instant. One without an end yet is a breach as soon as the limit
-    has passed at the as-of time, and pending before that (neither pass nor fail).
+    A record enters the period by its start instant. Its end is the end as known at the as-of time
+    (``known.known_at``: nothing after it has happened yet; a resolution a reopen undid is none). One without an
+    end then is a breach as soon as the limit has passed at the as-of time, and pending before that.
     """
     p = rule.measure.params
     kind = p.get("document", "tickets")
@@ -48,7 +50,7 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
         if norm is None or norm.per_record is None or norm.per_record.limit is None:
             metrics[metric] = None
             continue
-        end = table.col(spec["end"])[rows]
+        end = known_at(table, spec["end"], ctx.as_of, rows)
         done = end != NAT
         until = np.where(done, end, ctx.as_of)
         pauses = sub_pauses(table, rows, until) if p.get("pause_third_party") else None
@@ -123,7 +125,8 @@ def _merge(breaches: list[tuple[str, str]]) -> tuple[Breach, ...]:
 
 
 def backlog_age(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
-    """Open tickets at the end of the period older than N working days: their share and their number."""
+    """Open tickets at the end of the period older than N working days: their share and their number. Open is
+    ``known.open_at``: reported, and neither resolved (a reopen undoes a resolution) nor closed at that instant."""
     p = rule.measure.params
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
@@ -131,12 +134,7 @@ def backlog_age(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[
     _, w1 = ctx.window(period)
     snapshot = w1 - 1  # the last second of the period
     reported = table.col("reported_at")
-    done_at = table.col("resolved_at").copy()
-    for alt in ("resolved_event_at", "closed_at"):
-        fill = done_at == NAT
-        done_at[fill] = table.col(alt)[fill]
-    open_mask = select(table, p.get("where")) & (reported <= snapshot) & ((done_at == NAT) | (done_at > snapshot))
-    rows = np.flatnonzero(open_mask)
+    rows = np.flatnonzero(select(table, p.get("where")) & open_at(table, snapshot))
     age = ctx.calendar.working_days(reported[rows], np.full(len(rows), snapshot, dtype=np.int64))
     old = age > int(p["age_working_days"])
     ids = table.ids[rows]

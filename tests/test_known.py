@@ -1,0 +1,74 @@
+"""A ticket's resolution in force (a reopen undoes the resolution before it) and what is known at an instant:
+the bulk deriver gives ``derive``'s columns, and ``known`` reads the state at any instant from them."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.kinds.tickets import derive, derive_bulk
+from engine.measures.known import known_at, open_at, resolution_by
+from engine.tables import Table
+from engine.timeparse import NAT
+
+H = 3600
+T0 = 1_772_438_400  # 2026-03-02T09:00:00+01:00
+HISTORIES = {  # id: (resolved_at, closed_at, [(hours after T0, type)])
+    "PLAIN": (T0 + 3 * H, None, [(3, "resolved")]),
+    "REOPENED": (None, None, [(3, "resolved"), (24, "reopened")]),
+    "AGAIN": (None, None, [(3, "resolved"), (24, "reopened"), (30, "resolved")]),
+    "FIELD-STALE": (T0 + 3 * H, None, [(24, "reopened")]),
+    "FIELD-AFTER": (T0 + 30 * H, None, [(3, "resolved"), (24, "reopened")]),
+    "TIE": (None, None, [(3, "resolved"), (3, "reopened")]),
+    "CLOSED": (None, T0 + 5 * H, [(48, "reopened")]),
+    "OPEN": (None, None, []),
+}
+
+
+def _iso(t: int) -> str:
+    from datetime import datetime, timezone
+    return datetime.fromtimestamp(t, tz=timezone.utc).isoformat()
+
+
+def _table() -> tuple[Table, list[dict]]:
+    recs, owners, ats, types = [], [], [], []
+    for row, (rid, (res, closed, events)) in enumerate(HISTORIES.items()):
+        recs.append({"id": rid, "reported_at": _iso(T0), "resolved_at": None if res is None else _iso(res),
+                     "status": "open", "owner": "a",
+                     "events": [{"at": _iso(T0 + h * H), "type": t} for h, t in events]})
+        for h, t in events:
+            owners.append(row), ats.append(T0 + h * H), types.append(t)
+        recs[-1]["closed_at"] = None if closed is None else _iso(closed)
+    n = len(recs)
+    cols = {"resolved_at": np.asarray([NAT if r is None else r for r, _, _ in HISTORIES.values()], dtype=np.int64),
+            "closed_at": np.asarray([NAT if c is None else c for _, c, _ in HISTORIES.values()], dtype=np.int64),
+            "reported_at": np.full(n, T0, dtype=np.int64), "owner": np.asarray(["a"] * n, dtype=object),
+            "status": np.asarray(["open"] * n, dtype=object)}
+    events = {"at": np.asarray(ats, dtype=np.int64), "type": np.asarray(types, dtype=object)}
+    bulk, _ = derive_bulk(cols, {}, (np.asarray(owners, dtype=np.int64), events), n)
+    return Table(kind="tickets", ids=np.asarray(list(HISTORIES), dtype=object), cols={**cols, **bulk}), recs
+
+
+def test_bulk_and_one_by_one_give_the_same_resolution_columns():
+    table, recs = _table()
+    names = ("resolution_at", "first_resolution_at", "first_reopen_at", "stabilised_or_resolved_at")
+    for row, rec in enumerate(recs):
+        one = derive(rec, None)
+        assert {k: one[k] for k in names} == {k: int(table.col(k)[row]) for k in names}, rec["id"]
+    final = dict(zip(HISTORIES, table.col("resolution_at").tolist()))
+    assert final == {"PLAIN": T0 + 3 * H, "REOPENED": NAT, "AGAIN": T0 + 30 * H, "FIELD-STALE": NAT,
+                     "FIELD-AFTER": T0 + 30 * H, "TIE": NAT, "CLOSED": NAT, "OPEN": NAT}
+
+
+def test_the_state_at_an_instant_follows_resolutions_and_reopens():
+    table, _ = _table()
+    at = lambda h: dict(zip(HISTORIES, resolution_by(table, T0 + h * H).tolist()))  # noqa: E731
+    assert at(10) == {"PLAIN": T0 + 3 * H, "REOPENED": T0 + 3 * H, "AGAIN": T0 + 3 * H, "FIELD-STALE": T0 + 3 * H,
+                      "FIELD-AFTER": T0 + 3 * H, "TIE": NAT, "CLOSED": NAT, "OPEN": NAT}
+    assert at(26) == {"PLAIN": T0 + 3 * H, "REOPENED": NAT, "AGAIN": NAT, "FIELD-STALE": NAT, "FIELD-AFTER": NAT,
+                      "TIE": NAT, "CLOSED": NAT, "OPEN": NAT}
+    assert at(31)["AGAIN"] == at(31)["FIELD-AFTER"] == T0 + 30 * H
+    opened = lambda h: [rid for rid, o in zip(HISTORIES, open_at(table, T0 + h * H).tolist()) if o]  # noqa: E731
+    assert opened(10) == ["TIE", "OPEN"]  # the closed one is closed, until its reopen
+    assert opened(50) == ["REOPENED", "FIELD-STALE", "TIE", "CLOSED", "OPEN"]
+    response = {"first_response_at": np.asarray([T0 + H, T0 + 5 * H], dtype=np.int64)}
+    small = Table(kind="tickets", ids=np.asarray(["A", "B"], dtype=object), cols=response)
+    assert known_at(small, "first_response_at", T0 + 2 * H).tolist() == [T0 + H, NAT]  # not happened yet
