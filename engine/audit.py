@@ -114,7 +114,7 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
     registry = registry or default_registry()
     catalogue = catalogue or load_catalogue(registry=registry)
     kpi_graph(catalogue)  # the goal graph must be a DAG with every KPI under exactly one goal
-    contract = contract or load_contract()
+    contract = contract or load_contract(catalogue=catalogue)  # its norms are checked against these rules
     mark("setup")
     gc.unfreeze()  # what an earlier audit in this process froze may be collected again
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
