@@ -25,11 +25,12 @@ def explain(bundle: Path, record_id: str, rule_id: str | None, contract_path: Pa
     from ..rulefiles import load_catalogue
     from ..settings import load_contract
 
-    contract = load_contract(contract_path)
+    catalogue = load_catalogue()
+    contract = load_contract(contract_path, catalogue=catalogue)
     loaded = load_bundle(bundle)
     calendar = service_calendar(contract, loaded.organisation)
     as_of = _as_of(as_of_text)
-    items = explain_record(loaded, record_id, load_catalogue(), contract, calendar,
+    items = explain_record(loaded, record_id, catalogue, contract, calendar,
                            loaded.exported_at if as_of is None else as_of, rule_id)
     click.echo(render_explanations(record_id, items, lang), nl=False)
 
