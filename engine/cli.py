@@ -59,6 +59,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _as_of(text: str | None) -> int | None:
+    """``--as-of`` as epoch seconds, within the range evidence timestamps may have (``timeparse``): beyond it no
+    calendar or period exists to measure against."""
+    from .timeparse import TimeParseError, parse_ts
+
     if text is None:
         return None
     try:
@@ -67,7 +71,10 @@ def _as_of(text: str | None) -> int | None:
         raise PeriodError(Problem("--as-of", f"{text!r} is not an ISO 8601 timestamp")) from None
     if dt.tzinfo is None:
         raise PeriodError(Problem("--as-of", f"{text!r} needs a time zone offset, e.g. 2026-10-05T07:00:00+02:00"))
-    return int(dt.timestamp())
+    try:
+        return parse_ts(text, None)
+    except TimeParseError as exc:
+        raise PeriodError(Problem("--as-of", str(exc))) from None
 
 
 def sample_bundle() -> Path:

@@ -53,6 +53,19 @@ def test_bad_period_is_usage_error(run):
     assert "--period: '2026-Q5' is not a period" in res.output
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--period", "9999-12"], "--period: '9999-12' is out of range (expected a period between 1970 and 2199)"),
+    (["--period", "2026-09..9999-12"], "--period: '9999-12' is out of range (expected a period between 1970 and 2199)"),
+    (["--period", "2026-Q3", "--as-of", "0001-01-01T00:00:00+01:00"],
+     "--as-of: '0001-01-01T00:00:00+01:00' is out of range (expected a time between 1970 and 2199)"),
+    (["--period", "2026-Q3", "--as-of", "9999-12-31T23:59:59-01:00"],
+     "--as-of: '9999-12-31T23:59:59-01:00' is out of range (expected a time between 1970 and 2199)"),
+])
+def test_period_or_as_of_beyond_the_engines_years_is_usage_error(run, args, message):
+    res = run("audit", "--sample", *args)
+    assert (res.exit_code, res.stderr) == (2, f"slacheck: 1 problem(s) in the input:\n{message}\n")
+
+
 def test_audit_without_bundle_is_usage_error(run):
     res = run("audit", "--period", "2026-Q3")
     assert res.exit_code == 2
