@@ -66,6 +66,13 @@ def test_period_or_as_of_beyond_the_engines_years_is_usage_error(run, args, mess
     assert (res.exit_code, res.stderr) == (2, f"slacheck: 1 problem(s) in the input:\n{message}\n")
 
 
+def test_non_finite_signal_value_is_usage_error_and_no_json_is_written(run):
+    res = run("audit", "--sample", "--period", "2026-Q3", "--format", "json", "--signal", "near_norm_margin=nan")
+    assert (res.exit_code, res.stdout) == (2, "")
+    assert res.stderr == ("slacheck: 1 problem(s) in the input:\n"
+                          "--signal: 'near_norm_margin=nan': near_norm_margin needs a finite number\n")
+
+
 def test_audit_without_bundle_is_usage_error(run):
     res = run("audit", "--period", "2026-Q3")
     assert res.exit_code == 2
