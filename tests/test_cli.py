@@ -73,6 +73,16 @@ def test_non_finite_signal_value_is_usage_error_and_no_json_is_written(run):
                           "--signal: 'near_norm_margin=nan': near_norm_margin needs a finite number\n")
 
 
+@pytest.mark.parametrize("command", ["audit", "agenda"])
+def test_missing_or_file_templates_folder_is_usage_error(run, tmp_path, command):
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    for folder, why in ((tmp_path / "nonexistent", "does not exist"), (afile, "is a file")):
+        res = run(command, "--sample", "--period", "2026-Q3", "--templates", str(folder))
+        assert (res.exit_code, res.stdout) == (2, "")
+        assert res.stderr.endswith(f"Error: Invalid value for '--templates': Directory '{folder}' {why}.\n")
+
+
 def test_audit_without_bundle_is_usage_error(run):
     res = run("audit", "--period", "2026-Q3")
     assert res.exit_code == 2

@@ -44,7 +44,7 @@ def audit_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--signal", "signal_pairs", multiple=True, metavar="KEY=VALUE",
                      help="Override a \"green but different\" signal threshold (see engine/signals.py), repeatable."),
         click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True),
-        click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
+        click.option("--templates", "template_dir", type=click.Path(path_type=Path, exists=True, file_okay=False),
                      help="Your own template folder (rendered in Jinja's sandbox; built-ins fill the gaps)."),
     ]
     for option in reversed(options):
