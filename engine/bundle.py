@@ -323,7 +323,11 @@ def _load_bundle(root: Path, parsers: int | None, mark: Callable[[str], None]) -
         tables[kind] = table
     arrowload.release_memory()
     mark("records")
-    check_consistency(tables, locations, document_schema, problems, tz)
+    sources: dict[str, list[str]] = {}
+    for d in documents:
+        sources.setdefault(d.kind, []).append(f"{root.name}/{d.path}")
+    refused = {kind for kind, files in sources.items() if any(map(problems.has, files))}
+    check_consistency(tables, locations, document_schema, problems, tz, refused=refused, sources=sources)
     mark("cross-record")
     problems.raise_if_any(EvidenceError)
     return Bundle(root=root, contract_id=manifest["contract_id"], organisation=manifest["organisation"],

@@ -28,8 +28,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            problems = exc.problems
-            click.echo(f"slacheck: {len(problems)} problem(s) in the input:", err=True)
+            click.echo(f"slacheck: {exc.total} problem(s) in the input:", err=True)
             click.echo(exc.render(), err=True)
             sys.exit(EXIT_BAD_INPUT)
         except SlacheckError as exc:

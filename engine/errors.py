@@ -52,12 +52,21 @@ class SlacheckError(Exception):
 class InputError(SlacheckError):
     """Bad input or usage (exit code 2). Holds every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem] | Problem | str, *, cap_note: str | None = None):
+    def __init__(self, problems: list[Problem] | Problem | str, *, cap_note: str | None = None,
+                 total: int | None = None):
         if isinstance(problems, (Problem, str)):
             problems = [problems]
         self.problems: list[Problem | str] = list(problems)
         self.cap_note = cap_note
+        self.total = len(self.problems) if total is None else total  # shown or not (``cap_note`` counts the rest)
         super().__init__(self.render())
+
+    @classmethod
+    def combine(cls, errors: Iterable["InputError"]) -> "InputError":
+        """One error holding several (one per bundle of a batch): every problem, cap note and the whole count."""
+        errors = list(errors)
+        return cls([p for e in errors for p in e.problems], total=sum(e.total for e in errors),
+                   cap_note="\n".join(e.cap_note for e in errors if e.cap_note) or None)
 
     def render(self) -> str:
         lines = [str(p) for p in self.problems]
@@ -107,6 +116,10 @@ class ProblemCollector:
     def __bool__(self) -> bool:
         return bool(self._counts)
 
+    def has(self, file: str) -> bool:
+        """Whether a problem was found in ``file``."""
+        return file in self._counts
+
     def cap_note(self) -> str | None:
         over = {f: n - self.cap_per_file for f, n in self._counts.items() if n > self.cap_per_file}
         if not over:
@@ -115,4 +128,4 @@ class ProblemCollector:
 
     def raise_if_any(self, cls: type[InputError] = InputError) -> None:
         if self:
-            raise cls(self.problems, cap_note=self.cap_note())
+            raise cls(self.problems, cap_note=self.cap_note(), total=sum(self._counts.values()))

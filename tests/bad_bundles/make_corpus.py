@@ -143,3 +143,12 @@ case("csv-not-utf8", {"v.csv": (VH + "V-1;SRV-1;8,1;2026-07-01T10:00:00+02:00;;\
      manifest([("vulnerabilities", "v.csv", "csv", CSV)]))
 case("csv-empty", {"v.csv": ""}, manifest([("vulnerabilities", "v.csv", "csv", CSV)]))
 case("problem-cap", {"tickets.jsonl": "".join(json.dumps(T(i, priority="P0")) + "\n" for i in range(60))}, manifest(TK))
+# a refused record of a referenced kind: the references into that kind are one note, not "dangling" each
+case("references-into-refused", {"vulnerabilities.jsonl": jsonl([V(1, exception_id="EXC-1"), V(2, exception_id="EXC-2"),
+                                                                 V(3, exception_id="EXC-2"), V(4, exception_id="EXC-9")]),
+                                 "exceptions.json": json.dumps([X(1), X(2, status="unknown")])},
+     manifest([("vulnerabilities", "vulnerabilities.jsonl", "jsonl"), ("security_exceptions", "exceptions.json", "json")]))
+# an empty document of a referenced kind: one line about it, not one per reference
+case("references-into-empty", {"vulnerabilities.jsonl": jsonl([V(1, exception_id="EXC-1"), V(2, exception_id="EXC-2")]),
+                               "exceptions.json": "[]"},
+     manifest([("vulnerabilities", "vulnerabilities.jsonl", "jsonl"), ("security_exceptions", "exceptions.json", "json")]))
