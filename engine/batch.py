@@ -147,6 +147,6 @@ def run_cli_batch(bundles: list[Path], *, period: str, as_of: int | None = None,
     outcomes = run_batch(batch, jobs)
     raise_problems(outcomes)
     if out_dir:
-        write_all_atomic(all_files(outcomes))
+        write_all_atomic(all_files(outcomes), folders=[o / "charts" for o in outs])
         return "".join(f"wrote {o}/report.md and {o}/report.json\n" for o in outs), True, worst_exit_code(outcomes)
     return combined_text(outcomes, fmt), False, worst_exit_code(outcomes)

@@ -106,7 +106,7 @@ def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str |
     data = to_data(result)
     if out_dir:
         files = report_files(data, out_dir, lang, template_dir, to_json_bytes(data))
-        write_all_atomic(files)
+        write_all_atomic(files, folders=[out_dir / "charts"])
         charts = len(files) - 2
         click.echo(f"wrote {out_dir / 'report.md'}, {out_dir / 'report.json'}"
                    + (f" and {charts} chart(s) in {out_dir / 'charts'}" if charts else ""), err=True)
