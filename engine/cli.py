@@ -1,11 +1,13 @@
 """The ``slacheck`` command line: a thin click layer over the engine, with named exit codes.
 
-0: no minimum requirement failed; 1: at least one failed (a deviation from the Agreement); 2: bad input or usage.
+0: no minimum requirement failed; 1: at least one failed (a deviation from the Agreement); 2: bad input or usage;
+3: an internal error; 141: stdout was closed by its reader.
 No traceback reaches the user: input errors are printed located, one per line, on stderr.
 """
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from datetime import datetime
@@ -26,7 +28,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:  # on return or sys.exit alike: a closed stdout shows up here, not at interpreter exit
+                sys.stdout.flush()
+        except BrokenPipeError:
+            output_closed()
         except InputError as exc:
             click.echo(f"slacheck: {exc.total} problem(s) in the input:", err=True)
             click.echo(exc.render(), err=True)
@@ -55,6 +62,16 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"slacheck: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
             sys.exit(EXIT_INTERNAL)
     return wrapper
+
+
+def output_closed() -> None:
+    """The reader of stdout went away (``slacheck rules list | head -5``): that is no bad input, and nothing is
+    left to tell. Exit quietly with 141, as a process killed by SIGPIPE would; stdout goes to /dev/null so that
+    Python's own flush at exit does not complain."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(int(ExitCode.OUTPUT_CLOSED))
 
 
 def _as_of(text: str | None) -> int | None:

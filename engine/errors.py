@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     DEVIATION = 1  # at least one failed: a deviation from the Agreement (or: the request is not allowed)
     BAD_INPUT = 2  # bad input or usage; nothing was written
     INTERNAL = 3  # a bug in slacheck
+    OUTPUT_CLOSED = 141  # the reader of stdout went away (``| head``): 128 + SIGPIPE, as a shell reports it
 
 
 def json_path(path: Iterable[Any]) -> str:

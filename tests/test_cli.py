@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,6 +89,19 @@ def test_missing_or_file_templates_folder_is_usage_error(run, tmp_path, command)
 def test_audit_without_bundle_is_usage_error(run):
     res = run("audit", "--period", "2026-Q3")
     assert res.exit_code == 2
+
+
+@pytest.mark.parametrize("args", [["rules", "list"], ["audit", "--sample", "--period", "2026-09"], ["goals"]])
+def test_closed_stdout_exits_141_quietly(args):
+    """``slacheck rules list | head -5`` is no bad input: exit 141 (128 + SIGPIPE) with nothing on stderr. The pipe's
+    reading end is closed before slacheck writes, so every write fails (with a live reader it may not)."""
+    read, write = os.pipe()
+    os.close(read)
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "engine.cli", *args], stdout=write, stderr=subprocess.PIPE,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    os.close(write)
+    assert (proc.returncode, proc.stderr) == (141, b"")
 
 
 def test_rules_list_shows_every_rule(run):
