@@ -131,6 +131,26 @@ def test_rules_validate_reports_every_error_in_every_file(run, tmp_path):
     assert "rules/T3-wrong-name.yaml: $.id: id 'T3-cvss-remediation' must equal the file name 'T3-wrong-name'" in out
 
 
+def test_rules_validate_names_the_files_by_the_path_given(run, tmp_path, monkeypatch):
+    """A copy of the rules in rbad/ is reported as rbad/kpis/…, not as the built-in rules/kpis/…."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", tmp_path / "rbad")
+    csat = tmp_path / "rbad" / "kpis" / "O3-csat.yaml"
+    csat.write_text(csat.read_text(encoding="utf-8").replace('op: ">="', 'op: "=>"', 1), encoding="utf-8")
+    goals = tmp_path / "rbad" / "goals.yaml"
+    goals.write_text(goals.read_text(encoding="utf-8") + "goals: []\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("rules", "validate", "rbad").stderr == (
+        "slacheck: 1 problem(s) in the input:\n"
+        "rbad/goals.yaml: line 77: duplicate key 'goals' (a key may appear once)\n")
+    goals.write_text((Path(__file__).resolve().parent.parent / "rules" / "goals.yaml").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    assert run("rules", "validate", "rbad").stderr == (
+        "slacheck: 1 problem(s) in the input:\n"
+        "rbad/kpis/O3-csat.yaml: $.norm.clauses[0].op: '=>' is not one of ['>=', '>', '<=', '<', '==', '!=']\n")
+    assert run("rules", "validate", str(Path(__file__).resolve().parent.parent / "rules")).output == (
+        "40 rule file(s) valid\n")
+
+
 def test_evidence_check_valid_and_invalid(run, tmp_path):
     res = run("evidence", "check", str(sample_dir() / "bundle"))
     assert res.exit_code == 0 and "valid" in res.output
