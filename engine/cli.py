@@ -99,6 +99,16 @@ def sample_bundle() -> Path:
     return sample_dir() / "bundle"
 
 
+def bundle_or_sample(bundle: Path | None, sample: bool) -> Path:
+    """The bundle to audit: the one given, or the embedded sample with ``--sample``; never both, as one of them
+    would silently be ignored."""
+    if bundle is not None and sample:
+        raise InputError(Problem("--sample", f"give a BUNDLE folder ({bundle}) or --sample, not both"))
+    if bundle is None and not sample:
+        raise InputError(Problem("BUNDLE", "give an evidence bundle folder, or --sample for the embedded sample"))
+    return bundle if bundle is not None else sample_bundle()
+
+
 def build_cli() -> click.Group:
     """A fresh command group with every command of ``engine/commands/*.py`` (each module lists ``COMMANDS``)."""
     from . import commands

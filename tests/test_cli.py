@@ -86,6 +86,14 @@ def test_missing_or_file_templates_folder_is_usage_error(run, tmp_path, command)
         assert res.stderr.endswith(f"Error: Invalid value for '--templates': Directory '{folder}' {why}.\n")
 
 
+@pytest.mark.parametrize("args", [["audit", "BUNDLE"], ["audit", "BUNDLE", "OTHER"], ["agenda", "BUNDLE"],
+                                  ["goals", "BUNDLE"]])
+def test_bundle_and_sample_together_is_usage_error(run, args):
+    res = run(*args, "--sample", "--period", "2026-Q3")
+    assert (res.exit_code, res.stdout) == (2, "")
+    assert res.stderr == "slacheck: 1 problem(s) in the input:\n--sample: give a BUNDLE folder (BUNDLE) or --sample, not both\n"
+
+
 def test_audit_without_bundle_is_usage_error(run):
     res = run("audit", "--period", "2026-Q3")
     assert res.exit_code == 2
