@@ -42,6 +42,21 @@ def test_sample_audit_json_carries_results_and_documents(run):
     assert cvss["waived"][0]["reference"] == "EXC-2026-003"
 
 
+def test_rows_of_a_rule_with_two_cadences_are_in_period_order(run):
+    """T2-rca-timeliness reports per incident (monthly) and quarterly: the months in order, then the quarter (it
+    came second, between 07 and 08); T1-backup-compliance (monthly, yearly) in a year: the months, then 2026."""
+    q3 = json.loads(run("audit", "--sample", "--period", "2026-Q3", "--format", "json").output)["results"]
+    assert [r["period"] for r in q3 if r["rule"] == "T2-rca-timeliness"] == ["2026-07", "2026-08", "2026-09", "2026-Q3"]
+    md = run("audit", "--sample", "--period", "2026-Q3").output
+    assert [line.split(" | ")[1] for line in md.splitlines() if line.startswith("| T2-rca-timeliness |")] == [
+        "2026-07", "2026-08", "2026-09", "2026-Q3"]
+    year = json.loads(run("audit", "--sample", "--period", "2026", "--format", "json").output)["results"]
+    assert [r["period"] for r in year if r["rule"] == "T1-backup-compliance"] == [
+        *(f"2026-{m:02d}" for m in range(1, 13)), "2026"]
+    assert [r["period"] for r in year if r["rule"] == "T2-rca-timeliness"] == [
+        *(f"2026-{m:02d}" for m in range(1, 13)), "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026"]
+
+
 def test_out_writes_both_reports(run, tmp_path):
     res = run("audit", "--sample", "--period", "2026-Q3", "--out", str(tmp_path / "out"))
     assert res.exit_code == 1
