@@ -79,8 +79,8 @@ def test_files_get_the_mode_of_an_ordinary_write(tmp_path, umask_027):
     """0666 less the umask for a new file (mkstemp alone gives 0600), an existing file keeps its own mode."""
     (tmp_path / "kept.md").write_text("old", encoding="utf-8")
     os.chmod(tmp_path / "kept.md", 0o604)
-    write_all_atomic({tmp_path / "report.md": "md", tmp_path / "kept.md": "new", tmp_path / "charts" / "a.svg": "<svg/>"},
-                     folders=[tmp_path / "charts"])
+    write_all_atomic({tmp_path / "report.md": "md", tmp_path / "kept.md": "new",
+                      tmp_path / "charts" / "a.svg": "<svg/>"}, folders=[tmp_path / "charts"])
     write_atomic(tmp_path / "contract.yaml", "x: 1\n")
     modes = {p.relative_to(tmp_path).as_posix(): oct(p.stat().st_mode & 0o777) for p in sorted(tmp_path.rglob("*"))}
     assert modes == {"charts": "0o750", "charts/a.svg": "0o640", "contract.yaml": "0o640", "kept.md": "0o604",

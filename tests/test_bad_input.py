@@ -96,8 +96,9 @@ def test_unreadable_document_is_a_located_error(tmp_path, monkeypatch):
     assert result.stderr.splitlines()[1] == "b/tickets.jsonl: cannot be read: Permission denied"
 
 
-@pytest.mark.parametrize("args", [["evidence", "check", "problem-cap", "references-into-empty"],
-                                  ["audit", "problem-cap", "references-into-empty", "--period", "2026-Q3", "--jobs", "1"]])
+@pytest.mark.parametrize("args", [
+    ["evidence", "check", "problem-cap", "references-into-empty"],
+    ["audit", "problem-cap", "references-into-empty", "--period", "2026-Q3", "--jobs", "1"]])
 def test_header_counts_every_problem_shown_or_not(args):
     """60 in problem-cap (50 shown, 10 counted in its cap note) and 1 in the other bundle: the header says 61."""
     result = run(args, cwd=CORPUS)

@@ -106,7 +106,8 @@ def test_missing_or_file_templates_folder_is_usage_error(run, tmp_path, command)
 def test_bundle_and_sample_together_is_usage_error(run, args):
     res = run(*args, "--sample", "--period", "2026-Q3")
     assert (res.exit_code, res.stdout) == (2, "")
-    assert res.stderr == "slacheck: 1 problem(s) in the input:\n--sample: give a BUNDLE folder (BUNDLE) or --sample, not both\n"
+    assert res.stderr == ("slacheck: 1 problem(s) in the input:\n"
+                          "--sample: give a BUNDLE folder (BUNDLE) or --sample, not both\n")
 
 
 def test_audit_without_bundle_is_usage_error(run):
@@ -124,7 +125,7 @@ def test_closed_stdout_exits_141_quietly(args):
     proc = subprocess.run([sys.executable, "-m", "engine.cli", *args], stdout=write, stderr=subprocess.PIPE,
                           cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
     os.close(write)
-    assert (proc.returncode, proc.stderr) == (141, b"")
+    assert (proc.returncode, proc.stderr.decode()) == (141, "")
 
 
 def test_rules_list_shows_every_rule(run):

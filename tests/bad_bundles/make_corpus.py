@@ -152,3 +152,9 @@ case("references-into-refused", {"vulnerabilities.jsonl": jsonl([V(1, exception_
 case("references-into-empty", {"vulnerabilities.jsonl": jsonl([V(1, exception_id="EXC-1"), V(2, exception_id="EXC-2")]),
                                "exceptions.json": "[]"},
      manifest([("vulnerabilities", "vulnerabilities.jsonl", "jsonl"), ("security_exceptions", "exceptions.json", "json")]))
+# bytes that are no UTF-8 in JSON Lines and in JSON (after a byte-order mark): named so, with line and byte
+case("json-not-utf8", {"tickets.jsonl": jsonl([T(1)]).encode()
+                                        + (json.dumps(T(2, title="Storing café"), ensure_ascii=False) + "\n").encode("cp1252"),
+                       "v.json": b"\xef\xbb\xbf[\n" + json.dumps(V(1)).encode() + b",\n"
+                                 + json.dumps(V(2, asset_id="SRV-caf\u00e9"), ensure_ascii=False).encode("cp1252") + b"\n]\n"},
+     manifest(TK + [("vulnerabilities", "v.json", "json")]))
