@@ -37,8 +37,8 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
                       sources: dict[str, list[str]] | None = None) -> None:
     """Add a located problem for every duplicate id, dangling reference, impossible order or absurd number.
 
-    A reference cannot be judged when the kind it names had records refused (``refused``: kinds with a problem in
-    one of their documents; the refused record may be the one it names), and a hundred references into an empty
+    A reference cannot be judged when the kind it names had records refused (``refused``: kinds with a record
+    refused or a document unreadable; the refused record may be the one it names), and a hundred references into an empty
     document all have one cause: each case is one line, so the user sees the real cause instead of a flood of
     consequences. ``sources``: each kind's document files, to name an empty one."""
     texts: dict[str, list[str]] = {}
@@ -75,9 +75,10 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
                 at.add(row, f"found {value!r}{more} no accepted {target} record; not checked, as {target} records "
                             "were refused (see above)", field=path)
             elif not len(tables[target]) and missing:
+                counts = into_empty.setdefault(target, {})
                 for row, _, _ in missing:
                     file = at.locs[row].partition(": ")[0]
-                    into_empty.setdefault(target, {})[file] = into_empty.get(target, {}).get(file, 0) + 1
+                    counts[file] = counts.get(file, 0) + 1
             else:
                 for row, value, path in missing:
                     at.add(row, _dangling(value, target), field=path)
