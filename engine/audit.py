@@ -66,8 +66,12 @@ def service_calendar(contract: Contract, organisation: str | None) -> ServiceCal
                                          source=contract.source)
 
 
+_GRAIN = {"month": 0, "quarter": 1, "year": 2, "range": 3}  # finer periods first
+
+
 def _periods_for(rule: Rule, span: Period) -> list[tuple[Period, Cadence | None]]:
-    """Each period the rule is judged on in the span: its cadence periods, then the span's aggregate view."""
+    """Each period the rule is judged on in the span, in the report's order: the periods of its finest cadence in
+    date order, then those of each coarser one (T2-rca-timeliness: 07, 08, 09, then Q3), the aggregate view last."""
     out: dict[str, tuple[Period, Cadence | None]] = {}
     for cadence in rule.reporting:
         for p in sub_periods(span, cadence):
@@ -75,7 +79,7 @@ def _periods_for(rule: Rule, span: Period) -> list[tuple[Period, Cadence | None]
     for cadence in rule.reporting:
         for p in views(span, cadence):
             out.setdefault(p.label, (p, None))
-    return sorted(out.values(), key=lambda x: (x[1] is None, x[0].first, x[0].last))
+    return sorted(out.values(), key=lambda x: (x[1] is None, _GRAIN[x[0].kind], x[0].first))
 
 
 def _measure(rule: Rule, registry: MeasureRegistry, ctx: MeasureContext, period: Period, norms) -> tuple[Measurement | None, str]:

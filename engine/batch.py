@@ -41,6 +41,8 @@ class BatchOutcome:
     text: str | None = None  # the report on stdout (Markdown or JSON) when the job has no ``out``
     files: dict[str, str] = field(default_factory=dict)  # path -> content when it has
     problems: tuple[Problem | str, ...] = ()
+    cap_note: str | None = None  # the problems not shown (more than 50 in a file), as ``InputError`` has them
+    total: int = 0  # every problem, shown or not
 
 
 def audit_one(job: BatchJob) -> BatchOutcome:
@@ -69,10 +71,10 @@ def audit_one(job: BatchJob) -> BatchOutcome:
         text = to_json_data(data) if job.fmt == "json" else render_report(data, job.lang, templates)
         return BatchOutcome(job.bundle, result.exit_code, text=text)
     except InputError as exc:
-        return BatchOutcome(job.bundle, 2, problems=tuple(exc.problems))
+        return BatchOutcome(job.bundle, 2, problems=tuple(exc.problems), cap_note=exc.cap_note, total=exc.total)
     except Exception as exc:  # a bug: reported for this bundle, the other bundles' results still stand
         what = str(exc) if isinstance(exc, SlacheckError) else f"{type(exc).__name__}: {exc}"
-        return BatchOutcome(job.bundle, 3, problems=(Problem(job.bundle, f"internal error: {what}"),))
+        return BatchOutcome(job.bundle, 3, problems=(Problem(job.bundle, f"internal error: {what}"),), total=1)
 
 
 def run_batch(jobs: list[BatchJob], workers: int | None = None) -> list[BatchOutcome]:
@@ -94,9 +96,9 @@ def worst_exit_code(outcomes: list[BatchOutcome]) -> int:
 
 def raise_problems(outcomes: list[BatchOutcome]) -> None:
     """One ``InputError`` with every bundle's problems when any bundle could not be audited (nothing is written)."""
-    problems = [p for o in outcomes for p in o.problems]
-    if problems:
-        raise InputError(problems)
+    failed = [InputError(list(o.problems), cap_note=o.cap_note, total=o.total) for o in outcomes if o.problems]
+    if failed:
+        raise InputError.combine(failed)
 
 
 def output_dirs(bundles: list[str | Path], out: Path) -> list[Path]:
@@ -146,6 +148,6 @@ def run_cli_batch(bundles: list[Path], *, period: str, as_of: int | None = None,
     outcomes = run_batch(batch, jobs)
     raise_problems(outcomes)
     if out_dir:
-        write_all_atomic(all_files(outcomes))
+        write_all_atomic(all_files(outcomes), folders=[o / "charts" for o in outs])
         return "".join(f"wrote {o}/report.md and {o}/report.json\n" for o in outs), True, worst_exit_code(outcomes)
     return combined_text(outcomes, fmt), False, worst_exit_code(outcomes)

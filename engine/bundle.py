@@ -242,7 +242,8 @@ def _size(path: Path) -> int | None:
 def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: ProblemCollector,
                    prefetched: tuple[arrowload.Prefetch, int] | None = None
                    ) -> tuple[Table | None, RowLocations | None, DocumentInfo]:
-    """Load one document; a columnar one comes from ``prefetched`` (the bundle's reader and its job number)."""
+    """Load one document; a columnar one comes from ``prefetched`` (the bundle's reader and its job number). Its
+    SHA-256 is compared by the caller, after telling whether any of its records was refused."""
     kind, rel, fmt = entry["kind"], entry["path"], entry["format"]
     source = f"{root.name}/{rel}"
     covers = (parse_date(entry["covers"]["from"]), parse_date(entry["covers"]["to"]))
@@ -282,10 +283,7 @@ def _load_document(root: Path, entry: dict, tz: ZoneInfo | None, problems: Probl
     except OSError as exc:
         problems.add(Problem(source, f"cannot be read: {exc.strerror or exc}"))
         return None, None, DocumentInfo(kind, rel, fmt, "", 0, covers)
-    digest = hasher.hexdigest()
-    if entry.get("sha256") and entry["sha256"] != digest:
-        problems.add(Problem(source, f"SHA-256 mismatch: the manifest says {entry['sha256']}, the file is {digest}"))
-    return table, where, DocumentInfo(kind, rel, fmt, digest, count, covers)
+    return table, where, DocumentInfo(kind, rel, fmt, hasher.hexdigest(), count, covers)
 
 
 def load_bundle(root: Path | str, parsers: int | None = None, timings: dict[str, float] | None = None) -> Bundle:
@@ -306,8 +304,17 @@ def _load_bundle(root: Path, parsers: int | None, mark: Callable[[str], None]) -
     jobs = {i: n for n, (i, plan) in enumerate((i, p) for i, p in columnar if p is not None)}
     with arrowload.Prefetch([(root / manifest["documents"][i]["path"], p) for i, p in columnar if p is not None],
                             parsers=parsers) as reader:
+        refused: set[str] = set()  # kinds with a record refused or a document unreadable: see check_consistency
+        sources: dict[str, list[str]] = {}  # each kind's document files
         for i, entry in enumerate(manifest["documents"]):
             table, where, info = _load_document(root, entry, tz, problems, (reader, jobs[i]) if i in jobs else None)
+            file = f"{root.name}/{info.path}"
+            sources.setdefault(info.kind, []).append(file)
+            if problems.has(file):
+                refused.add(info.kind)
+            if entry.get("sha256") and entry["sha256"] != info.sha256 and info.sha256:
+                problems.add(Problem(file, f"SHA-256 mismatch: the manifest says {entry['sha256']}, "
+                                             f"the file is {info.sha256}"))
             documents.append(info)
             per_kind.setdefault(entry["kind"], []).append((table, where, info.covers))
     tables: dict[str, Table] = {}
@@ -323,7 +330,7 @@ def _load_bundle(root: Path, parsers: int | None, mark: Callable[[str], None]) -
         tables[kind] = table
     arrowload.release_memory()
     mark("records")
-    check_consistency(tables, locations, document_schema, problems, tz)
+    check_consistency(tables, locations, document_schema, problems, tz, refused=refused, sources=sources)
     mark("cross-record")
     problems.raise_if_any(EvidenceError)
     return Bundle(root=root, contract_id=manifest["contract_id"], organisation=manifest["organisation"],

@@ -1,11 +1,13 @@
 """The ``slacheck`` command line: a thin click layer over the engine, with named exit codes.
 
-0: no minimum requirement failed; 1: at least one failed (a deviation from the Agreement); 2: bad input or usage.
+0: no minimum requirement failed; 1: at least one failed (a deviation from the Agreement); 2: bad input or usage;
+3: an internal error; 141: stdout was closed by its reader.
 No traceback reaches the user: input errors are printed located, one per line, on stderr.
 """
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from datetime import datetime
@@ -26,10 +28,14 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:  # on return or sys.exit alike: a closed stdout shows up here, not at interpreter exit
+                sys.stdout.flush()
+        except BrokenPipeError:
+            output_closed()
         except InputError as exc:
-            problems = exc.problems
-            click.echo(f"slacheck: {len(problems)} problem(s) in the input:", err=True)
+            click.echo(f"slacheck: {exc.total} problem(s) in the input:", err=True)
             click.echo(exc.render(), err=True)
             sys.exit(EXIT_BAD_INPUT)
         except SlacheckError as exc:
@@ -58,7 +64,21 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def output_closed() -> None:
+    """The reader of stdout went away (``slacheck rules list | head -5``): that is no bad input, and nothing is
+    left to tell. Exit quietly with 141, as a process killed by SIGPIPE would; stdout goes to /dev/null so that
+    Python's own flush at exit does not complain."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(int(ExitCode.OUTPUT_CLOSED))
+
+
 def _as_of(text: str | None) -> int | None:
+    """``--as-of`` as epoch seconds, within the range evidence timestamps may have (``timeparse``): beyond it no
+    calendar or period exists to measure against."""
+    from .timeparse import TimeParseError, parse_ts
+
     if text is None:
         return None
     try:
@@ -67,13 +87,26 @@ def _as_of(text: str | None) -> int | None:
         raise PeriodError(Problem("--as-of", f"{text!r} is not an ISO 8601 timestamp")) from None
     if dt.tzinfo is None:
         raise PeriodError(Problem("--as-of", f"{text!r} needs a time zone offset, e.g. 2026-10-05T07:00:00+02:00"))
-    return int(dt.timestamp())
+    try:
+        return parse_ts(text, None)
+    except TimeParseError as exc:
+        raise PeriodError(Problem("--as-of", str(exc))) from None
 
 
 def sample_bundle() -> Path:
     from .resources import sample_dir
 
     return sample_dir() / "bundle"
+
+
+def bundle_or_sample(bundle: Path | None, sample: bool) -> Path:
+    """The bundle to audit: the one given, or the embedded sample with ``--sample``; never both, as one of them
+    would silently be ignored."""
+    if bundle is not None and sample:
+        raise InputError(Problem("--sample", f"give a BUNDLE folder ({bundle}) or --sample, not both"))
+    if bundle is None and not sample:
+        raise InputError(Problem("BUNDLE", "give an evidence bundle folder, or --sample for the embedded sample"))
+    return bundle if bundle is not None else sample_bundle()
 
 
 def build_cli() -> click.Group:

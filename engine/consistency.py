@@ -33,8 +33,14 @@ NUMBER_LIMIT = 1e15
 
 def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
                       schema_of: Callable[[str], dict], problems: ProblemCollector,
-                      tz: ZoneInfo | None = None) -> None:
-    """Add a located problem for every duplicate id, dangling reference, impossible order or absurd number."""
+                      tz: ZoneInfo | None = None, refused: set[str] = frozenset(),
+                      sources: dict[str, list[str]] | None = None) -> None:
+    """Add a located problem for every duplicate id, dangling reference, impossible order or absurd number.
+
+    A reference cannot be judged when the kind it names had records refused (``refused``: kinds with a record
+    refused or a document unreadable; the refused record may be the one it names), and a hundred references into an empty
+    document all have one cause: each case is one line, so the user sees the real cause instead of a flood of
+    consequences. ``sources``: each kind's document files, to name an empty one."""
     texts: dict[str, list[str]] = {}
 
     def texts_of(kind: str) -> list[str]:
@@ -52,6 +58,7 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
                 cited.setdefault(target, set()).update(_reference_values(tables[kind], field))
     known = {target: set(filter(values.__contains__, texts_of(target))) for target, values in cited.items()}
 
+    into_empty: dict[str, dict[str, int]] = {}  # an empty kind -> the referring files -> their references
     for kind in sorted(tables):
         table, locs, schema = tables[kind], locations[kind], schema_of(kind)
         kinds = column_kinds(schema)
@@ -59,12 +66,30 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
         _unique_ids(table, at, texts_of(kind))
         _numbers(table, kinds, at)
         for field, target in sorted((schema.get("x-references") or {}).items()):
-            if target in tables:
-                _references(table, field, target, known[target], at)
+            if target not in tables:
+                continue
+            missing = _unresolved(table, field, known[target], at.kind)
+            if target in refused and missing:
+                row, value, path = missing[0]
+                more = f" and {len(missing) - 1} more reference(s) that name" if len(missing) > 1 else ", which names"
+                at.add(row, f"found {value!r}{more} no accepted {target} record; not checked, as {target} records "
+                            "were refused (see above)", field=path)
+            elif not len(tables[target]) and missing:
+                counts = into_empty.setdefault(target, {})
+                for row, _, _ in missing:
+                    file = at.locs[row].partition(": ")[0]
+                    counts[file] = counts.get(file, 0) + 1
+            else:
+                for row, value, path in missing:
+                    at.add(row, _dangling(value, target), field=path)
         for first, second in schema.get("x-order") or ():
             _order(table, kinds, first, second, tz, at)
         for _, problem in sorted(at.found, key=lambda x: x[0]):  # file order, whichever check found it
             problems.add(problem)
+    for target, files in sorted(into_empty.items()):
+        where = ", ".join(f"{n} in {f}" for f, n in sorted(files.items()))
+        problems.add(Problem(", ".join((sources or {}).get(target, [target])),
+                             f"holds no {target} records, yet {sum(files.values())} reference(s) name one ({where})"))
 
 
 class _Locator:
@@ -115,24 +140,20 @@ def _reference_values(table: Table, field: str) -> list[str]:
     return [str(v) for items in table.lists.get(field, ()) for v in items or () if v is not None]
 
 
-def _references(table: Table, field: str, target: str, known: set[str], at: _Locator) -> None:
-    """Each value (as text) must be an id of the target kind: ``known`` holds those of its ids that some value
-    cites, looked up in a hash set, as sorting a million texts for ``np.isin`` is the slow part."""
+def _unresolved(table: Table, field: str, known: set[str], kind: str) -> list[tuple[int, str, str]]:
+    """(row, value, JSON path) of each value (as text) that is not an id of the target kind: ``known`` holds those
+    of its ids that some value cites, looked up in a hash set, as sorting a million texts for ``np.isin`` is the
+    slow part."""
     if field in table.cols:
         column = table.cols[field]
         rows = np.flatnonzero(np.not_equal(column, None))
         values = [str(v) for v in column[rows].tolist()]
         found = np.fromiter(map(known.__contains__, values), dtype=bool, count=len(values))
-        missing = np.flatnonzero(~found).tolist()
-        for i in missing:
-            at.add(int(rows[i]), _dangling(values[i], target), field=f"$.{field}")
-    elif field in table.lists:
-        for row, items in enumerate(table.lists[field]):
-            for j, v in enumerate(items or ()):
-                if v is not None and str(v) not in known:
-                    at.add(row, _dangling(str(v), target), field=f"$.{field}[{j}]")
-    else:
-        raise EngineError(f"x-references names {field!r}, which is not a field of {at.kind}")
+        return [(int(rows[i]), values[i], f"$.{field}") for i in np.flatnonzero(~found).tolist()]
+    if field in table.lists:
+        return [(row, str(v), f"$.{field}[{j}]") for row, items in enumerate(table.lists[field])
+                for j, v in enumerate(items or ()) if v is not None and str(v) not in known]
+    raise EngineError(f"x-references names {field!r}, which is not a field of {kind}")
 
 
 def _dangling(value: str, target: str) -> str:

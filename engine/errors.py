@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     DEVIATION = 1  # at least one failed: a deviation from the Agreement (or: the request is not allowed)
     BAD_INPUT = 2  # bad input or usage; nothing was written
     INTERNAL = 3  # a bug in slacheck
+    OUTPUT_CLOSED = 141  # the reader of stdout went away (``| head``): 128 + SIGPIPE, as a shell reports it
 
 
 def json_path(path: Iterable[Any]) -> str:
@@ -52,12 +53,21 @@ class SlacheckError(Exception):
 class InputError(SlacheckError):
     """Bad input or usage (exit code 2). Holds every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem] | Problem | str, *, cap_note: str | None = None):
+    def __init__(self, problems: list[Problem] | Problem | str, *, cap_note: str | None = None,
+                 total: int | None = None):
         if isinstance(problems, (Problem, str)):
             problems = [problems]
         self.problems: list[Problem | str] = list(problems)
         self.cap_note = cap_note
+        self.total = len(self.problems) if total is None else total  # shown or not (``cap_note`` counts the rest)
         super().__init__(self.render())
+
+    @classmethod
+    def combine(cls, errors: Iterable["InputError"]) -> "InputError":
+        """One error holding several (one per bundle of a batch): every problem, cap note and the whole count."""
+        errors = list(errors)
+        return cls([p for e in errors for p in e.problems], total=sum(e.total for e in errors),
+                   cap_note="\n".join(e.cap_note for e in errors if e.cap_note) or None)
 
     def render(self) -> str:
         lines = [str(p) for p in self.problems]
@@ -107,6 +117,10 @@ class ProblemCollector:
     def __bool__(self) -> bool:
         return bool(self._counts)
 
+    def has(self, file: str) -> bool:
+        """Whether a problem was found in ``file``."""
+        return file in self._counts
+
     def cap_note(self) -> str | None:
         over = {f: n - self.cap_per_file for f, n in self._counts.items() if n > self.cap_per_file}
         if not over:
@@ -115,4 +129,4 @@ class ProblemCollector:
 
     def raise_if_any(self, cls: type[InputError] = InputError) -> None:
         if self:
-            raise cls(self.problems, cap_note=self.cap_note())
+            raise cls(self.problems, cap_note=self.cap_note(), total=sum(self._counts.values()))

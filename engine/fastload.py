@@ -18,7 +18,7 @@ from . import jsonkeys
 from .bulkcheck import RecordPlan, Unsupported, check_columns, compile_record, extract
 from .errors import Problem, ProblemCollector
 from .kinds import bulk_derivers, derivers
-from .readers import BLOCK, BOM, CsvOptions, blocks, read_records
+from .readers import BLOCK, BOM, CsvOptions, blocks, json_problem, read_records
 from .tables import RowLocations, Table
 
 CHUNK = 1 << 16
@@ -58,7 +58,7 @@ def _jsonl(lines: Iterable[bytes], source: str, problems: ProblemCollector,
             texts.append(line)
         except decode_error as exc:
             if line.strip():
-                problems.add(Problem(source, f"not valid JSON: {exc}", record=f"line {n}"))
+                problems.add(json_problem(line, exc, source, n))
             continue
         if len(records) == CHUNK:
             yield _without_repeated_keys(records, numbers, texts, source, problems)

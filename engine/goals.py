@@ -66,7 +66,7 @@ class GoalSet:
 
 def load_goals(path: Path | None = None) -> GoalSet:
     path = Path(path) if path else resources.rules_dir() / "goals.yaml"
-    source = "rules/goals.yaml" if path.name == "goals.yaml" else str(path)
+    source = resources.shown_path(path)
     doc = load_yaml(path, source)
     schema = json.loads((resources.rules_dir() / "schema" / "goals.schema.json").read_text(encoding="utf-8"))
     

@@ -16,6 +16,8 @@ from .model import Cadence
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
+#: the years a period may lie in: those of the evidence timestamps the engine represents (``timeparse``)
+FIRST_YEAR, LAST_YEAR = 1970, 2199
 
 
 @dataclass(frozen=True, order=True)
@@ -56,8 +58,9 @@ def year(y: int) -> Period:
 
 def _single(text: str) -> Period:
     text = text.strip()
-    if (m := re.match(r"^(\d{4})", text)) and int(m.group(1)) < 1:
-        raise PeriodError(Problem("--period", f"{text!r}: year 0000 is not a calendar year"))
+    if (m := re.match(r"^(\d{4})", text)) and not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+        raise PeriodError(Problem("--period", f"{text!r} is out of range (expected a period between {FIRST_YEAR} "
+                                              f"and {LAST_YEAR})"))
     if m := _MONTH.match(text):
         y, mo = int(m.group(1)), int(m.group(2))
         if 1 <= mo <= 12:

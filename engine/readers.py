@@ -55,11 +55,35 @@ def _decode(raw: bytes, source: str, problems: ProblemCollector) -> str | None:
         return None
 
 
+NEWLINE = b"\n"
+_PARSER_AT = re.compile(r": line (\d+) column (\d+) \(char \d+\)$")
+
+
+def json_problem(text: bytes, exc: Exception, source: str, line: int | None = None, offset: int = 0) -> Problem:
+    """Why a JSON document (``line`` None) or line ``line`` of a JSON Lines one cannot be parsed. Bytes that are no
+    UTF-8 are said to be so (orjson calls them "surrogates not allowed"); the parser's position becomes the
+    document's line and column, and within one JSON Lines line its column alone (the parser's "line 1" is the
+    line's own). ``offset``: bytes before ``text`` in the file (a byte-order mark)."""
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        if line is None:
+            where, byte = f"line {text.count(NEWLINE, 0, bad.start) + 1}", f"byte {offset + bad.start}"
+        else:
+            where, byte = f"line {line}", f"byte {bad.start} of the line"
+        return Problem(source, f"not UTF-8 text ({byte}: {bad.reason}); export as UTF-8", record=where)
+    message, where = str(exc), None if line is None else f"line {line}"
+    if m := _PARSER_AT.search(message):
+        message = f"{message[:m.start()]}: column {m.group(2)}"
+        where = f"line {line if line is not None else m.group(1)}"
+    return Problem(source, f"not valid JSON: {message}", record=where)
+
+
 def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, schema: dict,
                  csv_options: CsvOptions | None = None) -> Iterator[tuple[str, Any]]:
     """Yield ``(location, record)`` pairs; unreadable parts are added to ``problems``."""
-    if fmt in ("json", "jsonl") and raw.startswith(BOM):
-        raw = raw[len(BOM):]
+    bom = len(BOM) if fmt in ("json", "jsonl") and raw.startswith(BOM) else 0
+    raw = raw[bom:]
     if fmt == "jsonl":
         for n, line in enumerate(raw.splitlines(), start=1):
             if not line.strip():
@@ -67,7 +91,7 @@ def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, 
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                problems.add(Problem(source, f"not valid JSON: {exc}", record=f"line {n}"))
+                problems.add(json_problem(line, exc, source, n))
                 continue
             repeated = jsonkeys.repeated_keys([line], [record])
             if repeated:
@@ -80,7 +104,7 @@ def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, 
             try:
                 data = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                problems.add(Problem(source, f"not valid JSON: {exc}"))
+                problems.add(json_problem(raw, exc, source, offset=bom))
                 return
         else:
             text = _decode(raw, source, problems)
@@ -218,6 +242,7 @@ def _read_csv(text: str, source: str, problems: ProblemCollector, schema: dict,
     if unknown or missing or doubled:
         return
     specs = [columns[h] for h in header]
+    id_at = header.index(schema.get("x-record-id", "id")) if schema.get("x-record-id", "id") in header else None
     start = reader.line_num + 1
     while True:
         try:
@@ -230,10 +255,12 @@ def _read_csv(text: str, source: str, problems: ProblemCollector, schema: dict,
         n, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
+        rid = row[id_at].strip() if id_at is not None and id_at < len(row) else ""
+        where = f"line {n} ({rid})" if rid else f"line {n}"  # as a refused record of JSON is named
         if len(row) != len(header):
             hint = f" (is the delimiter right? the manifest says {opts.delimiter!r})" if len(row) == 1 else ""
             problems.add(Problem(source, f"has {len(row)} fields, the header has {len(header)}{hint}",
-                                 record=f"line {n}"))
+                                 record=where if len(row) > 1 else f"line {n}"))
             continue
         rec: dict[str, Any] = {}
         ok = True
@@ -241,7 +268,7 @@ def _read_csv(text: str, source: str, problems: ProblemCollector, schema: dict,
             try:
                 rec[name] = _coerce(cell.strip(), spec, opts)
             except ValueError as exc:
-                problems.add(Problem(source, str(exc), record=f"line {n}", field=f"$.{name}"))
+                problems.add(Problem(source, str(exc), record=where, field=f"$.{name}"))
                 ok = False
         if ok:
             yield f"line {n}", rec

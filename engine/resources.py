@@ -33,3 +33,12 @@ def sample_dir() -> Path:
 
 def templates_dir() -> Path:
     return data_dir("templates")
+
+
+def shown_path(path: Path) -> str:
+    """How a rule or goals file is named in messages and reports: ``rules/…`` for the built-in rules (wherever
+    they are installed), otherwise the path as the user gave it, so that it can be found."""
+    try:
+        return f"rules/{path.resolve().relative_to(rules_dir().resolve()).as_posix()}"
+    except ValueError:
+        return str(path)

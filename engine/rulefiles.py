@@ -1,10 +1,11 @@
 """Load and validate rule files in passes, reporting every problem in every file.
 
 Pass 1, structure: YAML syntax and duplicate keys. Pass 2, schema: ``iter_errors`` over the rule schema, each
-error prefixed ``rules/…yaml: <json-path>:``. Pass 3, semantics: the goal exists, the measure is known and its
-parameters fit it, the metrics exist, the evidence kinds have schemas, the id equals the file name, and the norm
-fits its norm status. Only a file that passes all three becomes a ``Rule``. Pass 4, across files: the other rules
-whose norms a measure reads (``MeasureDef.norm_refs``) exist and have the clause; the rule gets them as ``related``.
+error prefixed ``<file>: <json-path>:`` (the file as given; ``rules/…yaml`` for a built-in one). Pass 3,
+semantics: the goal exists, the measure is known and its parameters fit it, the metrics exist, the evidence kinds
+have schemas, the id equals the file name, and the norm fits its norm status. Only a file that passes all three
+becomes a ``Rule``. Pass 4, across files: the other rules whose norms a measure reads (``MeasureDef.norm_refs``)
+exist and have the clause; the rule gets them as ``related``.
 """
 from __future__ import annotations
 
@@ -54,13 +55,6 @@ class Catalogue:
 
     def by_goal(self, goal: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.goal == goal]
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return f"rules/{path.relative_to(root).as_posix()}"
-    except ValueError:
-        return str(path)
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -161,7 +155,7 @@ def load_catalogue(root: Path | None = None, registry: MeasureRegistry | None = 
     validator = jsonschema.Draft202012Validator(rule_schema())
     rules: dict[str, Rule] = {}
     for path in files:
-        source = _display(path, root)
+        source = resources.shown_path(path)
         try:
             doc = load_yaml(path, source)  # pass 1: structure
         except InputError as exc:

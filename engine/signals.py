@@ -17,15 +17,19 @@ the audited span, and their default thresholds (``SignalSettings``; ``--signal K
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import Iterable, Mapping
 
+from .consistency import NUMBER_LIMIT
 from .errors import InputError, Problem
 from .model import GoalResult, KpiResult, Status
 from .periods import parse_period
 from .rulefiles import Catalogue
 
 _BETTER_UP = {">=", ">"}
+#: the largest value of a threshold that is a share (of records or results) or a margin in percentage points
+_UPPER = {"near_norm_margin": 100.0, "no_data_share": 1.0, "pending_share": 1.0, "waived_share": 1.0}
 _BETTER_DOWN = {"<=", "<"}
 
 
@@ -42,7 +46,9 @@ class SignalSettings:
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[str]) -> "SignalSettings":
-        """``KEY=VALUE`` overrides; every bad pair is reported (exit 2)."""
+        """``KEY=VALUE`` overrides; every bad pair is reported (exit 2). A value must be a finite number in its
+        range (a share at most 1, a margin in percentage points at most 100, any other at most 10^15): NaN or
+        infinity would never compare as meant and cannot be written in the report's JSON."""
         known = {f.name: f.type for f in fields(cls)}
         values, problems = {}, []
         for pair in pairs:
@@ -56,10 +62,16 @@ class SignalSettings:
             except ValueError:
                 problems.append(Problem("--signal", f"{pair!r}: {key} needs a{'n integer' if known[key] == 'int' else ' number'}"))
                 continue
-            if value < 0:
+            top = _UPPER.get(key, NUMBER_LIMIT)
+            if not math.isfinite(value):
+                problems.append(Problem("--signal", f"{pair!r}: {key} needs a finite number"))
+            elif value < 0:
                 problems.append(Problem("--signal", f"{pair!r}: {key} cannot be negative"))
-                continue
-            values[key] = value
+            elif value > top:
+                problems.append(Problem("--signal", f"{pair!r}: {key} cannot be more than "
+                                                    f"{'10^15' if top == NUMBER_LIMIT else f'{top:g}'}"))
+            else:
+                values[key] = value
         if problems:
             raise InputError(problems)
         return replace(cls(), **values)

@@ -68,6 +68,60 @@ def test_failure_between_renames_puts_the_first_file_back(tmp_path, monkeypatch)
     assert snapshot(tmp_path) == before
 
 
+@pytest.fixture()
+def umask_027():
+    old = os.umask(0o027)
+    yield
+    os.umask(old)
+
+
+def test_files_get_the_mode_of_an_ordinary_write(tmp_path, umask_027):
+    """0666 less the umask for a new file (mkstemp alone gives 0600), an existing file keeps its own mode."""
+    (tmp_path / "kept.md").write_text("old", encoding="utf-8")
+    os.chmod(tmp_path / "kept.md", 0o604)
+    write_all_atomic({tmp_path / "report.md": "md", tmp_path / "kept.md": "new",
+                      tmp_path / "charts" / "a.svg": "<svg/>"}, folders=[tmp_path / "charts"])
+    write_atomic(tmp_path / "contract.yaml", "x: 1\n")
+    modes = {p.relative_to(tmp_path).as_posix(): oct(p.stat().st_mode & 0o777) for p in sorted(tmp_path.rglob("*"))}
+    assert modes == {"charts": "0o750", "charts/a.svg": "0o640", "contract.yaml": "0o640", "kept.md": "0o604",
+                     "report.md": "0o640"}
+
+
+def test_out_folder_holds_exactly_this_runs_charts(tmp_path, umask_027):
+    out = tmp_path / "out"
+    run = CliRunner().invoke
+    assert run(build_cli(), ["audit", "--sample", "--period", "2026", "--out", str(out)]).exit_code == 1
+    (out / "charts" / "stale.svg").write_text("<svg/>", encoding="utf-8")
+    charts = sorted(p.name for p in (out / "charts").iterdir())
+    assert len(charts) == 33 and "T2-rca-timeliness.svg" in charts
+    assert {oct(p.stat().st_mode & 0o777) for p in [out / "report.md", out / "report.json", out / "charts",
+                                                    *(out / "charts").iterdir()]} == {"0o640", "0o750"}
+    assert run(build_cli(), ["audit", "--sample", "--period", "2026", "--out", str(out)]).exit_code == 1
+    assert sorted(p.name for p in (out / "charts").iterdir()) == [c for c in charts if c != "stale.svg"]
+    assert run(build_cli(), ["audit", "--sample", "--period", "2026-Q3", "--out", str(out)]).exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "report.md"]  # a quarter has no charts
+
+
+def test_failure_after_the_charts_moved_puts_them_back(tmp_path, monkeypatch):
+    before = earlier(tmp_path)  # report.md, report.json and charts/old.svg of an earlier run
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "charts" / "old.svg").write_text("old", encoding="utf-8")
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == "report.json":
+            raise OSError(5, "Input/output error")
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(OSError):
+        write_all_atomic({tmp_path / "report.md": "new md", tmp_path / "report.json": "new json",
+                          tmp_path / "charts" / "new.svg": "new"}, folders=[tmp_path / "charts"])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "charts", "charts/old.svg", "report.json", "report.md"]
+
+
 def test_rendering_that_fails_midway_writes_nothing(tmp_path):
     out = tmp_path / "out"
     before = earlier(out)

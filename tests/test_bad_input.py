@@ -96,6 +96,33 @@ def test_unreadable_document_is_a_located_error(tmp_path, monkeypatch):
     assert result.stderr.splitlines()[1] == "b/tickets.jsonl: cannot be read: Permission denied"
 
 
+@pytest.mark.parametrize("args", [
+    ["evidence", "check", "problem-cap", "references-into-empty"],
+    ["audit", "problem-cap", "references-into-empty", "--period", "2026-Q3", "--jobs", "1"]])
+def test_header_counts_every_problem_shown_or_not(args):
+    """60 in problem-cap (50 shown, 10 counted in its cap note) and 1 in the other bundle: the header says 61."""
+    result = run(args, cwd=CORPUS)
+    lines = result.stderr.splitlines()
+    assert (result.exit_code, lines[0], len(lines)) == (2, "slacheck: 61 problem(s) in the input:", 1 + 50 + 1 + 1)
+    assert lines[-1] == "problem-cap/tickets.jsonl: … and 10 more problem(s) not shown"
+
+
+def test_a_sha256_mismatch_alone_still_checks_references_into_its_document(tmp_path):
+    """Only a refused record (or an unreadable document) stops the references into its kind being checked: a
+    SHA-256 mismatch refuses no record, so the dangling ones are still named one by one."""
+    import shutil
+
+    bundle = tmp_path / "b"
+    shutil.copytree(CORPUS / "dangling-references", bundle)
+    edit_manifest(bundle, "security_exceptions", sha256="0" * 64)
+    lines = run(["evidence", "check", str(bundle)]).stderr.splitlines()
+    assert lines[0] == "slacheck: 3 problem(s) in the input:"
+    assert lines[1].startswith("b/exceptions.json: SHA-256 mismatch: the manifest says 0000")
+    assert lines[2:] == [f"b/vulnerabilities.jsonl: line {n} (V-{n}): $.exception_id: found {v!r}, expected the id "
+                         "of a security_exceptions record (no security_exceptions record in the bundle has it)"
+                         for n, v in ((2, "EXC-9"), (3, "exc-1"))]
+
+
 def test_unexpected_error_is_one_line_without_traceback(monkeypatch):
     import engine.bundle
 

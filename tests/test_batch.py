@@ -80,6 +80,19 @@ def test_cli_batch_writes_one_folder_per_bundle_atomically(tmp_path, small, alon
     assert not (tmp_path / "none").exists()  # bad input: nothing written
 
 
+def test_cli_batch_replaces_each_bundles_charts(tmp_path):
+    """A batch folder reused for a quarter after a year keeps none of the year's charts (nor anything else put in
+    charts/): each bundle's charts/ is exactly its run's."""
+    from engine.batch import run_cli_batch
+
+    out = tmp_path / "reports"
+    run_cli_batch([sample_bundle()], period="2026", out_dir=out, jobs=1)
+    assert len(list((out / "bundle" / "charts").iterdir())) == 32
+    (out / "bundle" / "charts" / "stale.svg").write_text("<svg/>", encoding="utf-8")
+    run_cli_batch([sample_bundle()], period="2026-Q3", out_dir=out, jobs=1)
+    assert sorted(p.name for p in (out / "bundle").iterdir()) == ["report.json", "report.md"]
+
+
 def test_cli_audits_several_bundles_in_parallel_and_exits_with_the_worst_code(tmp_path):
     from click.testing import CliRunner
 

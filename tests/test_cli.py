@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +42,21 @@ def test_sample_audit_json_carries_results_and_documents(run):
     assert cvss["waived"][0]["reference"] == "EXC-2026-003"
 
 
+def test_rows_of_a_rule_with_two_cadences_are_in_period_order(run):
+    """T2-rca-timeliness reports per incident (monthly) and quarterly: the months in order, then the quarter (it
+    came second, between 07 and 08); T1-backup-compliance (monthly, yearly) in a year: the months, then 2026."""
+    q3 = json.loads(run("audit", "--sample", "--period", "2026-Q3", "--format", "json").output)["results"]
+    assert [r["period"] for r in q3 if r["rule"] == "T2-rca-timeliness"] == ["2026-07", "2026-08", "2026-09", "2026-Q3"]
+    md = run("audit", "--sample", "--period", "2026-Q3").output
+    assert [line.split(" | ")[1] for line in md.splitlines() if line.startswith("| T2-rca-timeliness |")] == [
+        "2026-07", "2026-08", "2026-09", "2026-Q3"]
+    year = json.loads(run("audit", "--sample", "--period", "2026", "--format", "json").output)["results"]
+    assert [r["period"] for r in year if r["rule"] == "T1-backup-compliance"] == [
+        *(f"2026-{m:02d}" for m in range(1, 13)), "2026"]
+    assert [r["period"] for r in year if r["rule"] == "T2-rca-timeliness"] == [
+        *(f"2026-{m:02d}" for m in range(1, 13)), "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026"]
+
+
 def test_out_writes_both_reports(run, tmp_path):
     res = run("audit", "--sample", "--period", "2026-Q3", "--out", str(tmp_path / "out"))
     assert res.exit_code == 1
@@ -53,9 +71,61 @@ def test_bad_period_is_usage_error(run):
     assert "--period: '2026-Q5' is not a period" in res.output
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--period", "9999-12"], "--period: '9999-12' is out of range (expected a period between 1970 and 2199)"),
+    (["--period", "2026-09..9999-12"], "--period: '9999-12' is out of range (expected a period between 1970 and 2199)"),
+    (["--period", "2026-Q3", "--as-of", "0001-01-01T00:00:00+01:00"],
+     "--as-of: '0001-01-01T00:00:00+01:00' is out of range (expected a time between 1970 and 2199)"),
+    (["--period", "2026-Q3", "--as-of", "9999-12-31T23:59:59-01:00"],
+     "--as-of: '9999-12-31T23:59:59-01:00' is out of range (expected a time between 1970 and 2199)"),
+])
+def test_period_or_as_of_beyond_the_engines_years_is_usage_error(run, args, message):
+    res = run("audit", "--sample", *args)
+    assert (res.exit_code, res.stderr) == (2, f"slacheck: 1 problem(s) in the input:\n{message}\n")
+
+
+def test_non_finite_signal_value_is_usage_error_and_no_json_is_written(run):
+    res = run("audit", "--sample", "--period", "2026-Q3", "--format", "json", "--signal", "near_norm_margin=nan")
+    assert (res.exit_code, res.stdout) == (2, "")
+    assert res.stderr == ("slacheck: 1 problem(s) in the input:\n"
+                          "--signal: 'near_norm_margin=nan': near_norm_margin needs a finite number\n")
+
+
+@pytest.mark.parametrize("command", ["audit", "agenda"])
+def test_missing_or_file_templates_folder_is_usage_error(run, tmp_path, command):
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    for folder, why in ((tmp_path / "nonexistent", "does not exist"), (afile, "is a file")):
+        res = run(command, "--sample", "--period", "2026-Q3", "--templates", str(folder))
+        assert (res.exit_code, res.stdout) == (2, "")
+        assert res.stderr.endswith(f"Error: Invalid value for '--templates': Directory '{folder}' {why}.\n")
+
+
+@pytest.mark.parametrize("args", [["audit", "BUNDLE"], ["audit", "BUNDLE", "OTHER"], ["agenda", "BUNDLE"],
+                                  ["goals", "BUNDLE"]])
+def test_bundle_and_sample_together_is_usage_error(run, args):
+    res = run(*args, "--sample", "--period", "2026-Q3")
+    assert (res.exit_code, res.stdout) == (2, "")
+    assert res.stderr == ("slacheck: 1 problem(s) in the input:\n"
+                          "--sample: give a BUNDLE folder (BUNDLE) or --sample, not both\n")
+
+
 def test_audit_without_bundle_is_usage_error(run):
     res = run("audit", "--period", "2026-Q3")
     assert res.exit_code == 2
+
+
+@pytest.mark.parametrize("args", [["rules", "list"], ["audit", "--sample", "--period", "2026-09"], ["goals"]])
+def test_closed_stdout_exits_141_quietly(args):
+    """``slacheck rules list | head -5`` is no bad input: exit 141 (128 + SIGPIPE) with nothing on stderr. The pipe's
+    reading end is closed before slacheck writes, so every write fails (with a live reader it may not)."""
+    read, write = os.pipe()
+    os.close(read)
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "engine.cli", *args], stdout=write, stderr=subprocess.PIPE,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    os.close(write)
+    assert (proc.returncode, proc.stderr.decode()) == (141, "")
 
 
 def test_rules_list_shows_every_rule(run):
@@ -83,6 +153,26 @@ def test_rules_validate_reports_every_error_in_every_file(run, tmp_path):
     assert "rules/T2-backlog-age.yaml: $.norm.clauses[0].op: '=<' is not one of" in out
     assert "rules/O5-patch-compliance.yaml: line 2: duplicate key 'id'" in out
     assert "rules/T3-wrong-name.yaml: $.id: id 'T3-cvss-remediation' must equal the file name 'T3-wrong-name'" in out
+
+
+def test_rules_validate_names_the_files_by_the_path_given(run, tmp_path, monkeypatch):
+    """A copy of the rules in rbad/ is reported as rbad/kpis/…, not as the built-in rules/kpis/…."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", tmp_path / "rbad")
+    csat = tmp_path / "rbad" / "kpis" / "O3-csat.yaml"
+    csat.write_text(csat.read_text(encoding="utf-8").replace('op: ">="', 'op: "=>"', 1), encoding="utf-8")
+    goals = tmp_path / "rbad" / "goals.yaml"
+    goals.write_text(goals.read_text(encoding="utf-8") + "goals: []\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("rules", "validate", "rbad").stderr == (
+        "slacheck: 1 problem(s) in the input:\n"
+        "rbad/goals.yaml: line 77: duplicate key 'goals' (a key may appear once)\n")
+    goals.write_text((Path(__file__).resolve().parent.parent / "rules" / "goals.yaml").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    assert run("rules", "validate", "rbad").stderr == (
+        "slacheck: 1 problem(s) in the input:\n"
+        "rbad/kpis/O3-csat.yaml: $.norm.clauses[0].op: '=>' is not one of ['>=', '>', '<=', '<', '==', '!=']\n")
+    assert run("rules", "validate", str(Path(__file__).resolve().parent.parent / "rules")).output == (
+        "40 rule file(s) valid\n")
 
 
 def test_evidence_check_valid_and_invalid(run, tmp_path):

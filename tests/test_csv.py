@@ -133,12 +133,13 @@ def test_cells_are_typed_from_the_schema():
 
 
 @pytest.mark.parametrize("row, message", [
-    ("A;;misschien;;1;", "f.csv: line 2: $.ok: found 'misschien', expected true/false (or ja/nee, WAAR/ONWAAR, 1/0)"),
-    ("A;;ja;;1e999;", "f.csv: line 2: $.x: found '1e999', expected a number of at most 10^15 in magnitude"),
-    ("A;;ja;;inf;", "f.csv: line 2: $.x: found 'inf', expected a number with decimal separator '.' and no "
+    ("A;;misschien;;1;", "f.csv: line 2 (A): $.ok: found 'misschien', expected true/false (or ja/nee, WAAR/ONWAAR, "
+                         "1/0)"),
+    ("A;;ja;;1e999;", "f.csv: line 2 (A): $.x: found '1e999', expected a number of at most 10^15 in magnitude"),
+    ("A;;ja;;inf;", "f.csv: line 2 (A): $.x: found 'inf', expected a number with decimal separator '.' and no "
                     "thousands separator"),
-    ("A;;ja;;;", "f.csv: line 2: $.x: found an empty cell, expected a number"),
-    ("A;;ja;;1;2026-12-31", "f.csv: line 2: $.on: found '2026-12-31', expected dd-mm-yyyy as the manifest declares "
+    ("A;;ja;;;", "f.csv: line 2 (A): $.x: found an empty cell, expected a number"),
+    ("A;;ja;;1;2026-12-31", "f.csv: line 2 (A): $.on: found '2026-12-31', expected dd-mm-yyyy as the manifest declares "
                             "(csv.date_format)"),
 ])
 def test_bad_cells_are_named(row, message):

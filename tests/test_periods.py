@@ -35,7 +35,12 @@ def test_parse(text, first, last, kind):
     ("2026-Q5", "'2026-Q5' is not a period"),
     ("26-09", "'26-09' is not a period"),
     ("2026-09..2026-01", "the range ends before it starts"),
-    ("0000", "year 0000"),
+    ("0000", "'0000' is out of range (expected a period between 1970 and 2199)"),
+    ("9999-12", "'9999-12' is out of range (expected a period between 1970 and 2199)"),
+    ("9999-Q4", "'9999-Q4' is out of range (expected a period between 1970 and 2199)"),
+    ("2026-09..9999-12", "'9999-12' is out of range (expected a period between 1970 and 2199)"),
+    ("1969-12", "'1969-12' is out of range (expected a period between 1970 and 2199)"),
+    ("2200", "'2200' is out of range (expected a period between 1970 and 2199)"),
     ("2026-01..", "'' is not a period"),
 ])
 def test_bad_periods_are_located_errors(text, message):

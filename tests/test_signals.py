@@ -89,3 +89,18 @@ def test_settings_from_pairs():
         "--signal: 'trend_steps=-1': trend_steps cannot be negative",
         "--signal: 'margin': expected KEY=VALUE with KEY one of near_norm_margin, near_norm_relative, "
         "near_norm_min_periods, trend_steps, no_data_share, pending_share, waived_min, waived_share"]
+
+
+def test_settings_refuse_non_finite_and_out_of_range_values():
+    with pytest.raises(InputError) as err:
+        SignalSettings.from_pairs(["near_norm_margin=nan", "near_norm_margin=inf", "near_norm_relative=-inf",
+                                   "no_data_share=1.5", "near_norm_margin=101", "trend_steps=10000000000000000"])
+    assert [str(p) for p in err.value.problems] == [
+        "--signal: 'near_norm_margin=nan': near_norm_margin needs a finite number",
+        "--signal: 'near_norm_margin=inf': near_norm_margin needs a finite number",
+        "--signal: 'near_norm_relative=-inf': near_norm_relative needs a finite number",
+        "--signal: 'no_data_share=1.5': no_data_share cannot be more than 1",
+        "--signal: 'near_norm_margin=101': near_norm_margin cannot be more than 100",
+        "--signal: 'trend_steps=10000000000000000': trend_steps cannot be more than 10^15"]
+    edge = SignalSettings.from_pairs(["no_data_share=1", "near_norm_margin=100", "near_norm_relative=0"])
+    assert (edge.no_data_share, edge.near_norm_margin, edge.near_norm_relative) == (1.0, 100.0, 0.0)

@@ -12,8 +12,7 @@ from typing import Any, Callable, TextIO
 
 import click
 
-from ..cli import _as_of, handle_errors, sample_bundle
-from ..errors import InputError, Problem
+from ..cli import _as_of, bundle_or_sample, handle_errors
 
 
 def terminal_progress(stream: TextIO | None = None) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -44,7 +43,7 @@ def audit_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--signal", "signal_pairs", multiple=True, metavar="KEY=VALUE",
                      help="Override a \"green but different\" signal threshold (see engine/signals.py), repeatable."),
         click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True),
-        click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False),
+        click.option("--templates", "template_dir", type=click.Path(path_type=Path, exists=True, file_okay=False),
                      help="Your own template folder (rendered in Jinja's sandbox; built-ins fill the gaps)."),
     ]
     for option in reversed(options):
@@ -60,15 +59,13 @@ def run_from_options(bundle: Path | None, sample: bool, period_text: str, as_of_
     from ..settings import load_contract
     from ..signals import SignalSettings
 
-    if bundle is None and not sample:
-        raise InputError(Problem("BUNDLE", "give an evidence bundle folder, or --sample for the embedded sample"))
+    folder = bundle_or_sample(bundle, sample)
     span = parse_period(period_text)
     settings = SignalSettings.from_pairs(signal_pairs)
-    catalogue = load_catalogue(rules_dir) if rules_dir else None
+    catalogue = load_catalogue(rules_dir) if rules_dir else load_catalogue()  # the contract is checked against it too
     progress, done = terminal_progress()
     try:
-        contract = load_contract(contract_path, catalogue=catalogue)
-        return run_audit(bundle or sample_bundle(), span, as_of=_as_of(as_of_text), contract=contract,
+        return run_audit(folder, span, as_of=_as_of(as_of_text), contract=load_contract(contract_path, catalogue=catalogue),
                          catalogue=catalogue, progress=progress, signal_settings=settings)
     finally:
         done()
@@ -97,7 +94,7 @@ def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str |
         from ..batch import run_cli_batch
 
         text, to_stderr, code = run_cli_batch(
-            [bundle or sample_bundle(), *more_bundles], period=period_text, as_of=_as_of(as_of_text),
+            [bundle_or_sample(bundle, sample), *more_bundles], period=period_text, as_of=_as_of(as_of_text),
             contract=contract_path, rules=rules_dir, signals=signal_pairs, lang=lang, templates=template_dir,
             fmt=fmt, out_dir=out_dir, jobs=jobs or None)
         click.echo(text, nl=False, err=to_stderr)
@@ -107,7 +104,7 @@ def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str |
     data = to_data(result)
     if out_dir:
         files = report_files(data, out_dir, lang, template_dir, to_json_bytes(data))
-        write_all_atomic(files)
+        write_all_atomic(files, folders=[out_dir / "charts"])
         charts = len(files) - 2
         click.echo(f"wrote {out_dir / 'report.md'}, {out_dir / 'report.json'}"
                    + (f" and {charts} chart(s) in {out_dir / 'charts'}" if charts else ""), err=True)

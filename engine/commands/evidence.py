@@ -21,19 +21,17 @@ def evidence_check(bundles: tuple[Path, ...]) -> None:
     """Validate BUNDLES without auditing them; every problem in every bundle is reported."""
     from ..bundle import load_bundle
 
-    problems: list = []
-    notes: list[str] = []
+    errors: list[InputError] = []
     for b in bundles:
         try:
             loaded = load_bundle(b)
         except InputError as exc:
-            problems.extend(exc.problems)
-            notes.extend([exc.cap_note] if exc.cap_note else [])
+            errors.append(exc)
             continue
         total = sum(d.records for d in loaded.documents)
         click.echo(f"{b}: valid ({len(loaded.documents)} document(s), {total} record(s))")
-    if problems:
-        raise InputError(problems, cap_note="\n".join(notes) or None)
+    if errors:
+        raise InputError.combine(errors)
 
 
 COMMANDS = [evidence]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _as_of, handle_errors, sample_bundle
+from ..cli import _as_of, bundle_or_sample, handle_errors
 
 
 @click.command()
@@ -40,7 +40,7 @@ def goals(bundle: Path | None, sample: bool, period_text: str | None, as_of_text
         from ..periods import parse_period
         from ..settings import load_contract
 
-        result = run_audit(bundle or sample_bundle(), parse_period(period_text), as_of=_as_of(as_of_text),
+        result = run_audit(bundle_or_sample(bundle, sample), parse_period(period_text), as_of=_as_of(as_of_text),
                            contract=load_contract(contract_path, catalogue=catalogue), catalogue=catalogue)
         goal_status = {g.goal: g.status for g in result.goals}
         kpi_status = {rid: s for g in result.goals for rid, s in g.kpi_statuses.items()}

@@ -150,3 +150,18 @@ case("repeated-keys", {"tickets.jsonl": jsonl([T(0)]) + dup + jsonl([T(2)]).repl
                        "vulnerabilities.json": "[" + json.dumps(V(1)) + ",\n " + json.dumps(V(2)).replace('"cvss": 8.1', '"cvss" : 9.9, "cvss": 8.1') + "]",
                        "exceptions.jsonl": jsonl([X(1)]).replace('"status": "active"', '"status": "active", "status": "expired"') + jsonl([X(2)])},
      manifest(TK + [("vulnerabilities", "vulnerabilities.json", "json"), ("security_exceptions", "exceptions.jsonl", "jsonl")]))
+# a refused record of a referenced kind: the references into that kind are one note, not "dangling" each
+case("references-into-refused", {"vulnerabilities.jsonl": jsonl([V(1, exception_id="EXC-1"), V(2, exception_id="EXC-2"),
+                                                                 V(3, exception_id="EXC-2"), V(4, exception_id="EXC-9")]),
+                                 "exceptions.json": json.dumps([X(1), X(2, status="unknown")])},
+     manifest([("vulnerabilities", "vulnerabilities.jsonl", "jsonl"), ("security_exceptions", "exceptions.json", "json")]))
+# an empty document of a referenced kind: one line about it, not one per reference
+case("references-into-empty", {"vulnerabilities.jsonl": jsonl([V(1, exception_id="EXC-1"), V(2, exception_id="EXC-2")]),
+                               "exceptions.json": "[]"},
+     manifest([("vulnerabilities", "vulnerabilities.jsonl", "jsonl"), ("security_exceptions", "exceptions.json", "json")]))
+# bytes that are no UTF-8 in JSON Lines and in JSON (after a byte-order mark): named so, with line and byte
+case("json-not-utf8", {"tickets.jsonl": jsonl([T(1)]).encode()
+                                        + (json.dumps(T(2, title="Storing café"), ensure_ascii=False) + "\n").encode("cp1252"),
+                       "v.json": b"\xef\xbb\xbf[\n" + json.dumps(V(1)).encode() + b",\n"
+                                 + json.dumps(V(2, asset_id="SRV-caf\u00e9"), ensure_ascii=False).encode("cp1252") + b"\n]\n"},
+     manifest(TK + [("vulnerabilities", "v.json", "json")]))

@@ -68,7 +68,10 @@ def evidence() -> dict:
 
 
 def catalogue():
-    return load_catalogue(HERE / "rules")
+    """The golden rules, each named rules/kpis/<id>.yaml (a rules folder is named as given, here an absolute path):
+    like the contract's source below, so that the goldens do not depend on where the checkout is."""
+    cat = load_catalogue(HERE / "rules")
+    return replace(cat, rules={rid: replace(r, source=f"rules/kpis/{rid}.yaml") for rid, r in cat.rules.items()})
 
 
 def contract():
