@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -164,20 +165,23 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
+def bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs: compiling the report template takes ~50 ms, longer than rendering the
     report of a 10k-ticket year. Jinja checks each template's source checksum and the Python version, so an edited
-    template compiles afresh; the folder is per Jinja version and per environment ``kind`` (the sandbox compiles
-    the same source to other code). The folder is ``$SLACHECK_CACHE_DIR`` (set but empty: no cache), else
-    ``$XDG_CACHE_HOME/slacheck`` or ``~/.cache/slacheck``. A cache is only a speed-up: a folder that cannot be
-    made means none."""
+    template compiles afresh; everything else compiled code depends on names the folder: the Jinja version, the
+    environment (the sandbox compiles the same source to other code) and its filters and tests with what each is
+    passed (Jinja decides when compiling whether a filter gets the context: code compiled for an older
+    slacheck's filters would call the new ones wrongly). The folder is under ``$SLACHECK_CACHE_DIR`` (set but
+    empty: no cache), else ``$XDG_CACHE_HOME/slacheck`` or ``~/.cache/slacheck``. A cache is only a speed-up: a
+    folder that cannot be made means none."""
     root = os.environ.get(CACHE_ENV)
     if root is None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
         root = "" if base.startswith("~") else os.path.join(base, "slacheck")  # no home folder: no cache
     if not root:
         return None
-    folder = os.path.join(root, f"jinja-{jinja2.__version__}-{kind}")
+    kind = "sandbox" if isinstance(env, SandboxedEnvironment) else "builtin"
+    folder = os.path.join(root, f"jinja-{jinja2.__version__}-{kind}-{_compiled_with(env)}")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
@@ -185,17 +189,26 @@ def bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
     return _QuietBytecodeCache(folder)
 
 
+def _compiled_with(env: jinja2.Environment) -> str:
+    """A short digest of what compiled code depends on besides the source: the environment's class and options,
+    and each filter and test with the argument Jinja passes it (context, environment, eval context or none)."""
+    parts = [type(env).__qualname__, repr(env.autoescape), repr(env.keep_trailing_newline), env.undefined.__name__]
+    for table in (env.filters, env.tests):
+        parts += [f"{name}:{getattr(func, 'jinja_pass_arg', '')}" for name, func in sorted(table.items())]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
 def _environment(template_dir: Path | None) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(resources.templates_dir()))
     if template_dir:
         env: jinja2.Environment = SandboxedEnvironment(
             loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(template_dir)), builtin]),
-            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
-            bytecode_cache=bytecode_cache("sandbox"))
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     else:
         env = _DataEnvironment(loader=builtin, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                               autoescape=False, bytecode_cache=bytecode_cache("builtin"))
+                               autoescape=False)
     env.filters.update(md=md_escape, code=code_escape, num=_num_filter, op=fmt_op)
+    env.bytecode_cache = bytecode_cache(env)  # once the filters are known: the cache's folder depends on them
     return env
 
 

@@ -1,6 +1,8 @@
 """Compiled templates are kept between runs (Jinja's bytecode cache) and can never change or fail a report."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
 import pytest
 from jinja2.bccache import bc_magic
@@ -30,14 +32,19 @@ def cache(tmp_path, monkeypatch):
     report._builtin_environment.cache_clear()
 
 
-def entries(folder):
-    return sorted(folder.rglob("*.cache"))
+def entries(root):
+    return sorted(root.rglob("*.cache"))
+
+
+def folder(kind):
+    env = report._environment(None if kind == "builtin" else Path("."))
+    return f"jinja-{jinja2.__version__}-{kind}-{report._compiled_with(env)}"
 
 
 def test_a_second_run_renders_from_the_cache_without_compiling(data, cache, monkeypatch):
     cold = render_report(data, "nl")
     kept = entries(cache)
-    assert kept and {p.parent.name for p in kept} == {f"jinja-{jinja2.__version__}-builtin"}
+    assert kept and {p.parent.name for p in kept} == {folder("builtin")}
     assert all(p.read_bytes().startswith(bc_magic) for p in kept)
 
     def no_compiling(*args, **kwargs):
@@ -56,7 +63,7 @@ def test_an_edited_template_is_compiled_afresh(data, cache, tmp_path):
     (own / "report.md.j2").write_text("B {{ d.period.label }}\n", encoding="utf-8")  # same size, same second
     assert render_report(data, "nl", own) == "B 2026\n"
     # the sandbox compiles the same source to other code: its entries are kept apart from the built-ins'
-    assert {p.parent.name for p in entries(cache)} == {f"jinja-{jinja2.__version__}-sandbox"}
+    assert {p.parent.name for p in entries(cache)} == {folder("sandbox")}
 
 
 @pytest.mark.parametrize("damage", [
@@ -89,19 +96,37 @@ def test_a_cache_that_cannot_be_written_is_no_cache(data, cache, monkeypatch):
 
 
 def test_where_the_cache_is(tmp_path, monkeypatch):
+    env = report._environment(None)
     monkeypatch.setenv(CACHE_ENV, "")
-    assert bytecode_cache("builtin") is None  # set but empty: no cache
+    assert bytecode_cache(env) is None  # set but empty: no cache
     (tmp_path / "file").write_text("", encoding="utf-8")
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "file" / "cache"))
-    assert bytecode_cache("builtin") is None  # cannot be made: none
+    assert bytecode_cache(env) is None  # cannot be made: none
     monkeypatch.delenv(CACHE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert bytecode_cache("builtin").directory == str(tmp_path / "xdg" / "slacheck"
-                                                      / f"jinja-{jinja2.__version__}-builtin")
+    assert bytecode_cache(env).directory == str(tmp_path / "xdg" / "slacheck" / folder("builtin"))
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert bytecode_cache("sandbox").directory == str(tmp_path / "home" / ".cache" / "slacheck"
-                                                      / f"jinja-{jinja2.__version__}-sandbox")
+    assert bytecode_cache(report._environment(tmp_path)).directory == str(tmp_path / "home" / ".cache" / "slacheck"
+                                                                           / folder("sandbox"))
     monkeypatch.delenv("HOME")
     monkeypatch.setattr(report.os.path, "expanduser", lambda path: path)  # no home folder at all
-    assert bytecode_cache("builtin") is None  # never a folder named "~" in the working directory
+    assert bytecode_cache(env) is None  # never a folder named "~" in the working directory
+
+
+def test_code_compiled_for_other_filters_is_never_used(cache, tmp_path):
+    """Jinja decides when compiling whether a filter gets the context; an older slacheck whose ``num`` took none
+    left code that would call today's ``num`` without it (found after an upgrade: a TypeError in every report)."""
+    (tmp_path / "t.j2").write_text("{{ 2.5 | num('%') }}\n", encoding="utf-8")
+
+    def build(num):
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), keep_trailing_newline=True)
+        env.filters["num"] = num
+        env.bytecode_cache = bytecode_cache(env)
+        return env
+
+    plain = build(lambda value, unit="": f"{value} {unit}")
+    assert plain.get_template("t.j2").render() == "2.5 %\n"
+    in_context = build(jinja2.pass_context(lambda ctx, value, unit="": f"{value}{unit} ({ctx.name})"))
+    assert in_context.get_template("t.j2").render() == "2.5% (t.j2)\n"
+    assert len({p.parent for p in entries(cache)}) == 2
