@@ -28,6 +28,19 @@ def test_without_a_tendered_p3_norm_a_p3_without_expected_time_is_no_data(tmp_pa
                               "O1-resolution-p3 has no per-record norm in force")
 
 
+def test_a_ticket_of_unknown_expectation_outside_the_period_leaves_it_judged(tmp_path, catalogue, contract):
+    """A January P3 resolved in an hour cannot have run late in March: March is judged on its own tickets."""
+    data = dict(contract.data)
+    data["tendered_norms"] = {k: v for k, v in data["tendered_norms"].items() if k != "O1-resolution-p3"}
+    late = {"id": "INC-2", "type": "incident", "priority": "P2", "reported_at": "2026-03-03T09:00:00+01:00",
+            "status": "closed", "resolved_at": "2026-03-04T10:00:00+01:00", "events": []}
+    january = dict(P3, id="INC-JAN", reported_at="2026-01-05T09:00:00+01:00", resolved_at="2026-01-05T10:00:00+01:00")
+    case = {"period": "2026-03", "as_of": "2026-04-10T00:00:00+02:00", "evidence": {"tickets": [late, january]}}
+    result, _ = run_case(tmp_path, "O3-proactive-updates", {}, case, catalogue, replace(contract, data=data))
+    assert result.status.value == "FAIL"
+    assert [b.record_id for b in result.measurement.breaches] == ["INC-2"]
+
+
 def test_a_reference_to_a_missing_norm_is_a_located_rule_file_error(tmp_path):
     root = tmp_path / "rules"
     shutil.copytree(rules_dir(), root)

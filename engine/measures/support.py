@@ -64,19 +64,19 @@ def _default_limits(ctx: MeasureContext, rule: Rule, period: Period) -> dict[str
 
 
 def _expected(ctx: MeasureContext, t: Table, p: Mapping, limits: Mapping[str, PerRecordLimit | str]
-              ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+              ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The rule's selected tickets, their expected resolution time (communicated, else the priority's resolution
-    norm in force) and, per priority without such a norm, how many tickets then have no expected time: the same
+    norm in force) and, per priority without such a norm, which of them then have no expected time: the same
     for every period with the same norms, so computed once per audit and set of norms."""
     sel = np.flatnonzero(select(t, p.get("where")))
     expected = t.col("expected_resolution_at")[sel].copy()
-    unknown: dict[str, int] = {}
+    unknown: dict[str, np.ndarray] = {}
     for prio, lim in limits.items():
         fill = (expected == NAT) & select(t, [{"field": "priority", "op": "==", "value": prio}])[sel]
         if not fill.any():
             continue
         if isinstance(lim, str):
-            unknown[prio] = int(fill.sum())
+            unknown[prio] = fill
         else:
             expected[fill] = _deadline(ctx, t.col("reported_at")[sel][fill], lim)
     return sel, expected, unknown
@@ -100,9 +100,13 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     resolution = known_col(ctx, t, "resolution_at")[sel]
     overran = in_window(expected, w0, min(w1, ctx.as_of + 1)) & ((resolution == NAT) | (resolution > expected))
     rows, expected = sel[overran], expected[overran]
-    if unknown:  # tickets whose expected time cannot be told: whether they ran late is unknown
+    # tickets whose expected time cannot be told and that were open at some time in the period (reported before
+    # its end, not resolved before its start): whether they ran late in it is unknown
+    open_then = (t.col("reported_at")[sel] < min(w1, ctx.as_of + 1)) & ((resolution == NAT) | (resolution >= w0))
+    unknown_here = {prio: int((rows_of_prio & open_then).sum()) for prio, rows_of_prio in unknown.items()}
+    if any(unknown_here.values()):
         return insufficient("; ".join(f"{n} {prio} ticket(s) without a communicated expected resolution time, and "
-                                      f"{limits[prio]}" for prio, n in sorted(unknown.items())))
+                                      f"{limits[prio]}" for prio, n in sorted(unknown_here.items()) if n))
     first = known_col(ctx, t, "first_proactive_update_at")[rows]
     ok = (first != NAT) & (first <= expected)
 
