@@ -94,16 +94,19 @@ def floor_problems(doc: Mapping[str, Any], source: str, catalogue: Any) -> list[
     def check(rule_id: str, clause_id: str, values: Mapping[str, Any], where: str, what: str, record: str | None):
         rule = catalogue.rules.get(rule_id)
         clause = next((c for c in rule.norm.clauses if c.id == clause_id), None) if rule else None
-        if clause is None or rule.norm_status is NormStatus.CLIENT or not isinstance(values, Mapping):
+        if clause is None or not isinstance(values, Mapping):
+            return
+        threshold = values.get("threshold")
+        if threshold is not None and not percentage_ok(clause, threshold):  # a client norm changed by the register too
+            out.append(Problem(source, f"{what} threshold {threshold:g} % of {rule_id}/{clause_id} is not a "
+                               "percentage (expected 0 to 100)", record=record, field=where + ".threshold"))
+        if rule.norm_status is NormStatus.CLIENT:
             return
         floor_t, floor_pr, floor_src = buyer_floor(rule, clause, contract)
         pr = values.get("per_record") or {}
-        parts = [("threshold", values.get("threshold"), clause.op, floor_t, where + ".threshold"),
+        parts = [("threshold", threshold, clause.op, floor_t, where + ".threshold"),
                  ("per-record limit", pr.get("limit"), clause.per_record.op if clause.per_record else "<=", floor_pr,
                   where + ".per_record.limit")]
-        if parts[0][1] is not None and not percentage_ok(clause, parts[0][1]):
-            out.append(Problem(source, f"{what} threshold {parts[0][1]:g} % of {rule_id}/{clause_id} is not a "
-                               "percentage (expected 0 to 100)", record=record, field=where + ".threshold"))
         for part, value, op, floor, field in parts:
             if value is None or floor is None or operators.is_stricter_or_equal(op, value, floor):
                 continue
@@ -188,8 +191,3 @@ def added_by(rule: Rule, contract: Contract, day: date) -> Mapping[str, Any] | N
     """The register entry that makes the KPI part of its goal on ``day`` (``None`` when no entry in force added it)."""
     past = [ev for ev in _events(rule.id, contract) if ev[0] <= day.isoformat()]
     return past[-1][3] if past and past[-1][2] == "add" else None
-
-
-def kpis_of_goal(goal: str, rules: Mapping[str, Rule], contract: Contract, day: date) -> list[str]:
-    """The KPIs of ``goal`` in force on ``day`` (rule files of the goal, minus removed, minus not yet added)."""
-    return sorted(r.id for r in rules.values() if r.goal == goal and kpi_not_in_force(r, contract, day) is None)

@@ -221,6 +221,16 @@ def test_unknown_rule_clause_and_contract_are_bad_input(tmp_path, catalogue, con
         judge(tmp_path, merge(SPEC["base"], {"rule": "O3-nothing"}), contract, catalogue)
 
 
+def test_a_threshold_outside_0_to_100_percent_is_bad_input(tmp_path, catalogue, contract):
+    """Client norms too (O1-servicedesk-availability): a change request never records 150 %."""
+    req = merge(SPEC["base"], {"rule": "O1-servicedesk-availability", "clauses": {"availability": {"threshold": 150}}})
+    with pytest.raises(ChangeRequestError) as exc:
+        judge(tmp_path, req, contract, catalogue)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path / 'request.yaml'}: $.clauses.availability.threshold: threshold 150 % of "
+        "O1-servicedesk-availability/availability is not a percentage (expected 0 to 100)"]
+
+
 def test_a_missing_materiality_margin_is_a_settings_error(tmp_path, catalogue, contract):
     settings = dict(contract.data, change_control={"tender_floors": {}})
     with pytest.raises(SettingsError, match=r"\$\.change_control\.materiality_margin: set the materiality margin"):

@@ -29,7 +29,7 @@ from typing import Any, Mapping
 from .. import resources
 from ..errors import ChangeRequestError, Problem, SettingsError
 from ..model import Clause, Rule
-from ..norms import ADDS, added_by, buyer_floor, kpi_not_in_force, tendered_norm
+from ..norms import ADDS, added_by, buyer_floor, kpi_not_in_force, percentage_ok, tendered_norm
 from ..operators import OPERATORS
 from ..rulefiles import Catalogue, rule_files
 from ..settings import Contract
@@ -74,6 +74,10 @@ def _check_input(req: Mapping[str, Any], doc: Document, contract: Contract, cata
             if clause is None:
                 add(f"rule {rule.id} has no clause {cid!r} (clauses: {', '.join(by_id)})", f"$.clauses.{cid}")
                 continue
+            threshold = change.get("threshold")
+            if threshold is not None and not percentage_ok(clause, threshold):
+                add(f"threshold {threshold:g} % of {rule.id}/{cid} is not a percentage (expected 0 to 100)",
+                    f"$.clauses.{cid}.threshold")
             pr = change.get("per_record")
             if pr and clause.per_record is None:
                 add(f"clause {cid!r} of {rule.id} has no per-record limit", f"$.clauses.{cid}.per_record")
