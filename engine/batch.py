@@ -59,7 +59,7 @@ def audit_one(job: BatchJob) -> BatchOutcome:
     try:
         span = parse_period(job.period)
         settings = SignalSettings.from_pairs(job.signals)
-        catalogue = load_catalogue(Path(job.rules)) if job.rules else None
+        catalogue = load_catalogue(Path(job.rules) if job.rules else None)  # audits with it, checks the contract
         result = run_audit(load_bundle(job.bundle, job.parsers), span, as_of=job.as_of,
                            contract=load_contract(job.contract, catalogue=catalogue), catalogue=catalogue,
                            signal_settings=settings)

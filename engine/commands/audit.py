@@ -62,7 +62,7 @@ def run_from_options(bundle: Path | None, sample: bool, period_text: str, as_of_
     folder = bundle_or_sample(bundle, sample)
     span = parse_period(period_text)
     settings = SignalSettings.from_pairs(signal_pairs)
-    catalogue = load_catalogue(rules_dir) if rules_dir else load_catalogue()  # the contract is checked against it too
+    catalogue = load_catalogue(rules_dir)  # the contract is checked against it too
     progress, done = terminal_progress()
     try:
         return run_audit(folder, span, as_of=_as_of(as_of_text), contract=load_contract(contract_path, catalogue=catalogue),

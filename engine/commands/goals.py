@@ -32,7 +32,7 @@ def goals(bundle: Path | None, sample: bool, period_text: str | None, as_of_text
 
     if (period_text or bundle or sample) and not (period_text and (bundle or sample)):
         raise InputError(Problem("--period", "statuses need both a period and a BUNDLE (or --sample)"))
-    catalogue = load_catalogue(rules_dir) if rules_dir else load_catalogue()
+    catalogue = load_catalogue(rules_dir)
     graph = kpi_graph(catalogue)
     goal_status, kpi_status, flagged = {}, {}, frozenset()
     if period_text:
