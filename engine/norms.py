@@ -15,10 +15,11 @@ added by the register is judged from its effective date on, a removed one only b
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any, Mapping
 
-from . import operators
+from . import operators, resources
 from .errors import Problem
 from .model import Clause, NormInForce, NormStatus, PerRecordLimit, Rule
 from .settings import Contract
@@ -184,7 +185,19 @@ def kpi_not_in_force(rule: Rule, contract: Contract, first_day: date) -> str | N
     if future_adds:
         when, _, _, entry = future_adds[0]
         return f"not in force yet: added to goal {rule.goal} by register entry {entry.get('id')} from {when}"
+    if rule.id not in annex_kpis():
+        return f"a new rule file that no register entry adds to goal {rule.goal} (not a KPI of the annex)"
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def annex_kpis() -> frozenset[str]:
+    """Rule ids of the built-in rules folder: exactly one per KPI row of the annex (tests/test_traceability.py),
+    so the KPIs of the contract from award on. Any other rule file is a new KPI until a register entry adds it
+    (annex §1: "Wijziging vereist instemming van beide partijen via de governance-cadans")."""
+    from .rulefiles import rule_files  # rule files read measures, which read norms: imported when first asked
+
+    return frozenset(path.stem for path in rule_files(resources.rules_dir()))
 
 
 def added_by(rule: Rule, contract: Contract, day: date) -> Mapping[str, Any] | None:

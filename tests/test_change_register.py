@@ -3,6 +3,8 @@ inconsistent is refused with located errors when the contract is loaded, and eve
 norm in force in it (changing a norm never rewrites an earlier period's result)."""
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import shutil
 
@@ -269,6 +271,26 @@ def test_an_added_kpi_is_judged_from_its_effective_date(tmp_path, catalogue):
     assert kpi_not_in_force(rule, contract, date(2026, 7, 1)) is None
     norms = norms_in_force(rule, contract, date(2026, 7, 1))
     assert (norms["compliant"].threshold, norms["compliant"].origin) == (92, "register:CR-A")
+
+
+def test_a_rule_file_outside_the_annex_is_audited_only_once_the_register_adds_it(tmp_path, patch_bundle, catalogue):
+    """Audit and change control read one definition: a new rule file is no KPI of the contract until an add_kpi
+    entry takes effect (annex §1: a change of the KPI set needs both parties' consent)."""
+    new = dataclasses.replace(catalogue.rules["O5-patch-compliance"], id="O5-patch-latency")
+    cat = Catalogue(rules={new.id: new}, goals=catalogue.goals, root=catalogue.root)
+    full = Catalogue(rules={**catalogue.rules, new.id: new}, goals=catalogue.goals, root=catalogue.root)
+    path = contract_with(tmp_path, [dict(ENTRY, id="CR-A", change="add_kpi", rule=new.id, effective_from="2026-07-01",
+                                         agreed_on="2026-06-10", clauses={"compliant": {"threshold": 92}})])
+    result = run_audit(patch_bundle, parse_period("2026-06..2026-07"), contract=load_contract(path, catalogue=full),
+                       catalogue=cat)
+    got = {r.period: r for r in result.results if r.primary}
+    assert (got["2026-06"].status, got["2026-06"].message) == (
+        Status.NOT_APPLICABLE, "not in force yet: added to goal O5 by register entry CR-A from 2026-07-01")
+    assert (got["2026-07"].status, got["2026-07"].clauses[0].origin) == (Status.FAIL, "register:CR-A")
+    unadded = run_audit(patch_bundle, parse_period("2026-07"), contract=load_contract(contract_with(tmp_path / "n", []),
+                        catalogue=full), catalogue=cat)
+    assert [(r.status, r.message) for r in unadded.results if r.primary] == [
+        (Status.NOT_APPLICABLE, "a new rule file that no register entry adds to goal O5 (not a KPI of the annex)")]
 
 
 def test_the_report_names_the_register_entry(tmp_path, patch_bundle, catalogue):

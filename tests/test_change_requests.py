@@ -111,7 +111,8 @@ def test_replace_kpi_by_a_better_measure_keeps_the_goal_measured(tmp_path, with_
     assert g.details["kpis_after"] == ["O2-standard-change-quality", "O2-standard-change-rework"]
     comp = pick(v.conditions, "composition")[0]
     assert comp.details["in_force"] == [
-        "O2-standard-change-rework on 2026-10-01: a new rule file that no register entry adds",
+        "O2-standard-change-rework on 2026-10-01: a new rule file that no register entry adds to goal O2 (not a KPI of "
+        "the annex)",
         "O2-standard-change-lead-time on 2026-10-01: a KPI of goal O2 by the annex, not removed by the register"]
     # a replacement under another goal is not a replacement within the goal's KPI set
     other = replace(with_new_o2_kpi.rules["O2-standard-change-rework"], id="O4-self-service", goal="O4")

@@ -22,16 +22,14 @@ Readings of the annex (also in the README):
 """
 from __future__ import annotations
 
-import functools
 from datetime import date
 from typing import Any, Mapping
 
-from .. import resources
 from ..errors import ChangeRequestError, Problem, SettingsError
 from ..model import Clause, Rule
 from ..norms import ADDS, added_by, buyer_floor, kpi_not_in_force, percentage_ok, tendered_norm
 from ..operators import OPERATORS
-from ..rulefiles import Catalogue, rule_files
+from ..rulefiles import Catalogue
 from ..settings import Contract
 from .documents import Document
 from .judging import Fact, Session
@@ -120,13 +118,6 @@ def _components(rule: Rule, clause: Clause, change: Mapping[str, Any], contract:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def annex_kpis() -> frozenset[str]:
-    """Rule ids of the built-in rules folder: exactly one per KPI row of the annex (tests/test_traceability.py),
-    so the KPIs of the contract from award on. Any other rule file is a new KPI until a register entry adds it."""
-    return frozenset(p.stem for p in rule_files(resources.rules_dir()))
-
-
 def kpi_membership(rule: Rule, contract: Contract, day: date) -> tuple[bool, str]:
     """Whether ``rule`` is a KPI of its goal on ``day`` (``engine.norms`` decides removals and additions), and why."""
     why_not = kpi_not_in_force(rule, contract, day)
@@ -135,9 +126,7 @@ def kpi_membership(rule: Rule, contract: Contract, day: date) -> tuple[bool, str
     entry = added_by(rule, contract, day)
     if entry is not None:
         return True, f"added to goal {rule.goal} by register entry {entry.get('id')} from {entry.get('effective_from')}"
-    if rule.id in annex_kpis():
-        return True, f"a KPI of goal {rule.goal} by the annex, not removed by the register"
-    return False, "a new rule file that no register entry adds"
+    return True, f"a KPI of goal {rule.goal} by the annex, not removed by the register"
 
 
 def _approval_facts(req: Mapping[str, Any]) -> tuple[Fact, date | None, dict[str, Any]]:
