@@ -135,6 +135,14 @@ def _first(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int, fill
     return out
 
 
+def _at(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``values`` at each position (an event's place), NAT where there is none."""
+    out = np.full(len(positions), NAT, dtype=np.int64)
+    some = positions != NAT
+    out[some] = values[positions[some]]
+    return out
+
+
 def _last(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
     """Per ticket, the value of its last event that satisfies ``mask``; ``owner`` is sorted."""
     out = np.full(n, NAT, dtype=np.int64)
@@ -209,12 +217,11 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
         "first_party_handover_at": _first(owner, at, is_["handover"] & has_party, n),
         "first_coordination_at": _first(owner, at, is_["party_coordination"], n),
     }
-    last_resolved = _last(owner, at, is_["resolved"], n)
     pos = np.arange(len(owner), dtype=np.int64)  # places in time order: which of two events on one instant came last
     resolved_pos, reopen_pos = _last(owner, pos, is_["resolved"], n), _last(owner, pos, is_["reopened"], n)
+    last_resolved, last_reopen = _at(at, resolved_pos), _at(at, reopen_pos)
     field = cols["resolved_at"]
     has_field = field != NAT
-    last_reopen = _last(owner, at, is_["reopened"], n)
     undone = (reopen_pos != NAT) & np.where(has_field, last_reopen > field, reopen_pos > resolved_pos)
     resolution = np.where(has_field, field, last_resolved)
     resolution[undone] = np.where(resolved_pos > reopen_pos, last_resolved, NAT)[undone]  # a reopen undid it
