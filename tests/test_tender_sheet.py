@@ -124,6 +124,13 @@ def awarded_contract(tmp_path, **over):
     return target
 
 
+def sample_contract_copy(tmp_path):
+    """A copy of the sample contract to write into, and its bytes before."""
+    target = tmp_path / "contract.yaml"
+    shutil.copy(sample_dir() / "contract.yaml", target)
+    return target, target.read_bytes()
+
+
 def tender(*args):
     return CliRunner().invoke(build_cli(), ["tender", "validate", *map(str, args)])
 
@@ -172,9 +179,7 @@ def test_a_second_sheet_never_replaces_the_tendered_norms(tmp_path):
 
 def test_tendered_norms_set_without_a_sheet_are_kept(tmp_path):
     """The sample contract holds the sample sheet's norms (no tender_sheet): that sheet may be recorded, no other."""
-    target = tmp_path / "contract.yaml"
-    shutil.copy(sample_dir() / "contract.yaml", target)
-    before = target.read_bytes()
+    target, before = sample_contract_copy(tmp_path)
     sheet = sample_sheet()
     sheet["norms"]["O3-csat"] = {"satisfied": {"threshold": 85}}
     result = tender(write_yaml(tmp_path / "other.yaml", sheet), "--write-contract", target)
@@ -213,13 +218,10 @@ def test_write_contract_judges_against_the_contract_it_writes(tmp_path):
 
 
 def test_write_contract_refuses_an_invalid_sheet(tmp_path):
-    target = tmp_path / "contract.yaml"
-    shutil.copy(sample_dir() / "contract.yaml", target)
-    before = target.read_bytes()
+    target, before = sample_contract_copy(tmp_path)
     sheet = sample_sheet()
     sheet["norms"]["O3-csat"] = {"satisfied": {"threshold": 70}}
-    src = write_yaml(tmp_path / "sheet.yaml", sheet)
-    result = CliRunner().invoke(build_cli(), ["tender", "validate", str(src), "--write-contract", str(target)])
+    result = tender(write_yaml(tmp_path / "sheet.yaml", sheet), "--write-contract", target)
     assert result.exit_code == 1
     assert "the sheet is not valid; " in result.output and target.read_bytes() == before
 
