@@ -34,7 +34,8 @@ def day_limit(norms: Mapping[str, NormInForce]) -> NormInForce | None:
     return norm
 
 
-def day_terms(ctx: MeasureContext, limit: PerRecordLimit, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def day_terms(ctx: MeasureContext, limit: PerRecordLimit, start: np.ndarray,
+              end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per record: the end of its term (the last second of the N-th working or calendar day after the start day),
     and whether it ended by then (``explain`` reads the same, so it always agrees)."""
     n = np.full(len(start), int(limit.limit), dtype=np.int64)
