@@ -443,6 +443,12 @@ class ServiceCalendar:
         i = self._index(d)
         return bool(self._wcum[i] - self._wcum[i - 1])
 
+    def day_status(self, d: dt.date) -> tuple[int, str, bool]:
+        """(OPEN | NO_WINDOW | HOLIDAY | CLOSED, the holiday's or closing day's name, whether it is a working day)
+        of a local date: what a day-by-day explanation shows."""
+        i = self._index(d)
+        return int(self._status[i]), self._names.get(i, ""), bool(self._wcum[i] - self._wcum[i - 1])
+
     def holidays_between(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
         """Holidays and organisation closing days (weekends included) with first <= date <= last, in order."""
         status = self._day_status(first.year, last.year)

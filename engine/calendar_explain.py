@@ -140,23 +140,30 @@ def _hms(seconds: int) -> str:
     return f"{h}:{rem // 60:02d}:{rem % 60:02d}"
 
 
+def weekday(d: dt.date, lang: str = "en") -> str:
+    """The day's short weekday name in the language of the explanation."""
+    return _TEXT[lang]["days"][d.weekday()]
+
+
+def when(x: dt.datetime, lang: str = "en") -> str:
+    """A local instant as the explanations show it: weekday, date and time, the offset in the repeated hour."""
+    ambiguous = x.replace(fold=1 - x.fold).utcoffset() != x.utcoffset()  # the repeated hour when DST ends
+    return f"{weekday(x, lang)} {x:%Y-%m-%d %H:%M:%S}" + (f" (UTC{_offset(x)})" if ambiguous else "")
+
+
 def render_timeline(tl: Timeline, lang: str = "en") -> str:
     """Markdown: a heading line with the total, then one table row per segment."""
     if lang not in _TEXT:
         raise ValueError(f"lang must be one of {', '.join(_TEXT)}")
     t = _TEXT[lang]
 
-    def when(x: dt.datetime) -> str:
-        ambiguous = x.replace(fold=1 - x.fold).utcoffset() != x.utcoffset()  # the repeated hour when DST ends
-        return f"{t['days'][x.weekday()]} {x:%Y-%m-%d %H:%M:%S}" + (f" (UTC{_offset(x)})" if ambiguous else "")
-
     title = t["business"] if tl.clock == "business" else t["clock"]
-    lines = [f"**{title}** {when(tl.start)} → {when(tl.end)} ({tl.timezone}): "
+    lines = [f"**{title}** {when(tl.start, lang)} → {when(tl.end, lang)} ({tl.timezone}): "
              f"{t['total']} {_hms(tl.counted_seconds)} ({tl.counted_seconds} s)"
              + (f", {t['paused']} {_hms(tl.paused_seconds)}" if tl.paused_seconds else ""),
              "", "| " + " | ".join(t["head"]) + " |", "|---|---|---|---:|---:|"]
     for x in tl.segments:
         what = t["clock_counted"] if (x.kind == "counted" and tl.clock == "clock") else t[x.kind].format(x.name)
         counted = _hms(x.seconds) if x.kind == "counted" else "0:00:00"
-        lines.append(f"| {when(x.start)} | {when(x.end)} | {what.replace('|', '/')} | {_hms(x.seconds)} | {counted} |")
+        lines.append(f"| {when(x.start, lang)} | {when(x.end, lang)} | {what.replace('|', '/')} | {_hms(x.seconds)} | {counted} |")
     return "\n".join(lines) + "\n"

@@ -3,8 +3,9 @@
 For every rule that measures a time in hours or minutes on the record's document (``duration_share``: first
 response and resolution; ``containment_time``: security incidents, third-party waits paused per priority), the
 explanation shows the rule's clock, the start and end instants, the counted segments, the time outside the
-window, holidays and pauses, and the figure against the per-record limit in force. As the measures do, an end
-after the as-of instant is not known yet. (Rules counting working days are not explained here.)
+window, holidays and pauses, and the figure against the per-record limit in force. Rules counting working or
+calendar days (``within_days``, ``day_limit_share``) are explained day by day (``engine.explain_days``). As the
+measures do, an end after the as-of instant is not known yet.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from .bundle import Bundle
 from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
-from .measures.common import limit_seconds, select
+from .explain_days import DayExplanation, explain_day_limit, explain_within_days, render_days
+from .measures.common import MeasureContext, limit_seconds, select
 from .measures.known import known_at
 from .model import PerRecordLimit, Rule
 from .norms import norms_in_force
@@ -39,18 +41,19 @@ class Explanation:
 
 
 _DOCUMENT = {"duration_share": "tickets", "containment_time": "security_incidents"}  # the measures' defaults
+_DAY_MEASURES = ("within_days", "day_limit_share")  # their document is a required parameter
 _CLOCK_OF_UNIT = {"min": "clock", "h": "clock", "business_min": "business", "business_h": "business"}
 
 
 def _document(rule: Rule) -> str:
-    return rule.measure.params.get("document", _DOCUMENT[rule.measure.id])
+    return rule.measure.params.get("document") or _DOCUMENT[rule.measure.id]
 
 
 def _rules_for(catalogue: Catalogue, bundle: Bundle, record_id: str) -> list[tuple[Rule, int]]:
     found = []
     for rule in catalogue.rules.values():
         params = rule.measure.params
-        if rule.measure.id not in _DOCUMENT:
+        if rule.measure.id not in _DOCUMENT and rule.measure.id not in _DAY_MEASURES:
             continue
         table = bundle.table(_document(rule))
         if table is None:
@@ -59,13 +62,16 @@ def _rules_for(catalogue: Catalogue, bundle: Bundle, record_id: str) -> list[tup
         if len(rows) == 0:
             continue
         row = int(rows[0])
+        if rule.measure.id in _DAY_MEASURES and table.col(params["start"])[row] == NAT:
+            continue  # neither measure judges a record without a start
         if select(table, params.get("where"))[row]:
             found.append((rule, row))
     return found
 
 
 def explain_record(bundle: Bundle, record_id: str, catalogue: Catalogue, contract: Contract,
-                   calendar: ServiceCalendar, as_of: int, rule_id: str | None = None) -> list[Explanation]:
+                   calendar: ServiceCalendar, as_of: int, rule_id: str | None = None
+                   ) -> list[Explanation | DayExplanation]:
     matches = _rules_for(catalogue, bundle, record_id)
     if rule_id:
         matches = [(r, row) for r, row in matches if r.id == rule_id]
@@ -77,9 +83,24 @@ def explain_record(bundle: Bundle, record_id: str, catalogue: Catalogue, contrac
     out = []
     for rule, row in matches:
         table = bundle.table(_document(rule))
+        if rule.measure.id in _DAY_MEASURES:
+            out.extend(_days(rule, table, row, bundle, contract, calendar, as_of))
+            continue
         explain_one = _containment if rule.measure.id == "containment_time" else _durations
         out.extend(explain_one(rule, table, row, contract, calendar, as_of))
     return out
+
+
+def _days(rule: Rule, table: Table, row: int, bundle: Bundle, contract: Contract, calendar: ServiceCalendar,
+          as_of: int) -> list[DayExplanation]:
+    """A term of days, with the norms in force in the month the audit judges the record in."""
+    ctx = MeasureContext(bundle, calendar, as_of, contract)
+
+    def norms_at(instant: int):
+        return norms_in_force(rule, contract, _month_of(instant, calendar))
+    explain_one = explain_within_days if rule.measure.id == "within_days" else explain_day_limit
+    found = explain_one(rule, table, row, ctx, norms_at)
+    return [] if found is None else [found]
 
 
 def _durations(rule: Rule, table: Table, row: int, contract: Contract, calendar: ServiceCalendar,
@@ -148,9 +169,12 @@ def _month_of(instant: int, calendar: ServiceCalendar) -> date:
     return date(day.year, day.month, 1)
 
 
-def render_explanations(record_id: str, items: list[Explanation], lang: str = "en") -> str:
+def render_explanations(record_id: str, items: list[Explanation | DayExplanation], lang: str = "en") -> str:
     lines = [f"# {'Uitleg meting' if lang == 'nl' else 'Measurement explained'}: {record_id}", ""]
     for ex in items:
+        if isinstance(ex, DayExplanation):
+            lines += render_days(ex, lang)
+            continue
         verdict = {True: "within the limit", False: "BREACH", None: "pending (no end yet, limit not passed)"}[ex.within]
         if lang == "nl":
             verdict = {True: "binnen de norm", False: "OVERSCHRIJDING", None: "lopend (nog geen eind, norm niet verstreken)"}[ex.within]

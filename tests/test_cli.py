@@ -224,3 +224,154 @@ def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as
     assert res.exit_code == 0, res.output
     assert "measured: 23400 s (390.0 min) — no end yet; measured up to as-of" in res.output
     assert "verdict: pending" in res.output
+
+
+def _day_rows(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("| 2026-")]
+
+
+def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
+    """O4 (day_limit_share): the term ends at 23:59:59 of the 5th working day after the request day, so a
+    workplace ready on the holiday right after it is late although that day still counts 5, as the audit says."""
+    bundle = write_bundle(tmp_path / "b", {"workplace_requests": [
+        {"id": "WPL-1", "requested_at": "2026-04-24T10:00:00+02:00", "ready_at": "2026-05-05T11:00:00+02:00",
+         "status": "ready"}]}, ["2026-01-01", "2026-12-31"], "2026-06-05T00:00:00+02:00")
+    res = run("explain", str(bundle), "WPL-1", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "## O4-workplace-issuance: ready for use" in res.output
+    assert ("- counted as a term that ends at 23:59:59 of working day 5 after the start day (the start day is day 0; "
+            "`day_limit_share`): an end after that instant is late, also on a weekend or holiday right after it"
+            in res.output)
+    assert "- end: Tue 2026-05-05 11:00:00 (ready_at)" in res.output
+    assert "- per-record limit: <= 5 working days (annex)" in res.output
+    assert "- term ends: Mon 2026-05-04 23:59:59" in res.output
+    assert "- counted: 5 working days" in res.output and "- verdict: BREACH" in res.output
+    assert _day_rows(res.output) == [
+        "| 2026-04-24 | Fri | working day | day 0 (start day) | 0 | start 10:00:00 |",
+        "| 2026-04-25 | Sat | no working day (weekend) | no | 0 |  |",
+        "| 2026-04-26 | Sun | no working day (weekend) | no | 0 |  |",
+        "| 2026-04-27 | Mon | public holiday: Koningsdag | no | 0 |  |",
+        "| 2026-04-28 | Tue | working day | yes | 1 |  |",
+        "| 2026-04-29 | Wed | working day | yes | 2 |  |",
+        "| 2026-04-30 | Thu | working day | yes | 3 |  |",
+        "| 2026-05-01 | Fri | working day | yes | 4 |  |",
+        "| 2026-05-02 | Sat | no working day (weekend) | no | 4 |  |",
+        "| 2026-05-03 | Sun | no working day (weekend) | no | 4 |  |",
+        "| 2026-05-04 | Mon | working day | yes | 5 | term ends 23:59:59 |",
+        "| 2026-05-05 | Tue | public holiday: Bevrijdingsdag | no | 5 | end 11:00:00 |"]
+    audit = json.loads(run("audit", str(bundle), "--period", "2026-05", "--format", "json").output)
+    [o4] = [r for r in audit["results"] if r["rule"] == "O4-workplace-issuance"]
+    assert [b["id"] for b in o4["breaches"]] == ["WPL-1"]
+    nl = run("explain", str(bundle), "WPL-1").output  # Dutch by default
+    assert "- oordeel: OVERSCHRIJDING" in nl and "- termijn eindigt: ma 2026-05-04 23:59:59" in nl
+    assert "| 2026-05-05 | di | feestdag: Bevrijdingsdag | nee | 5 | eind 11:00:00 |" in nl
+    # before the end is known and while the term runs: pending, the table up to as-of
+    res = run("explain", str(bundle), "WPL-1", "--lang", "en", "--as-of", "2026-04-30T12:00:00+02:00")
+    assert "- end: none known at as-of (Thu 2026-04-30 12:00:00)" in res.output
+    assert "- counted: 3 working days (as-of)" in res.output and "- verdict: pending" in res.output
+    assert _day_rows(res.output)[-1] == "| 2026-04-30 | Thu | working day | yes | 3 | as-of 12:00:00 |"
+
+
+def test_explain_names_an_organisation_closing_day_and_moves_the_term_with_it(run, tmp_path):
+    """A closing day of the organisation is no working day: WPL-1's term then ends on Wednesday 6 May (Tuesday is
+    Bevrijdingsdag), so the same delivery is in time, in explain and in the audit alike."""
+    contract = tmp_path / "contract.yaml"
+    text = (sample_dir() / "contract.yaml").read_text(encoding="utf-8")
+    assert text.count("extra_closed: {}") == 1
+    contract.write_text(text.replace("extra_closed: {}", 'extra_closed: {"2026-04-28": "Verhuizing"}'),
+                        encoding="utf-8")
+    bundle = write_bundle(tmp_path / "b", {"workplace_requests": [
+        {"id": "WPL-1", "requested_at": "2026-04-24T10:00:00+02:00", "ready_at": "2026-05-05T11:00:00+02:00",
+         "status": "ready"}]}, ["2026-01-01", "2026-12-31"], "2026-06-05T00:00:00+02:00")
+    res = run("explain", str(bundle), "WPL-1", "--lang", "en", "--contract", str(contract))
+    assert res.exit_code == 0, res.output
+    assert "| 2026-04-28 | Tue | organisation closed: Verhuizing | no | 0 |  |" in res.output
+    assert "- term ends: Wed 2026-05-06 23:59:59" in res.output
+    assert "- counted: 4 working days" in res.output and "- verdict: within the limit" in res.output
+    audit = json.loads(run("audit", str(bundle), "--period", "2026-05", "--format", "json", "--contract",
+                           str(contract)).output)
+    [o4] = [r for r in audit["results"] if r["rule"] == "O4-workplace-issuance"]
+    assert (o4["status"], o4["breaches"]) == ("PASS", [])
+
+
+def test_explain_counts_an_rca_term_day_by_day(run, tmp_path):
+    """T2-rca-timeliness (within_days, end from the earliest documented-and-shared RCA): the working days elapsed
+    after the closure day, so an RCA shared on the Saturday after the 10th working day counts 10 and is in time;
+    without an RCA the incident is pending up to the end of that Sunday and a breach on the Monday."""
+    tickets = [{"id": f"MI-{i}", "type": "incident", "priority": "P1", "major_incident": True,
+                "reported_at": "2026-04-22T08:00:00+02:00", "status": "closed",
+                "closed_at": "2026-04-22T10:00:00+02:00", "events": []} for i in (1, 2)]
+    rcas = [{"id": "RCA-1b", "incident_id": "MI-1", "documented_at": "2026-05-20T10:00:00+02:00",
+             "shared_at": "2026-05-21T10:00:00+02:00"},
+            {"id": "RCA-1", "incident_id": "MI-1", "documented_at": "2026-05-08T16:00:00+02:00",
+             "shared_at": "2026-05-09T10:00:00+02:00"}]
+    bundle = write_bundle(tmp_path / "b", {"tickets": tickets, "rcas": rcas}, ["2026-01-01", "2026-12-31"],
+                          "2026-06-05T00:00:00+02:00")
+    res = run("explain", str(bundle), "MI-1", "--lang", "en", "--rule", "T2-rca-timeliness")
+    assert res.exit_code == 0, res.output
+    assert ("- counted as the working days elapsed after the start day up to the end day (the start day is day 0; "
+            "`within_days`): the end is in time while that count is <= 10, so an end on a weekend or holiday right "
+            "after working day 10 still counts 10: in time" in res.output)
+    assert "- start: Wed 2026-04-22 10:00:00 (closed_at)" in res.output
+    assert ("- end: Sat 2026-05-09 10:00:00 (rcas: documented_at, shared_at)\n"
+            "  - rcas RCA-1b: documented_at Wed 2026-05-20 10:00:00, shared_at Thu 2026-05-21 10:00:00\n"
+            "  - rcas RCA-1: documented_at Fri 2026-05-08 16:00:00, shared_at Sat 2026-05-09 10:00:00\n" in res.output)
+    assert "- per-record limit: <= 10 working days (annex)" in res.output
+    assert "- term ends: Sun 2026-05-10 23:59:59" in res.output
+    assert "- counted: 10 working days" in res.output and "- verdict: within the limit" in res.output
+    assert _day_rows(res.output) == [
+        "| 2026-04-22 | Wed | working day | day 0 (start day) | 0 | start 10:00:00 |",
+        "| 2026-04-23 | Thu | working day | yes | 1 |  |",
+        "| 2026-04-24 | Fri | working day | yes | 2 |  |",
+        "| 2026-04-25 | Sat | no working day (weekend) | no | 2 |  |",
+        "| 2026-04-26 | Sun | no working day (weekend) | no | 2 |  |",
+        "| 2026-04-27 | Mon | public holiday: Koningsdag | no | 2 |  |",
+        "| 2026-04-28 | Tue | working day | yes | 3 |  |",
+        "| 2026-04-29 | Wed | working day | yes | 4 |  |",
+        "| 2026-04-30 | Thu | working day | yes | 5 |  |",
+        "| 2026-05-01 | Fri | working day | yes | 6 |  |",
+        "| 2026-05-02 | Sat | no working day (weekend) | no | 6 |  |",
+        "| 2026-05-03 | Sun | no working day (weekend) | no | 6 |  |",
+        "| 2026-05-04 | Mon | working day | yes | 7 |  |",
+        "| 2026-05-05 | Tue | public holiday: Bevrijdingsdag | no | 7 |  |",
+        "| 2026-05-06 | Wed | working day | yes | 8 |  |",
+        "| 2026-05-07 | Thu | working day | yes | 9 |  |",
+        "| 2026-05-08 | Fri | working day | yes | 10 |  |",
+        "| 2026-05-09 | Sat | no working day (weekend) | no | 10 | end 10:00:00 |"]
+    res = run("explain", str(bundle), "MI-2", "--lang", "en", "--rule", "T2-rca-timeliness",
+              "--as-of", "2026-05-10T12:00:00+02:00")
+    assert "  - no rcas record references it" in res.output
+    assert "- counted: 10 working days (as-of)" in res.output and "- verdict: pending" in res.output
+    assert _day_rows(res.output)[-1] == (
+        "| 2026-05-10 | Sun | no working day (weekend) | no | 10 | as-of 12:00:00; term ends 23:59:59 |")
+    res = run("explain", str(bundle), "MI-2", "--lang", "en", "--rule", "T2-rca-timeliness",
+              "--as-of", "2026-05-11T09:00:00+02:00")
+    assert "- counted: 11 working days (as-of)" in res.output and "- verdict: BREACH" in res.output
+    assert _day_rows(res.output)[-2:] == [
+        "| 2026-05-10 | Sun | no working day (weekend) | no | 10 | term ends 23:59:59 |",
+        "| 2026-05-11 | Mon | working day | yes | 11 | as-of 09:00:00 |"]
+    audit = json.loads(run("audit", str(bundle), "--period", "2026-04", "--format", "json").output)
+    assert {b["id"] for r in audit["results"] if r["rule"] == "T2-rca-timeliness" for b in r["breaches"]} == {"MI-2"}
+
+
+def test_explain_agrees_with_the_sample_audit_on_every_day_term_breach(run):
+    """Every breach of a rule counted in days in the sample's 2026-Q3 audit is a BREACH in explain too."""
+    from engine.audit import service_calendar
+    from engine.bundle import load_bundle
+    from engine.explain import explain_record
+    from engine.rulefiles import load_catalogue
+    from engine.settings import load_contract
+
+    catalogue = load_catalogue()
+    day_rules = {r.id for r in catalogue.rules.values() if r.measure.id in ("within_days", "day_limit_share")}
+    audit = json.loads(run("audit", "--sample", "--period", "2026-Q3", "--format", "json").output)
+    breaches = {(r["rule"], b["id"]) for r in audit["results"] if r["rule"] in day_rules for b in r["breaches"]}
+    assert {("O4-workplace-issuance", "WPL-2026-0103"), ("T2-rca-timeliness", "INC-2026-00276")} <= breaches
+    assert len(breaches) == 9
+    bundle = load_bundle(sample_dir() / "bundle")
+    contract = load_contract(None, catalogue=catalogue)
+    calendar = service_calendar(contract, bundle.organisation)
+    for rule_id, record_id in sorted(breaches):
+        [found] = explain_record(bundle, record_id, catalogue, contract, calendar, bundle.exported_at, rule_id)
+        assert found.within is False, (rule_id, record_id)
+        assert found.deadline is not None and (found.end is None or found.end > found.deadline), (rule_id, record_id)

@@ -1,4 +1,4 @@
-"""``slacheck explain``: the timeline behind a record's time measurements."""
+"""``slacheck explain``: the timeline behind a record's time measurements, or its term of days day by day."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +18,8 @@ from ..cli import _as_of, handle_errors
 @handle_errors
 def explain(bundle: Path, record_id: str, rule_id: str | None, contract_path: Path | None, as_of_text: str | None,
             lang: str) -> None:
-    """Show which segments counted for RECORD_ID in BUNDLE: window, holidays, pauses, the figure and the norm."""
+    """Show which segments counted for RECORD_ID in BUNDLE: window, holidays, pauses, the figure and the norm;
+    for a term of working or calendar days, each day from the start to the end, the term's last day and the verdict."""
     from ..bundle import load_bundle
     from ..audit import service_calendar
     from ..explain import explain_record, render_explanations

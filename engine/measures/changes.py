@@ -8,6 +8,7 @@ the per-record condition is evaluated in bulk on the service calendar.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -17,7 +18,7 @@ from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
 from .common import MeasureContext, check_evidence, in_window, per_record_norm, percent, rows_of, select
-from .known import not_after
+from .known import known_at, not_after
 from .registry import MeasureDef
 
 _FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -57,8 +58,9 @@ def joined_end(table: Table, rows: np.ndarray, other: Table, key: str, fields: l
 
 
 def _limits(ctx: MeasureContext, p: Mapping[str, Any], table: Table, rows: np.ndarray,
-            norms: Mapping[str, NormInForce]) -> tuple[np.ndarray, str, str, list[str]]:
-    """Per-row limit (days), its unit, the comparison, and per-row reasons why no limit is known ("" if known)."""
+            norms: Mapping[str, NormInForce]) -> tuple[np.ndarray, str, str, list[str], list[str]]:
+    """Per-row limit (days), its unit, the comparison, per-row reasons why no limit is known ("" if known), and
+    per-row where the limit comes from (the norm's origin, or the catalogue item's field)."""
     if "limit_from" in p:
         spec = p["limit_from"]
         cat = ctx.bundle.table(spec["document"])
@@ -67,12 +69,52 @@ def _limits(ctx: MeasureContext, p: Mapping[str, Any], table: Table, rows: np.nd
         limit = np.array([lookup.get(str(r), np.nan) for r in refs], dtype=np.float64)
         unknown = [f"{spec['key']} {r!r} is not in the {spec['document']} document" if str(r) not in lookup else ""
                    for r in refs]
-        return limit, spec["unit"], "<=", unknown
+        source = [f"{spec['document']} {str(r)!r}: {spec['field']}" for r in refs]
+        return limit, spec["unit"], "<=", unknown, source
     norm = per_record_norm(norms, "within_share")
     if norm is None or norm.per_record is None or norm.per_record.limit is None:
         raise ValueError("within_days needs a per-record limit on its clause or a limit_from parameter")
     return (np.full(len(rows), float(norm.per_record.limit)), norm.per_record.unit, norm.per_record.op,
-            [""] * len(rows))
+            [""] * len(rows), [norm.origin] * len(rows))
+
+
+@dataclass(frozen=True)
+class DayTerms:
+    """What ``within_days`` judges each selected record on (``explain`` reads the same, so it always agrees)."""
+
+    start: np.ndarray       # start instants
+    end: np.ndarray         # end instants as known at as-of; NAT: none yet
+    referenced: np.ndarray  # end_from: some record of the other document references it (else all True)
+    days: np.ndarray        # elapsed days from the start to the end, or to as-of without an end
+    limit: np.ndarray       # per-record limit in days; NaN: unknown (``unknown`` says why)
+    unit: str
+    op: str
+    unknown: list[str]
+    source: list[str]       # where each record's limit comes from
+    ok: np.ndarray
+    pending: np.ndarray     # no end yet and the limit not passed at as-of
+
+
+def within_days_terms(ctx: MeasureContext, p: Mapping[str, Any], table: Table, rows: np.ndarray,
+                      norms: Mapping[str, NormInForce]) -> DayTerms:
+    """The per-record judgement of ``within_days`` for ``rows`` of ``table`` (the end as known at as-of)."""
+    start = table.col(p["start"])[rows]
+    if "end_from" in p:
+        spec = p["end_from"]
+        end, referenced = joined_end(table, rows, ctx.bundle.table(spec["document"]), spec["key"], spec["fields"])
+        end = not_after(end, ctx.as_of)  # not known yet at the as-of time
+    else:
+        end = known_at(table, p["end"], ctx.as_of, rows)
+        referenced = np.ones(len(rows), dtype=bool)
+    limit, unit, op, unknown, source = _limits(ctx, p, table, rows, norms)
+    done = end != NAT
+    until = np.where(done, end, ctx.as_of)
+    days = elapsed_days(ctx, unit, start, until) if len(rows) else np.zeros(0, dtype=np.int64)
+    known = ~np.isnan(limit)
+    from .. import operators
+
+    ok = known & np.asarray(operators.get(op).apply(days, np.nan_to_num(limit)), dtype=bool)
+    return DayTerms(start, end, referenced, days, limit, unit, op, unknown, source, ok, ~done & ok)
 
 
 def within_days(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -89,36 +131,20 @@ def within_days(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[
         return missing
     table = ctx.bundle.table(kind)
     w0, w1 = ctx.window(period)
-    start_col = table.col(p["start"])
-    rows = np.flatnonzero(select(table, p.get("where")) & in_window(start_col, w0, w1))
-    start = start_col[rows]
-    if "end_from" in p:
-        spec = p["end_from"]
-        end, referenced = joined_end(table, rows, ctx.bundle.table(spec["document"]), spec["key"], spec["fields"])
-    else:
-        end = table.col(p["end"])[rows]
-        referenced = np.ones(len(rows), dtype=bool)
-    end = not_after(end, ctx.as_of)  # not known yet at the as-of time
-    limit, unit, op, unknown = _limits(ctx, p, table, rows, norms)
-    done = end != NAT
-    until = np.where(done, end, ctx.as_of)
-    days = elapsed_days(ctx, unit, start, until) if len(rows) else np.zeros(0, dtype=np.int64)
-    known = ~np.isnan(limit)
-    from .. import operators
-
-    ok = known & np.asarray(operators.get(op).apply(days, np.nan_to_num(limit)), dtype=bool)
-    pending = ~done & ok
+    rows = np.flatnonzero(select(table, p.get("where")) & in_window(table.col(p["start"]), w0, w1))
+    t = within_days_terms(ctx, p, table, rows, norms)
+    ok, pending, days, limit, unit, op = t.ok, t.pending, t.days, t.limit, t.unit, t.op
     judged = ~pending
     label = p.get("label", p.get("end", "completion"))
     ids = table.ids[rows]
     breaches = []
     for i in np.flatnonzero(judged & ~ok):
-        if not known[i]:
-            why = unknown[i]
-        elif done[i]:
+        if np.isnan(limit[i]):
+            why = t.unknown[i]
+        elif t.end[i] != NAT:
             why = f"{label} after {int(days[i])} {unit.replace('_', ' ')} (limit {op} {limit[i]:g})"
         else:
-            what = f"no {label} yet" if referenced[i] else f"no {p['end_from']['document']} record"
+            what = f"no {label} yet" if t.referenced[i] else f"no {p['end_from']['document']} record"
             why = f"{what}; {int(days[i])} {unit.replace('_', ' ')} at as-of (limit {op} {limit[i]:g})"
         breaches.append(Breach(str(ids[i]), why))
     n = int(judged.sum())

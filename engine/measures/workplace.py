@@ -12,14 +12,38 @@ from typing import Mapping
 
 import numpy as np
 
-from ..model import Breach, Measurement, NormInForce, Rule
+from ..model import Breach, Measurement, NormInForce, PerRecordLimit, Rule
 from ..periods import Period
 from ..timeparse import NAT
+from .changes import elapsed_days
 from .common import MeasureContext, check_evidence, per_record_norm, percent, select
 from .registry import MeasureDef
 from .security import calendar_deadlines
 
 _FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+
+
+def day_limit(norms: Mapping[str, NormInForce]) -> NormInForce | None:
+    """The per-record norm "<= N working_days | calendar_days" in force, or None when there is none."""
+    norm = per_record_norm(norms, "within_share")
+    if norm is None or norm.per_record is None or norm.per_record.limit is None:
+        return None
+    limit = norm.per_record
+    if limit.op != "<=" or limit.unit not in ("working_days", "calendar_days"):
+        raise ValueError(f"day_limit_share needs a limit '<= N working_days|calendar_days', not {limit.op} {limit.unit}")
+    return norm
+
+
+def day_terms(ctx: MeasureContext, limit: PerRecordLimit, start: np.ndarray,
+              end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per record: the end of its term (the last second of the N-th working or calendar day after the start day),
+    and whether it ended by then (``explain`` reads the same, so it always agrees)."""
+    n = np.full(len(start), int(limit.limit), dtype=np.int64)
+    if limit.unit == "working_days":
+        deadline = ctx.calendar.add_working_days(start, n)  # 23:59:59 local of the N-th working day
+    else:
+        deadline = calendar_deadlines(ctx, start, n) - 1
+    return deadline, (end != NAT) & (end <= deadline)
 
 
 def day_limit_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -29,23 +53,16 @@ def day_limit_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapp
     kind = p["document"]
     if (missing := check_evidence(ctx, [kind], period)) is not None:
         return missing
-    norm = per_record_norm(norms, "within_share")
-    if norm is None or norm.per_record is None or norm.per_record.limit is None:
+    norm = day_limit(norms)
+    if norm is None:
         return Measurement(metrics={"within_share": None}, population=0, notes=("no per-record limit in force",))
     limit = norm.per_record
-    if limit.op != "<=" or limit.unit not in ("working_days", "calendar_days"):
-        raise ValueError(f"day_limit_share needs a limit '<= N working_days|calendar_days', not {limit.op} {limit.unit}")
     t = ctx.bundle.table(kind)
     start_all, end_all = t.col(p["start"]), t.col(p["end"])
     rows = np.flatnonzero(select(t, p.get("where")) & (start_all != NAT))
     start, end = start_all[rows], end_all[rows]
-    n = np.full(len(rows), int(limit.limit), dtype=np.int64)
-    if limit.unit == "working_days":
-        deadline = ctx.calendar.add_working_days(start, n)  # 23:59:59 local of the N-th working day
-    else:
-        deadline = calendar_deadlines(ctx, start, n) - 1
+    deadline, ok = day_terms(ctx, limit, start, end)
     done = end != NAT
-    ok = done & (end <= deadline)
     decided = np.where(ok, end, deadline)
     w0, w1 = ctx.window(period)
     judged = np.flatnonzero((decided >= w0) & (decided < w1))
@@ -57,8 +74,7 @@ def day_limit_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapp
         if ok[i]:
             continue
         if done[i]:
-            used = (ctx.calendar.working_days(start[i:i + 1], end[i:i + 1])[0] if limit.unit == "working_days"
-                    else ctx.calendar.calendar_days(start[i:i + 1], end[i:i + 1])[0])
+            used = elapsed_days(ctx, limit.unit, start[i:i + 1], end[i:i + 1])[0]
             what = f"{label} after {int(used)} {unit} ({ctx.iso(int(end[i]))})"
         else:
             what = f"no {label} when the term ended"
