@@ -18,7 +18,7 @@ from .bundle import Bundle
 from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
-from .measures.common import limit_seconds, select
+from .measures.common import DURATION_UNITS, limit_seconds, select
 from .measures.known import known_at
 from .model import PerRecordLimit, Rule
 from .norms import norms_in_force
@@ -39,7 +39,6 @@ class Explanation:
 
 
 _DOCUMENT = {"duration_share": "tickets", "containment_time": "security_incidents"}  # the measures' defaults
-_CLOCK_OF_UNIT = {"min": "clock", "h": "clock", "business_min": "business", "business_h": "business"}
 
 
 def _document(rule: Rule) -> str:
@@ -113,7 +112,7 @@ def _containment(rule: Rule, table: Table, row: int, contract: Contract, calenda
         return []
     limit = PerRecordLimit("<=", float(lim["limit"]), lim["unit"])
     return [_timed(rule.id, f"containment ({priority})", table, row, int(table.col(p.get("start", "detected_at"))[row]),
-                   _known_end(table, p.get("end", "contained_at"), row, as_of), _CLOCK_OF_UNIT[limit.unit],
+                   _known_end(table, p.get("end", "contained_at"), row, as_of), DURATION_UNITS[limit.unit].clock,
                    priority in p.get("pause_third_party", ()), limit.op, limit_seconds(limit),
                    f"{limit.op} {limit.limit:g} {limit.unit} (rule {rule.id})", calendar, as_of)]
 

@@ -12,12 +12,11 @@ from ..norms import norms_in_force
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_record_order, in_window, insufficient, known_col,
-                     limit_seconds, percent, record_breaches, rows_of, select, window_rows)
+from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration,
+                     in_record_order, in_window, insufficient, known_col, limit_seconds, percent, record_breaches,
+                     rows_of, select, window_rows)
 from .known import resolution_by
 from .registry import MeasureDef
-
-_UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
 
 
 def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np.ndarray:
@@ -221,9 +220,9 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         sub = has & ((prio == key) if key != "default" else ~np.isin(prio, [k for k in limits if k != "default"]))
         if not sub.any():
             continue
-        clock = ctx.calendar.business_seconds if lim["unit"].startswith("business") else ctx.calendar.clock_seconds
-        elapsed[sub] = clock(since[sub], coord[sub])
-        late[sub] = elapsed[sub] > float(lim["limit"]) * _UNIT_S[lim["unit"]]
+        unit = DURATION_UNITS[lim["unit"]]
+        elapsed[sub] = elapsed_on(ctx, unit.clock, since[sub], coord[sub])
+        late[sub] = elapsed[sub] > float(lim["limit"]) * unit.seconds
     missing_parties = t.col("parties_not_coordinated")[rows]
     no_note = t.col("handovers_without_note")[rows]
     owner_bad = (t.col("owner_changes")[rows] > 0) | (t.col("owner_gaps")[rows] > 0)
@@ -250,9 +249,6 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
 
 
 _WHERE = {"type": "array"}
-_LIMIT = {"type": "object", "additionalProperties": False, "required": ["limit", "unit"],
-          "properties": {"limit": {"type": "number", "exclusiveMinimum": 0},
-                         "unit": {"enum": ["min", "h", "business_min", "business_h"]}}}
 _NORM_REF = {"type": "object", "additionalProperties": False, "required": ["rule", "clause"],
              "properties": {"rule": {"type": "string", "minLength": 1}, "clause": {"type": "string", "minLength": 1}}}
 _PLAIN = {"type": "object", "additionalProperties": False, "properties": {"where": _WHERE}}
@@ -281,6 +277,6 @@ DEFS = (
                               "properties": {"where": _WHERE, "coordinate_within": {
                                   "type": "object", "required": ["default"],
                                   "propertyNames": {"enum": ["P1", "P2", "P3", "P4", "default"]},
-                                  "additionalProperties": _LIMIT}}},
+                                  "additionalProperties": TIME_LIMIT_SCHEMA}}},
                doc="share of multi-party tickets on which the supplier coordinated in time and completely"),
 )
