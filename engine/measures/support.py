@@ -15,7 +15,7 @@ from ..timeparse import NAT
 from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration,
                      in_record_order, in_window, insufficient, known_col, limit_seconds, percent, record_breaches,
                      rows_of, select, window_rows)
-from .known import resolution_by
+from .known import reopens_by, resolution_by
 from .registry import MeasureDef
 
 
@@ -118,15 +118,17 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                   f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
 
 
-def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str,
-                     counts: dict[str, str]) -> Measurement:
+def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str, counts: dict[str, str],
+                     known: Mapping[str, Callable[[Table, int, np.ndarray], np.ndarray]] | None = None) -> Measurement:
     """Tickets resolved in the period whose every named count column is zero; a breach names the non-zero ones
-    (``counts`` maps a column to how its number reads, e.g. ``"{} owner change(s)"``)."""
+    (``counts`` maps a column to how its number reads, e.g. ``"{} owner change(s)"``; ``known`` maps a column
+    to its count as known at the as-of time, from ``known``, where the column alone does not say)."""
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    values = [_known_count(ctx, t, name, rows) for name in counts]
+    known = known or {}
+    values = [known[name](t, ctx.as_of, rows) if name in known else t.col(name)[rows] for name in counts]
     ok = np.ones(len(rows), dtype=bool)
     for column in values:
         ok &= column == 0
@@ -143,14 +145,6 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
                   made=(("no_counts_breach",), rule))
 
 
-def _known_count(ctx: MeasureContext, t: Table, name: str, rows: np.ndarray) -> np.ndarray:
-    """A count column of ``rows``; reopens count as none while the first came after the as-of time (unknown)."""
-    values = t.col(name)[rows]
-    if name == "reopens":
-        values = np.where(known_col(ctx, t, "first_reopen_at")[rows] == NAT, 0, values)
-    return values
-
-
 def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period that had one named owner from registration to resolution: no owner change
     and no stretch without an owner."""
@@ -161,7 +155,8 @@ def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
 def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period at the first treatment: no handover to another line and never reopened."""
     return _no_counts_share(ctx, rule, period, "first_time_fix_share",
-                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"})
+                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"},
+                            known={"reopens": reopens_by})
 
 
 def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
