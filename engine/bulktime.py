@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from .timeparse import MAX_EPOCH, MIN_EPOCH, NAT, TimeParseError, parse_ts
+from .timeparse import FIRST_YEAR, LAST_YEAR, MAX_EPOCH, MIN_EPOCH, NAT, TimeParseError, parse_ts
 
 _DIM = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -33,7 +33,7 @@ _DIGIT_COLS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 
 
 
 # the first day (days since 1970-01-01) and the length of every month of the years a valid instant can have
-_Y0, _Y1 = 1960, 2210  # MIN_EPOCH..MAX_EPOCH with any offset, and a margin
+_Y0, _Y1 = FIRST_YEAR - 10, LAST_YEAR + 11  # MIN_EPOCH..MAX_EPOCH with any offset, and a margin
 _YM = np.arange(_Y0, _Y1).repeat(12), np.tile(np.arange(1, 13), _Y1 - _Y0)
 _MONTH_START = _days_from_civil(_YM[0], _YM[1], np.ones_like(_YM[1]))
 _LEAP = ((_YM[0] % 4 == 0) & (_YM[0] % 100 != 0)) | (_YM[0] % 400 == 0)

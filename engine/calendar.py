@@ -43,6 +43,7 @@ import numpy as np
 from engine.calendar_config import SettingsParser, day_matches, expand_day_rules, parse_hhmm, parse_setting_date
 from engine.errors import Problem, SettingsError
 from engine.holidaysource import country_holidays
+from engine.timeparse import LAST_YEAR
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OPEN, NO_WINDOW, HOLIDAY, CLOSED = 0, 1, 2, 3  # day status codes in the table
@@ -431,7 +432,8 @@ class ServiceCalendar:
             if int(d.max()) < self._n - 1:
                 return self._mid[d + 1] - 1
             extra = int(n.max()) // max(1, len(self._working_weekdays)) * 7 // 365 + 1
-            self._ensure(int(start.min()), self._local(dt.date(min(self.last_day.year + extra, 2200), 1, 1), 0))
+            until = dt.date(min(self.last_day.year + extra, LAST_YEAR + 1), 1, 1)
+            self._ensure(int(start.min()), self._local(until, 0))
 
     # ------------------------------------------------------------------ days and one-at-a-time
     def _index(self, d: dt.date) -> int:

@@ -77,7 +77,7 @@ def output_closed() -> None:
 def _as_of(text: str | None) -> int | None:
     """``--as-of`` as epoch seconds, within the range evidence timestamps may have (``timeparse``): beyond it no
     calendar or period exists to measure against."""
-    from .timeparse import TimeParseError, parse_ts
+    from .timeparse import TimeParseError, epoch_of
 
     if text is None:
         return None
@@ -88,7 +88,7 @@ def _as_of(text: str | None) -> int | None:
     if dt.tzinfo is None:
         raise PeriodError(Problem("--as-of", f"{text!r} needs a time zone offset, e.g. 2026-10-05T07:00:00+02:00"))
     try:
-        return parse_ts(text, None)
+        return epoch_of(dt, text)
     except TimeParseError as exc:
         raise PeriodError(Problem("--as-of", str(exc))) from None
 

@@ -20,7 +20,7 @@ from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
 from .explain_days import DayExplanation, explain_day_limit, explain_within_days, render_days
-from .measures.common import MeasureContext, limit_seconds, select
+from .measures.common import DURATION_UNITS, MeasureContext, limit_seconds, select
 from .measures.known import known_at
 from .model import PerRecordLimit, Rule
 from .norms import norms_in_force
@@ -42,7 +42,6 @@ class Explanation:
 
 _DOCUMENT = {"duration_share": "tickets", "containment_time": "security_incidents"}  # the measures' defaults
 _DAY_MEASURES = ("within_days", "day_limit_share")  # their document is a required parameter
-_CLOCK_OF_UNIT = {"min": "clock", "h": "clock", "business_min": "business", "business_h": "business"}
 
 
 def _document(rule: Rule) -> str:
@@ -134,7 +133,7 @@ def _containment(rule: Rule, table: Table, row: int, contract: Contract, calenda
         return []
     limit = PerRecordLimit("<=", float(lim["limit"]), lim["unit"])
     return [_timed(rule.id, f"containment ({priority})", table, row, int(table.col(p.get("start", "detected_at"))[row]),
-                   _known_end(table, p.get("end", "contained_at"), row, as_of), _CLOCK_OF_UNIT[limit.unit],
+                   _known_end(table, p.get("end", "contained_at"), row, as_of), DURATION_UNITS[limit.unit].clock,
                    priority in p.get("pause_third_party", ()), limit.op, limit_seconds(limit),
                    f"{limit.op} {limit.limit:g} {limit.unit} (rule {rule.id})", calendar, as_of)]
 

@@ -155,17 +155,20 @@ def norms_in_force(rule: Rule, contract: Contract, first_day: date) -> dict[str,
     return out
 
 
+def adding(rule_id: str, contract: Contract) -> list[tuple[int, Mapping[str, Any]]]:
+    """(list position, entry) of every register entry that adds the KPI (``add_kpi``, or a ``replace_kpi`` that
+    puts it in), in register order."""
+    return [(i, e) for i, e in enumerate(contract.register) if e.get("change") in ADDS and e.get("rule") == rule_id]
+
+
 def _events(rule_id: str, contract: Contract) -> list[tuple[str, int, str, Mapping[str, Any]]]:
     """(effective date, list position, "add" | "remove", entry) for every register entry that adds or removes it."""
-    out = []
-    for i, e in enumerate(contract.register):
-        when = str(e.get("effective_from"))
-        if e.get("change") in ADDS and e.get("rule") == rule_id:
-            out.append((when, i, "add", e))
-        if (e.get("change") in REMOVES and e.get("rule") == rule_id) or (
-                e.get("change") == "replace_kpi" and e.get("replaces") == rule_id):
-            out.append((when, i, "remove", e))
-    return sorted(out, key=lambda x: (x[0], x[1]))
+    removing = [(i, e) for i, e in enumerate(contract.register)
+                if (e.get("change") in REMOVES and e.get("rule") == rule_id)
+                or (e.get("change") == "replace_kpi" and e.get("replaces") == rule_id)]
+    out = [(str(e.get("effective_from")), i, "add", e) for i, e in adding(rule_id, contract)]
+    out += [(str(e.get("effective_from")), i, "remove", e) for i, e in removing]
+    return sorted(out, key=lambda x: (x[0], x[1]))  # stable: an entry's add before its remove
 
 
 def kpi_not_in_force(rule: Rule, contract: Contract, first_day: date) -> str | None:

@@ -1,9 +1,11 @@
-"""The operator table: one object for the rule schema's enum, durable-rules judging and bulk (numpy) evaluation.
+"""The operator table: one object for the rule schema's enum, durable-rules judging, bulk (numpy) evaluation and
+the sign a report writes.
 
 A norm clause compares a KPI value with a threshold through durable-rules (``durable``/``negated``); a record
-filter in a rule's measure compares a field with a constant, in bulk, through ``apply``. The rule-file schema
-takes its enums from this table (``NORM_OPERATORS``/``FILTER_OPERATORS``), so an operator cannot be accepted
-by the schema and unknown to the evaluator, or the other way round.
+filter in a rule's measure compares a field with a constant, in bulk, through ``apply``; a report shows it as
+``shown`` (≥ where the annex writes ≥). The rule-file schema takes its enums from this table
+(``NORM_OPERATORS``/``FILTER_OPERATORS``), so an operator cannot be accepted by the schema and unknown to the
+evaluator, or the other way round.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class Operator:
     durable: str | None = None  # durable-rules comparison that holds when the norm is met
     negated: str | None = None  # durable-rules comparison that holds when it is not
     stricter: str | None = None  # "higher" or "lower": which way a threshold change makes the norm stricter
+    shown: str | None = None  # the sign the annex writes, for reports (None: the symbol itself, escaped)
 
 
 def _isin(values: Any, allowed: Any) -> Any:
@@ -32,12 +35,12 @@ def _notin(values: Any, allowed: Any) -> Any:
 
 
 OPERATORS: dict[str, Operator] = {
-    ">=": Operator(">=", _op.ge, "$gte", "$lt", "higher"),
+    ">=": Operator(">=", _op.ge, "$gte", "$lt", "higher", "≥"),
     ">": Operator(">", _op.gt, "$gt", "$lte", "higher"),
-    "<=": Operator("<=", _op.le, "$lte", "$gt", "lower"),
+    "<=": Operator("<=", _op.le, "$lte", "$gt", "lower", "≤"),
     "<": Operator("<", _op.lt, "$lt", "$gte", "lower"),
-    "==": Operator("==", _op.eq, "$eq", "$neq", None),
-    "!=": Operator("!=", _op.ne, "$neq", "$eq", None),
+    "==": Operator("==", _op.eq, "$eq", "$neq", None, "="),
+    "!=": Operator("!=", _op.ne, "$neq", "$eq", None, "≠"),
     "in": Operator("in", _isin),
     "not in": Operator("not in", _notin),
 }

@@ -12,12 +12,11 @@ from functools import lru_cache
 
 from .errors import PeriodError, Problem
 from .model import Cadence
+from .timeparse import FIRST_YEAR, LAST_YEAR
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
-#: the years a period may lie in: those of the evidence timestamps the engine represents (``timeparse``)
-FIRST_YEAR, LAST_YEAR = 1970, 2199
 
 
 @dataclass(frozen=True, order=True)

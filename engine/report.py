@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import resources
 from .errors import InputError, Problem
+from .operators import OPERATORS
 from .yamlio import load_yaml
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~@])")
@@ -47,9 +48,6 @@ def md_escape(value: Any) -> str:
 def code_escape(value: Any) -> str:
     """Text inside a backtick span: no backticks or newlines can end it early."""
     return ("" if value is None else str(value)).replace("`", "'").replace("\r", " ").replace("\n", " ").replace("|", "¦")
-
-
-_OPERATORS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠"}
 
 
 def fmt_num(value: Any, unit: str = "", lang: str | None = None, digits: int = 2) -> str:
@@ -93,7 +91,8 @@ def say(label: str | dict[str, str], lang: str, **figures: Any) -> str:
 
 def fmt_op(op: str) -> str:
     """A norm's comparison as the annex writes it: ≥, ≤ (the rule files' ``>=``/``<=`` are identifiers)."""
-    return _OPERATORS.get(op, md_escape(op))
+    known = OPERATORS.get(op)
+    return known.shown if known is not None and known.shown else md_escape(op)
 
 
 @jinja2.pass_context

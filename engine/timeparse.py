@@ -14,10 +14,12 @@ import numpy as np
 NAT = np.iinfo(np.int64).min
 
 
-#: evidence timestamps must lie in [1970-01-01, 2200-01-01) UTC: anything else is a typo or a placeholder
-#: (``0001-01-01``, ``9999-12-31``) that would otherwise turn into a huge duration
-MIN_EPOCH = 0
-MAX_EPOCH = 7258118400
+#: the years the engine accepts (evidence dates and timestamps, --as-of, periods): anything else is a typo or a
+#: placeholder (``0001-01-01``, ``9999-12-31``) that would otherwise turn into a huge duration
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+#: so evidence timestamps must lie in [1970-01-01, 2200-01-01) UTC
+MIN_EPOCH = int(datetime(FIRST_YEAR, 1, 1, tzinfo=timezone.utc).timestamp())
+MAX_EPOCH = int(datetime(LAST_YEAR + 1, 1, 1, tzinfo=timezone.utc).timestamp())
 
 
 class TimeParseError(ValueError):
@@ -36,12 +38,17 @@ def parse_ts(text: str, default_tz: ZoneInfo | None) -> int:
             raise TimeParseError(
                 f"{text!r} has no time zone offset and the manifest declares no default_timezone")
         dt = dt.replace(tzinfo=default_tz)
+    return epoch_of(dt, text)
+
+
+def epoch_of(dt: datetime, text: str) -> int:
+    """UTC epoch seconds of an aware ``dt`` (parsed from ``text``, named in the error) within the accepted years."""
     try:
         epoch = int(dt.timestamp() // 1)
     except (OverflowError, ValueError, OSError):
         epoch = MIN_EPOCH - 1
     if not MIN_EPOCH <= epoch < MAX_EPOCH:
-        raise TimeParseError(f"{text!r} is out of range (expected a time between 1970 and 2199)")
+        raise TimeParseError(f"{text!r} is out of range (expected a time between {FIRST_YEAR} and {LAST_YEAR})")
     return epoch
 
 
@@ -50,8 +57,8 @@ def parse_date(text: str) -> date:
         d = date.fromisoformat(text)
     except (TypeError, ValueError):
         raise TimeParseError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-    if not 1970 <= d.year < 2200:
-        raise TimeParseError(f"{text!r} is out of range (expected a date between 1970 and 2199)")
+    if not FIRST_YEAR <= d.year <= LAST_YEAR:
+        raise TimeParseError(f"{text!r} is out of range (expected a date between {FIRST_YEAR} and {LAST_YEAR})")
     return d
 
 

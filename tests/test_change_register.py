@@ -306,3 +306,19 @@ def test_the_report_names_the_register_entry(tmp_path, patch_bundle, catalogue):
     primary = [x for x in data["results"] if x["rule"] == "O5-patch-compliance" and x["period"] == "2026-04"]
     assert primary[0]["clauses"][0]["norm_origin"] == "register:CR-P1"
     assert "register:CR-P1" in render_report(data, "nl")
+
+
+def test_register_helpers_name_the_entries_adding_a_kpi_and_the_clauses_an_entry_sets():
+    from engine.changecontrol.register import clause_keys
+    from engine.norms import _events, adding
+
+    entries = [{"id": "LATE", "change": "add_kpi", "rule": "X", "effective_from": "2027-01-01"},
+               {"id": "SWAP", "change": "replace_kpi", "rule": "Y", "replaces": "X", "effective_from": "2026-07-01"},
+               {"id": "EARLY", "change": "replace_kpi", "rule": "X", "replaces": "Z", "effective_from": "2026-10-01",
+                "clauses": {"a": {}, "b": {}}}]
+    contract = dataclasses.replace(load_contract(), data={"norm_register": entries})
+    assert [(i, e["id"]) for i, e in adding("X", contract)] == [(0, "LATE"), (2, "EARLY")]  # register order
+    assert [(ev[0], ev[2], ev[3]["id"]) for ev in _events("X", contract)] == [
+        ("2026-07-01", "remove", "SWAP"), ("2026-10-01", "add", "EARLY"), ("2027-01-01", "add", "LATE")]
+    assert clause_keys(entries[2]) == [("X", "a", "2026-10-01"), ("X", "b", "2026-10-01")]
+    assert clause_keys(entries[0]) == []

@@ -78,6 +78,9 @@ def test_bad_period_is_usage_error(run):
      "--as-of: '0001-01-01T00:00:00+01:00' is out of range (expected a time between 1970 and 2199)"),
     (["--period", "2026-Q3", "--as-of", "9999-12-31T23:59:59-01:00"],
      "--as-of: '9999-12-31T23:59:59-01:00' is out of range (expected a time between 1970 and 2199)"),
+    (["--period", "2026-Q3", "--as-of", "yesterday"], "--as-of: 'yesterday' is not an ISO 8601 timestamp"),
+    (["--period", "2026-Q3", "--as-of", "2026-10-05T07:00:00"],
+     "--as-of: '2026-10-05T07:00:00' needs a time zone offset, e.g. 2026-10-05T07:00:00+02:00"),
 ])
 def test_period_or_as_of_beyond_the_engines_years_is_usage_error(run, args, message):
     res = run("audit", "--sample", *args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.kinds.tickets import derive, derive_bulk
-from engine.measures.known import known_at, open_at, resolution_by
+from engine.measures.known import known_at, open_at, reopens_by, resolution_by
 from engine.tables import Table
 from engine.timeparse import NAT
 
@@ -72,3 +72,12 @@ def test_the_state_at_an_instant_follows_resolutions_and_reopens():
     response = {"first_response_at": np.asarray([T0 + H, T0 + 5 * H], dtype=np.int64)}
     small = Table(kind="tickets", ids=np.asarray(["A", "B"], dtype=object), cols=response)
     assert known_at(small, "first_response_at", T0 + 2 * H).tolist() == [T0 + H, NAT]  # not happened yet
+
+
+def test_the_reopens_known_at_an_instant_start_at_the_first_reopen():
+    table, _ = _table()
+    at = lambda h: dict(zip(HISTORIES, reopens_by(table, T0 + h * H).tolist()))  # noqa: E731
+    assert at(10) == dict.fromkeys(HISTORIES, 0) | {"TIE": 1}  # reopened at hour 3: known from then on
+    assert at(24) == {"PLAIN": 0, "REOPENED": 1, "AGAIN": 1, "FIELD-STALE": 1, "FIELD-AFTER": 1, "TIE": 1,
+                      "CLOSED": 0, "OPEN": 0}
+    assert reopens_by(table, T0 + 60 * H, np.asarray([6, 0])).tolist() == [1, 0]  # of the given rows

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import build_cli
-from engine.report import fmt_num, render_report
+from engine.report import fmt_num, fmt_op, render_report
 
 
 def _audit_json(period: str) -> dict:
@@ -152,3 +152,8 @@ def test_json_keeps_numbers_and_identifiers(q3):
 def test_fmt_num(value, unit, lang, text):
     """With a language: its words and decimal mark; without (change control): identifiers and a decimal point."""
     assert fmt_num(value, unit, lang) == text
+
+
+def test_an_operator_reads_as_the_sign_the_operator_table_gives():
+    assert [fmt_op(o) for o in (">=", "<=", "==", "!=", ">", "<", "in", "~=")] == \
+        ["≥", "≤", "=", "≠", "&gt;", "&lt;", "in", "\\~="]  # no sign in the table: the symbol, escaped

@@ -27,14 +27,14 @@ from typing import Any, Mapping
 
 from ..errors import ChangeRequestError, Problem, SettingsError
 from ..model import Clause, Rule
-from ..norms import ADDS, added_by, buyer_floor, kpi_not_in_force, percentage_ok, tendered_norm
+from ..norms import added_by, adding, buyer_floor, kpi_not_in_force, percentage_ok, tendered_norm
 from ..operators import OPERATORS
 from ..rulefiles import Catalogue
 from ..settings import Contract
 from .documents import Document
 from .judging import Fact, Session
 from .model import ConditionResult, Verdict
-from .register import consent_dates
+from .register import clause_keys, consent_dates
 from .rulesets import change_rules
 
 KPI_CHANGES = ("norm", "replace_kpi", "add_kpi", "remove_kpi")
@@ -216,10 +216,10 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                        "consent": consent_day.toordinal() if consent_day else 0},
                       {"effective_from": effective.isoformat(), "consent_date": consent_day.isoformat() if consent_day else None,
                        **consent_basis}))
-    conflicts = [f"{rule.id}/{cid} is also set from {effective.isoformat()} by register entry {e.get('id')}"
-                 for cid in (req.get("clauses") or {}) for e in contract.register
-                 if rule is not None and e.get("id") != req["id"] and e.get("rule") == rule.id
-                 and str(e.get("effective_from")) == effective.isoformat() and cid in (e.get("clauses") or {})]
+    sets = [(rule.id, cid, effective.isoformat()) for cid in req.get("clauses") or {}] if rule is not None else []
+    conflicts = [f"{rule_id}/{cid} is also set from {day} by register entry {e.get('id')}"
+                 for rule_id, cid, day in sets for e in contract.register
+                 if e.get("id") != req["id"] and (rule_id, cid, day) in clause_keys(e)]
     facts.append(Fact("unambiguous", "request", {"applicable": int(bool(req.get("clauses")) and rule is not None),
                                                  "ok": int(not conflicts)}, {"problems": conflicts}))
     facts.extend(_composition_facts(req, kind, rule, old, effective, contract, catalogue))
@@ -269,7 +269,7 @@ def _composition_facts(req: Mapping[str, Any], kind: str, rule: Rule | None, old
     for subject, must_be_in in checks:
         member, how = kpi_membership(subject, contract, effective)
         in_force.append(f"{subject.id} on {day}: {how}")
-        added = [str(e.get("id")) for e in contract.register if e.get("change") in ADDS and e.get("rule") == subject.id]
+        added = [str(e.get("id")) for _, e in adding(subject.id, contract)]
         if not must_be_in and added:
             problems.append(f"{subject.id} is already added by register entry {', '.join(added)}")
         elif not must_be_in and member:

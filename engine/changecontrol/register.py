@@ -28,6 +28,12 @@ def is_quarter_boundary(day: date) -> bool:
     return day.day == 1 and day.month in QUARTER_MONTHS
 
 
+def clause_keys(entry: Mapping[str, Any]) -> list[tuple[Any, str, str]]:
+    """(rule, clause, effective date) of every clause a register entry sets: two entries with one key leave
+    ambiguous which norm applies from that date."""
+    return [(entry.get("rule"), cid, str(entry.get("effective_from"))) for cid in entry.get("clauses") or {}]
+
+
 def consent_dates(approvals: list[Mapping[str, Any]]) -> tuple[date | None, date | None]:
     """(latest approval date, latest date of the governance meetings the approvals cite): consent is given "via de
     governance-cadans", so it exists once both have signed and the meeting has been held."""
@@ -170,11 +176,11 @@ def register_problems(doc: Mapping[str, Any], source: str, base_dir: Path | None
         previous = agreed or previous
         if (e["change"] == "replace_kpi") != bool(e.get("replaces")):
             add("'replaces' belongs to a replace_kpi entry, and a replace_kpi entry needs it", where + ".replaces")
-        for cid in e.get("clauses") or {}:
-            key = (e["rule"], cid, str(e["effective_from"]))
+        for key in clause_keys(e):
+            rule_id, cid, day = key
             if key in set_on:
-                add(f"{e['rule']}/{cid} is also set from {e['effective_from']} by entry {set_on[key]}: which applies is "
-                    "ambiguous", f"{where}.clauses.{cid}")
+                add(f"{rule_id}/{cid} is also set from {day} by entry {set_on[key]}: which applies is ambiguous",
+                    f"{where}.clauses.{cid}")
             set_on.setdefault(key, e["id"])
         if catalogue is not None:
             problems.extend(_catalogue_problems(e, where, source, rec, catalogue))

@@ -301,11 +301,35 @@ def percent(numerator: int, denominator: int) -> float | None:
     return round(100.0 * numerator / denominator, 9)
 
 
-_SECONDS = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
+@dataclass(frozen=True)
+class DurationUnit:
+    """A per-record time limit's unit: its length in seconds and the clock it is counted on (``clock``: all
+    time; ``business``: only the service calendar's service hours)."""
+
+    seconds: int
+    clock: str
+
+
+DURATION_UNITS = {"min": DurationUnit(60, "clock"), "h": DurationUnit(3600, "clock"),
+                  "business_min": DurationUnit(60, "business"), "business_h": DurationUnit(3600, "business")}
+
+
+TIME_LIMIT_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["limit", "unit"],
+                     "properties": {"limit": {"type": "number", "exclusiveMinimum": 0},
+                                    "unit": {"enum": list(DURATION_UNITS)}}}  # a limit in a rule's measure params
 
 
 def limit_seconds(limit: PerRecordLimit) -> float:
-    return float(limit.limit) * _SECONDS[limit.unit]
+    return float(limit.limit) * DURATION_UNITS[limit.unit].seconds
+
+
+def elapsed_on(ctx: MeasureContext, clock: str, start: np.ndarray, end: np.ndarray, pauses=None) -> np.ndarray:
+    """Seconds from each start to its end on ``clock`` (``clock`` or ``business``), minus the pauses."""
+    if clock == "clock":
+        return ctx.calendar.clock_seconds(start, end, pauses)
+    if clock == "business":
+        return ctx.calendar.business_seconds(start, end, pauses)
+    raise ValueError(clock)
 
 
 def per_record_norm(norms: Mapping[str, NormInForce], metric: str) -> NormInForce | None:
@@ -329,19 +353,22 @@ def sub_pauses(table: Table, rows: np.ndarray, until: np.ndarray) -> tuple[np.nd
     return new_owner, ps[keep], pe
 
 
+def _shown_as(unit: str) -> tuple[str, int]:
+    """How a duration in ``unit`` is written: in minutes (whole) or hours (two decimals), marked business time."""
+    u = DURATION_UNITS.get(unit)
+    business = " (business)" if u is not None and u.clock == "business" else ""
+    return ("{:.0f} min" + business, 60) if u is not None and u.seconds == 60 else ("{:.2f} h" + business, 3600)
+
+
 def fmt_duration(seconds: float, unit: str) -> str:
-    if unit in ("min", "business_min"):
-        return f"{seconds / 60:.0f} min" + (" (business)" if unit.startswith("business") else "")
-    hours = seconds / 3600
-    return f"{hours:.2f} h" + (" (business)" if unit.startswith("business") else "")
+    form, per = _shown_as(unit)
+    return form.format(seconds / per)
 
 
 def fmt_durations(seconds: Sequence[float], unit: str) -> list[str]:
     """``fmt_duration`` of each value, formatted in C (``str.format`` mapped over the figures)."""
-    business = " (business)" if unit.startswith("business") else ""
-    if unit in ("min", "business_min"):
-        return list(map(("{:.0f} min" + business).format, (np.asarray(seconds, dtype=np.float64) / 60).tolist()))
-    return list(map(("{:.2f} h" + business).format, (np.asarray(seconds, dtype=np.float64) / 3600).tolist()))
+    form, per = _shown_as(unit)
+    return list(map(form.format, (np.asarray(seconds, dtype=np.float64) / per).tolist()))
 
 
 def in_window(values: np.ndarray, start: int, end: int) -> np.ndarray:

@@ -8,12 +8,9 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_window, known_col, percent, rows_of, select,
-                     sub_pauses, window_rows)
+from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration,
+                     in_window, known_col, percent, rows_of, select, sub_pauses, window_rows)
 from .registry import MeasureDef
-
-_CLOCK_UNITS = {"min": 60, "h": 3600}
-_BUSINESS_UNITS = {"business_min": 60, "business_h": 3600}
 
 
 def containment_time(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -42,12 +39,8 @@ def containment_time(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
         until = np.where(done, end, ctx.as_of)
         pauses = sub_pauses(table, rows, until) if prio in p.get("pause_third_party", ()) else None
         unit = lim["unit"]
-        if unit in _CLOCK_UNITS:
-            elapsed = ctx.calendar.clock_seconds(start, until, pauses)
-            limit = lim["limit"] * _CLOCK_UNITS[unit]
-        else:
-            elapsed = ctx.calendar.business_seconds(start, until, pauses)
-            limit = lim["limit"] * _BUSINESS_UNITS[unit]
+        elapsed = elapsed_on(ctx, DURATION_UNITS[unit].clock, start, until, pauses)
+        limit = lim["limit"] * DURATION_UNITS[unit].seconds
         ok = elapsed <= limit
         pending = ~done & ok
         judged = ~pending
@@ -139,10 +132,6 @@ def _cadence_problems(ctx: MeasureContext, declared: int, updates: list[int], en
     return out
 
 
-_LIMIT = {"type": "object", "additionalProperties": False, "required": ["limit", "unit"],
-          "properties": {"limit": {"type": "number", "exclusiveMinimum": 0},
-                         "unit": {"enum": ["min", "h", "business_min", "business_h"]}}}
-
 DEFS = (
     MeasureDef(
         id="containment_time", func=containment_time, documents=("security_incidents",), metrics=("contained_share",),
@@ -150,7 +139,7 @@ DEFS = (
                        "properties": {"start": {"type": "string"}, "end": {"type": "string"},
                                       "limits": {"type": "object", "minProperties": 1,
                                                  "propertyNames": {"enum": ["P1", "P2", "P3", "P4"]},
-                                                 "additionalProperties": _LIMIT},
+                                                 "additionalProperties": TIME_LIMIT_SCHEMA},
                                       "pause_third_party": {"type": "array", "items": {"enum": ["P1", "P2", "P3", "P4"]}},
                                       "where": {"type": "array"}}},
         doc="share of security incidents contained within their priority's limit, third-party waits excluded"),

@@ -33,6 +33,13 @@ def open_at(table: Table, at: int, rows: np.ndarray | None = None) -> np.ndarray
     return (reported != NAT) & (reported <= at) & (resolution_by(table, at, rows) == NAT) & ~closed_then
 
 
+def reopens_by(table: Table, at: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per row (of ``rows``, or all), the reopen count known at ``at``: none while the first reopen came after it
+    (it has not happened yet); from the first reopen on, the export's count."""
+    count, first = _cols(table, rows, "reopens", "first_reopen_at")
+    return np.where((first == NAT) | (first > at), 0, count)
+
+
 def known_at(table: Table, column: str, as_of: int, rows: np.ndarray | None = None) -> np.ndarray:
     """The instant column as known at ``as_of``: an instant after it is NAT (not happened yet), and a ticket's
     resolution is the one in force at ``as_of`` (a copy: callers may change it)."""

@@ -50,6 +50,8 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     mitigated = vul.col("mitigated_at")[rows]
     in_time = (mitigated != NAT) & (mitigated <= deadline)
     exceptions = {str(i): k for k, i in enumerate(exc.ids)}
+    refs = vul.col("exception_id")[rows]
+    covered = _covered(ctx, exc, exceptions, refs, deadline, ~in_time)
     breaches, waivers = [], []
     ok = 0
     for i, row in enumerate(rows.tolist()):
@@ -57,14 +59,12 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
         if in_time[i]:
             ok += 1
             continue
-        ref = vul.col("exception_id")[row]
+        ref = refs[i]
         if ref:
-            k = exceptions.get(str(ref))
-            if k is None:
+            if str(ref) not in exceptions:
                 breaches.append(Breach(rid, f"exception {ref} is not in the security exception register"))
                 continue
-            last_day = _local_day(ctx, int(deadline[i]) - 1)
-            if in_force(exc, last_day, last_day, np.asarray([k]))[0]:
+            if covered[i]:
                 ok += 1
                 waivers.append(Waiver(rid, f"not mitigated within {terms[i]} days; formal exception in force", str(ref)))
                 continue
@@ -77,6 +77,19 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
                        waived=tuple(sorted(waivers, key=lambda w: w.record_id)),
                        notes=(f"{len(rows)} finding(s) with CVSS ≥ {p['min_cvss']} whose term ended in {period.label}",))
+
+
+def _covered(ctx: MeasureContext, exc, exceptions: Mapping[str, int], refs: np.ndarray, deadline: np.ndarray,
+             late: np.ndarray) -> np.ndarray:
+    """Per finding: late and referring to a register entry in force on the last day of its term (one ``in_force``
+    call for all of them)."""
+    covered = np.zeros(len(refs), dtype=bool)
+    picked = [i for i, ref in enumerate(refs.tolist()) if late[i] and ref and str(ref) in exceptions]
+    if picked:
+        k = np.asarray([exceptions[str(refs[i])] for i in picked], dtype=np.int64)
+        last_day = np.asarray([_local_day(ctx, int(deadline[i]) - 1) for i in picked], dtype=np.int64)
+        covered[picked] = in_force(exc, last_day, last_day, k)
+    return covered
 
 
 def _deadlines(ctx: MeasureContext, vul, p: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -166,14 +179,21 @@ def _filled(values: np.ndarray) -> np.ndarray:
     return np.asarray([isinstance(v, str) and bool(v.strip()) for v in values], dtype=bool)
 
 
-def in_force(t, first: int, last: int, rows: np.ndarray | None = None) -> np.ndarray:
-    """Per exception (of ``rows``, or all): in force on some day of [first, last] (day ordinals): valid from on or
-    before ``last``, not expired before ``first``, not withdrawn on or before ``first`` (``withdrawn_on``: no longer
-    in force that day), and not marked withdrawn without a date (then when it ended is unknown)."""
-    pick = (lambda c: t.col(c)) if rows is None else (lambda c: t.col(c)[rows])
-    frm, until, gone = pick("valid_from"), pick("expires_on"), pick("withdrawn_on")
-    return ((frm <= last) & ((until == NAT) | (until >= first)) & ((gone == NAT) | (gone > first))
-            & ~((pick("status") == "withdrawn") & (gone == NAT)))
+def withdrawn_by(t, day: int | np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per exception (of ``rows``, or all): no longer in force on ``day`` (a day ordinal, or one per row) because
+    it was withdrawn: on or before that day (``withdrawn_on``: no longer in force that day), or marked withdrawn
+    without a date (then when it ended is unknown)."""
+    gone = t.col("withdrawn_on") if rows is None else t.col("withdrawn_on")[rows]
+    status = t.col("status") if rows is None else t.col("status")[rows]
+    return ((gone != NAT) & (gone <= day)) | ((status == "withdrawn") & (gone == NAT))
+
+
+def in_force(t, first: int | np.ndarray, last: int | np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per exception (of ``rows``, or all): in force on some day of [first, last] (day ordinals, or one pair per
+    row): valid from on or before ``last``, not expired before ``first``, not withdrawn by ``first``."""
+    frm = t.col("valid_from") if rows is None else t.col("valid_from")[rows]
+    until = t.col("expires_on") if rows is None else t.col("expires_on")[rows]
+    return (frm <= last) & ((until == NAT) | (until >= first)) & ~withdrawn_by(t, first, rows)
 
 
 def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -184,8 +204,7 @@ def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         return missing
     t = ctx.bundle.table("security_exceptions")
     first, last = period.first.toordinal(), period.last.toordinal()
-    until, gone = t.col("expires_on"), t.col("withdrawn_on")
-    withdrawn = t.col("status") == "withdrawn"
+    until = t.col("expires_on")
     lacks = {"reason": ~_filled(t.col("reason")), "compensating control": ~_filled(t.col("compensating_control")),
              "herijkdatum": t.col("reeval_date") == NAT}
     findings: dict[str, list[str]] = {}
@@ -197,21 +216,28 @@ def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: M
             findings.setdefault(str(t.ids[r]), []).append("incomplete: no " + ", no ".join(gaps))
         else:
             n_complete += 1
-    due = timely = 0
+    owners, limits, done = [], [], []  # the re-evaluations whose last allowed day falls in the period
     for r, history in enumerate(t.cols.get("reevaluation_list", np.empty(0, dtype=object)).tolist()):
         for due_on, done_on in history.pairs:
             if due_on == NAT and until[r] == NAT:
                 continue
             limit = min(d for d in (due_on, until[r] - 1 if until[r] != NAT else NAT) if d != NAT)
-            if not first <= limit <= last or (gone[r] != NAT and gone[r] <= limit) or (withdrawn[r] and gone[r] == NAT):
-                continue
-            due += 1
-            if done_on != NAT and done_on <= limit:
-                timely += 1
-                continue
-            state = "not re-evaluated" if done_on == NAT else f"re-evaluated on {date.fromordinal(int(done_on))}"
-            findings.setdefault(str(t.ids[r]), []).append(
-                f"{state}; the re-evaluation was due by {date.fromordinal(int(limit))}")
+            if first <= limit <= last:
+                owners.append(r)
+                limits.append(limit)
+                done.append(done_on)
+    ended = withdrawn_by(t, np.asarray(limits, dtype=np.int64), np.asarray(owners, dtype=np.int64)).tolist()
+    due = timely = 0
+    for r, limit, done_on, gone in zip(owners, limits, done, ended):
+        if gone:  # withdrawn by its last allowed day: no re-evaluation was due
+            continue
+        due += 1
+        if done_on != NAT and done_on <= limit:
+            timely += 1
+            continue
+        state = "not re-evaluated" if done_on == NAT else f"re-evaluated on {date.fromordinal(int(done_on))}"
+        findings.setdefault(str(t.ids[r]), []).append(
+            f"{state}; the re-evaluation was due by {date.fromordinal(int(limit))}")
     breaches = tuple(Breach(k, "; ".join(v)) for k, v in sorted(findings.items()))
     return Measurement(metrics={"complete_share": percent(n_complete, len(rows)), "reevaluated_share": percent(timely, due)},
                        population=len(rows), breaches=breaches,

@@ -12,12 +12,11 @@ from ..norms import norms_in_force
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_record_order, in_window, insufficient, known_col,
-                     limit_seconds, percent, record_breaches, rows_of, select, window_rows)
-from .known import resolution_by
+from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration,
+                     in_record_order, in_window, insufficient, known_col, limit_seconds, percent, record_breaches,
+                     rows_of, select, window_rows)
+from .known import reopens_by, resolution_by
 from .registry import MeasureDef
-
-_UNIT_S = {"min": 60, "h": 3600, "business_min": 60, "business_h": 3600}
 
 
 def _resolved_in(ctx: MeasureContext, table: Table, period: Period, where) -> np.ndarray:
@@ -119,15 +118,17 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                   f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
 
 
-def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str,
-                     counts: dict[str, str]) -> Measurement:
+def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str, counts: dict[str, str],
+                     known: Mapping[str, Callable[[Table, int, np.ndarray], np.ndarray]] | None = None) -> Measurement:
     """Tickets resolved in the period whose every named count column is zero; a breach names the non-zero ones
-    (``counts`` maps a column to how its number reads, e.g. ``"{} owner change(s)"``)."""
+    (``counts`` maps a column to how its number reads, e.g. ``"{} owner change(s)"``; ``known`` maps a column
+    to its count as known at the as-of time, from ``known``, where the column alone does not say)."""
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    values = [_known_count(ctx, t, name, rows) for name in counts]
+    known = known or {}
+    values = [known[name](t, ctx.as_of, rows) if name in known else t.col(name)[rows] for name in counts]
     ok = np.ones(len(rows), dtype=bool)
     for column in values:
         ok &= column == 0
@@ -144,14 +145,6 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
                   made=(("no_counts_breach",), rule))
 
 
-def _known_count(ctx: MeasureContext, t: Table, name: str, rows: np.ndarray) -> np.ndarray:
-    """A count column of ``rows``; reopens count as none while the first came after the as-of time (unknown)."""
-    values = t.col(name)[rows]
-    if name == "reopens":
-        values = np.where(known_col(ctx, t, "first_reopen_at")[rows] == NAT, 0, values)
-    return values
-
-
 def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period that had one named owner from registration to resolution: no owner change
     and no stretch without an owner."""
@@ -162,7 +155,8 @@ def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
 def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period at the first treatment: no handover to another line and never reopened."""
     return _no_counts_share(ctx, rule, period, "first_time_fix_share",
-                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"})
+                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"},
+                            known={"reopens": reopens_by})
 
 
 def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -221,9 +215,9 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         sub = has & ((prio == key) if key != "default" else ~np.isin(prio, [k for k in limits if k != "default"]))
         if not sub.any():
             continue
-        clock = ctx.calendar.business_seconds if lim["unit"].startswith("business") else ctx.calendar.clock_seconds
-        elapsed[sub] = clock(since[sub], coord[sub])
-        late[sub] = elapsed[sub] > float(lim["limit"]) * _UNIT_S[lim["unit"]]
+        unit = DURATION_UNITS[lim["unit"]]
+        elapsed[sub] = elapsed_on(ctx, unit.clock, since[sub], coord[sub])
+        late[sub] = elapsed[sub] > float(lim["limit"]) * unit.seconds
     missing_parties = t.col("parties_not_coordinated")[rows]
     no_note = t.col("handovers_without_note")[rows]
     owner_bad = (t.col("owner_changes")[rows] > 0) | (t.col("owner_gaps")[rows] > 0)
@@ -250,9 +244,6 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
 
 
 _WHERE = {"type": "array"}
-_LIMIT = {"type": "object", "additionalProperties": False, "required": ["limit", "unit"],
-          "properties": {"limit": {"type": "number", "exclusiveMinimum": 0},
-                         "unit": {"enum": ["min", "h", "business_min", "business_h"]}}}
 _NORM_REF = {"type": "object", "additionalProperties": False, "required": ["rule", "clause"],
              "properties": {"rule": {"type": "string", "minLength": 1}, "clause": {"type": "string", "minLength": 1}}}
 _PLAIN = {"type": "object", "additionalProperties": False, "properties": {"where": _WHERE}}
@@ -281,6 +272,6 @@ DEFS = (
                               "properties": {"where": _WHERE, "coordinate_within": {
                                   "type": "object", "required": ["default"],
                                   "propertyNames": {"enum": ["P1", "P2", "P3", "P4", "default"]},
-                                  "additionalProperties": _LIMIT}}},
+                                  "additionalProperties": TIME_LIMIT_SCHEMA}}},
                doc="share of multi-party tickets on which the supplier coordinated in time and completely"),
 )

@@ -9,20 +9,13 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, fmt_durations, id_texts, in_record_order,
-                     limit_seconds, per_record_norm, percent, record_breaches, select, sub_pauses, window_rows)
+from .common import (MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_durations, id_texts,
+                     in_record_order, limit_seconds, per_record_norm, percent, record_breaches, select, sub_pauses,
+                     window_rows)
 from .known import known_at, open_at
 from .registry import MeasureDef
 
 _TS_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
-
-
-def _clock(ctx: MeasureContext, clock: str, start: np.ndarray, end: np.ndarray, pauses=None) -> np.ndarray:
-    if clock == "clock":
-        return ctx.calendar.clock_seconds(start, end, pauses)
-    if clock == "business":
-        return ctx.calendar.business_seconds(start, end, pauses)
-    raise ValueError(clock)
 
 
 def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -54,7 +47,7 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
         done = end != NAT
         until = np.where(done, end, ctx.as_of)
         pauses = sub_pauses(table, rows, until) if p.get("pause_third_party") else None
-        elapsed = _clock(ctx, p["clock"], start, until, pauses)
+        elapsed = elapsed_on(ctx, p["clock"], start, until, pauses)
         limit = limit_seconds(norm.per_record)
         ok = np.asarray(_within(norm.per_record.op, elapsed, limit), dtype=bool)
         pending = ~done & ok
