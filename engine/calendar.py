@@ -417,20 +417,34 @@ class ServiceCalendar:
         self._ensure(int(start.min()), self._local(end, 0))
 
     def add_working_days(self, start, n) -> np.ndarray:
-        """Deadline for "<= n working days after start": the last second (23:59:59 local) of the n-th working day
-        after local_date(start); n = 0 is the end of start's own day. Agrees with working_days(start, t) <= n except
-        on non-working days right after the n-th working day (those still count n but lie past the deadline)."""
+        """The last second (23:59:59 local) of the n-th working day after local_date(start); n = 0 is the end of
+        start's own day. A point on the calendar (the generator's "done on working day n"), not a term: a term of
+        "<= n working days" runs on over the non-working days after it (``working_days_term_end``)."""
+        return self._after_working_days(start, n, through_rest_days=False)
+
+    def working_days_term_end(self, start, n) -> np.ndarray:
+        """The end of a term of "<= n working days after start": the last instant t with working_days(start, t) <=
+        n, i.e. the second before the (n+1)-th working day begins. Days outside the service calendar do not count,
+        as business hours do not count outside the window: an end on the weekend right after working day n has
+        used n working days and is in time. Every day-term measure reads "≤ N werkdagen" this way."""
+        return self._after_working_days(start, n, through_rest_days=True)
+
+    def _after_working_days(self, start, n, through_rest_days: bool) -> np.ndarray:
         start, n = self._arrays(start, n)
         if start.size == 0:
             return np.zeros(start.shape, np.int64)
         if int(n.min()) < 0:
-            raise ValueError("add_working_days: n must be >= 0")
+            raise ValueError("working days to add must be >= 0")
         self._span_check(start)
         while True:
             ls = self._lidx(start)
-            d = np.where(n > 0, np.searchsorted(self._wcum, self._wcum[ls] + n, side="left"), ls)
-            if int(d.max()) < self._n - 1:
-                return self._mid[d + 1] - 1
+            target = self._wcum[ls] + n
+            if through_rest_days:  # the first day on which more than n working days have elapsed
+                nxt = np.searchsorted(self._wcum, target, side="right")
+            else:  # the day after the n-th working day (after start's own day when n = 0)
+                nxt = np.where(n > 0, np.searchsorted(self._wcum, target, side="left"), ls) + 1
+            if int(nxt.max()) < self._n:
+                return self._mid[nxt] - 1
             extra = int(n.max()) // max(1, len(self._working_weekdays)) * 7 // 365 + 1
             until = dt.date(min(self.last_day.year + extra, LAST_YEAR + 1), 1, 1)
             self._ensure(int(start.min()), self._local(until, 0))

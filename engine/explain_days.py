@@ -7,10 +7,11 @@ as-of): whether the day counts, the running count, the day the term ends and the
 the functions the measure itself calls (``within_days_terms``, ``elapsed_days``, ``day_limit``, ``day_terms``),
 so the explanation always agrees with the audit.
 
-The two measures read "≤ N werkdagen" differently on a non-working day right after the N-th working day:
-``within_days`` counts the working days elapsed after the start day, so an end on that weekend still counts N and
-is in time; ``day_limit_share`` ends the term at 23:59:59 of the N-th working day (O4's interpretation), so such
-an end is late. Each explanation says which reading its rule has.
+Both measures read "≤ N werkdagen" alike: as the working days elapsed after the start day, so an end on a
+weekend or holiday right after the N-th working day still counts N and is in time (days outside the service
+calendar do not count, as hours outside the window do not). ``within_days`` compares that count with the limit;
+``day_limit_share`` needs the instant the term ends (the month a late record is judged in), which is the second
+before working day N + 1 begins. Each explanation states its rule's reading.
 """
 from __future__ import annotations
 
@@ -190,9 +191,11 @@ _TEXT = {
                      "`within_days`): the end is in time while that count is {op} {n}"),
         within_days_working=(", so an end on a weekend or holiday right after working day {n} still counts {n}: "
                              "in time"),
-        day_limit_share=("counted as a term that ends at 23:59:59 of {one} {n} after the start day (the "
-                         "start day is day 0; `day_limit_share`): an end after that instant is late"),
-        day_limit_share_working=", also on a weekend or holiday right after it",
+        day_limit_share=("counted as the {unit} elapsed after the start day (the start day is day 0; "
+                         "`day_limit_share`): the term ends at 23:59:59 of the last day on which that count is "
+                         "still {n}, and an end after that instant is late"),
+        day_limit_share_working=(", so an end on a weekend or holiday right after working day {n} is still "
+                                 "in time"),
         one={"working_days": "working day", "calendar_days": "calendar day"}),
     "nl": dict(
         start="start", end="eind", no_end="geen bekend op de peildatum ({})", as_of="peildatum",
@@ -209,9 +212,11 @@ _TEXT = {
                      "`within_days`): het eind is op tijd zolang die telling {op} {n} is"),
         within_days_working=(", dus een eind in een weekend of op een feestdag direct na werkdag {n} telt nog "
                              "{n}: op tijd"),
-        day_limit_share=("geteld als een termijn die eindigt om 23:59:59 op {one} {n} na de startdag (de "
-                         "startdag is dag 0; `day_limit_share`): een eind na dat moment is te laat"),
-        day_limit_share_working=", ook in een weekend of op een feestdag direct erna",
+        day_limit_share=("geteld als de verstreken {unit} na de startdag (de startdag is dag 0; "
+                         "`day_limit_share`): de termijn eindigt om 23:59:59 op de laatste dag waarop die telling "
+                         "nog {n} is, en een eind na dat moment is te laat"),
+        day_limit_share_working=(", dus een eind in een weekend of op een feestdag direct na werkdag {n} is nog "
+                                 "op tijd"),
         one={"working_days": "werkdag", "calendar_days": "kalenderdag"}),
 }
 

@@ -173,6 +173,11 @@ def test_working_days_semantics(cal):
     assert int(cal.add_working_days([fri], [1])[0]) == t(2026, 1, 12, 23, 59, 59)
     assert int(cal.add_working_days([fri], [0])[0]) == t(2026, 1, 9, 23, 59, 59)
     assert int(cal.add_working_days([t(2026, 1, 10, 9)], [0])[0]) == t(2026, 1, 10, 23, 59, 59)
+    # a term of "<= n working days" runs on over the non-working days after working day n
+    assert int(cal.working_days_term_end([fri], [1])[0]) == t(2026, 1, 12, 23, 59, 59)
+    assert int(cal.working_days_term_end([fri], [0])[0]) == t(2026, 1, 11, 23, 59, 59)
+    assert int(cal.working_days_term_end([t(2026, 1, 10, 9)], [5])[0]) == t(2026, 1, 18, 23, 59, 59)
+    assert int(cal.working_days_term_end([t(2026, 4, 24, 10)], [5])[0]) == t(2026, 5, 5, 23, 59, 59)  # Liberation Day
     # 20 working days after Thu 2 April 2026: Good Friday, Easter Monday, King's Day, Liberation Day skipped
     assert int(cal.add_working_days([t(2026, 4, 2, 15)], [20])[0]) == t(2026, 5, 6, 23, 59, 59)
     assert cal.working_days([t(2026, 4, 2, 15)], [t(2026, 5, 6, 23, 59, 59)])[0] == 20

@@ -121,6 +121,17 @@ def test_add_working_days_is_the_end_of_the_nth_working_day(name, s, n):
 
 
 @fast
+@given(names, instants, st.integers(0, 60))
+def test_a_working_days_term_ends_the_second_before_working_day_n_plus_1(name, s, n):
+    cal = CALS[name]
+    t = int(cal.working_days_term_end([s], [n])[0])
+    assert cal.working_days([s], [t])[0] == n and cal.working_days([s], [t + 1])[0] == n + 1
+    nxt = dt.datetime.fromtimestamp(t + 1, cal.tz)
+    assert (nxt.hour, nxt.minute, nxt.second) == (0, 0, 0) and cal.is_working_day(nxt.date())
+    assert t >= int(cal.add_working_days([s], [n])[0])  # never shorter than the end of the n-th working day
+
+
+@fast
 @given(names, instants, instants)
 def test_working_and_calendar_days_match_a_date_loop(name, s, e):
     cal = CALS[name]

@@ -234,21 +234,24 @@ def _day_rows(output: str) -> list[str]:
 
 
 def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
-    """O4 (day_limit_share): the term ends at 23:59:59 of the 5th working day after the request day, so a
-    workplace ready on the holiday right after it is late although that day still counts 5, as the audit says."""
+    """O4 (day_limit_share) counts the working days elapsed after the request day, as within_days does: a workplace
+    ready on the holiday right after the 5th working day has taken 5 and is in time; the next working day is late.
+    The term ends when working day 6 begins, and the audit agrees."""
     bundle = write_bundle(tmp_path / "b", {"workplace_requests": [
         {"id": "WPL-1", "requested_at": "2026-04-24T10:00:00+02:00", "ready_at": "2026-05-05T11:00:00+02:00",
+         "status": "ready"},
+        {"id": "WPL-2", "requested_at": "2026-04-24T10:00:00+02:00", "ready_at": "2026-05-06T09:00:00+02:00",
          "status": "ready"}]}, ["2026-01-01", "2026-12-31"], "2026-06-05T00:00:00+02:00")
     res = run("explain", str(bundle), "WPL-1", "--lang", "en")
     assert res.exit_code == 0, res.output
     assert "## O4-workplace-issuance: ready for use" in res.output
-    assert ("- counted as a term that ends at 23:59:59 of working day 5 after the start day (the start day is day 0; "
-            "`day_limit_share`): an end after that instant is late, also on a weekend or holiday right after it"
-            in res.output)
+    assert ("- counted as the working days elapsed after the start day (the start day is day 0; `day_limit_share`): "
+            "the term ends at 23:59:59 of the last day on which that count is still 5, and an end after that instant "
+            "is late, so an end on a weekend or holiday right after working day 5 is still in time" in res.output)
     assert "- end: Tue 2026-05-05 11:00:00 (ready_at)" in res.output
     assert "- per-record limit: <= 5 working days (annex)" in res.output
-    assert "- term ends: Mon 2026-05-04 23:59:59" in res.output
-    assert "- counted: 5 working days" in res.output and "- verdict: BREACH" in res.output
+    assert "- term ends: Tue 2026-05-05 23:59:59" in res.output
+    assert "- counted: 5 working days" in res.output and "- verdict: within the limit" in res.output
     assert _day_rows(res.output) == [
         "| 2026-04-24 | Fri | working day | day 0 (start day) | 0 | start 10:00:00 |",
         "| 2026-04-25 | Sat | no working day (weekend) | no | 0 |  |",
@@ -260,14 +263,18 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
         "| 2026-05-01 | Fri | working day | yes | 4 |  |",
         "| 2026-05-02 | Sat | no working day (weekend) | no | 4 |  |",
         "| 2026-05-03 | Sun | no working day (weekend) | no | 4 |  |",
-        "| 2026-05-04 | Mon | working day | yes | 5 | term ends 23:59:59 |",
-        "| 2026-05-05 | Tue | public holiday: Bevrijdingsdag | no | 5 | end 11:00:00 |"]
+        "| 2026-05-04 | Mon | working day | yes | 5 |  |",
+        "| 2026-05-05 | Tue | public holiday: Bevrijdingsdag | no | 5 | end 11:00:00; term ends 23:59:59 |"]
+    late = run("explain", str(bundle), "WPL-2", "--lang", "en").output
+    assert "- term ends: Tue 2026-05-05 23:59:59" in late and "- counted: 6 working days" in late
+    assert "- verdict: BREACH" in late
+    assert _day_rows(late)[-1] == "| 2026-05-06 | Wed | working day | yes | 6 | end 09:00:00 |"
     audit = json.loads(run("audit", str(bundle), "--period", "2026-05", "--format", "json").output)
     [o4] = [r for r in audit["results"] if r["rule"] == "O4-workplace-issuance"]
-    assert [b["id"] for b in o4["breaches"]] == ["WPL-1"]
-    nl = run("explain", str(bundle), "WPL-1").output  # Dutch by default
-    assert "- oordeel: OVERSCHRIJDING" in nl and "- termijn eindigt: ma 2026-05-04 23:59:59" in nl
-    assert "| 2026-05-05 | di | feestdag: Bevrijdingsdag | nee | 5 | eind 11:00:00 |" in nl
+    assert [b["id"] for b in o4["breaches"]] == ["WPL-2"] and o4["clauses"][0]["value"] == 50.0
+    nl = run("explain", str(bundle), "WPL-2").output  # Dutch by default
+    assert "- oordeel: OVERSCHRIJDING" in nl and "- termijn eindigt: di 2026-05-05 23:59:59" in nl
+    assert "| 2026-05-05 | di | feestdag: Bevrijdingsdag | nee | 5 | termijn eindigt 23:59:59 |" in nl
     # before the end is known and while the term runs: pending, the table up to as-of
     res = run("explain", str(bundle), "WPL-1", "--lang", "en", "--as-of", "2026-04-30T12:00:00+02:00")
     assert "- end: none known at as-of (Thu 2026-04-30 12:00:00)" in res.output

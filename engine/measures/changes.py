@@ -190,7 +190,7 @@ def change_success(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     executed = ch.col("executed_at")
     rows = np.flatnonzero(select(ch, p.get("where")) & in_window(executed, w0, w1))
     ex = executed[rows]
-    window_end = ctx.calendar.add_working_days(ex, np.full(len(rows), int(p["window_working_days"])))
+    window_end = ctx.calendar.working_days_term_end(ex, np.full(len(rows), int(p["window_working_days"])))
     rolled = ch.col("rolled_back")[rows] == True  # noqa: E712 - object column of booleans
     links = ch.lists.get("linked_incident_ids") or [None] * len(ch)
     rows_by_id = rows_of(ctx, tk, "changes.linked_incident_ids", lambda: [i for ids in links for i in ids or ()])

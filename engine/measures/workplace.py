@@ -36,11 +36,11 @@ def day_limit(norms: Mapping[str, NormInForce]) -> NormInForce | None:
 
 def day_terms(ctx: MeasureContext, limit: PerRecordLimit, start: np.ndarray,
               end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per record: the end of its term (the last second of the N-th working or calendar day after the start day),
-    and whether it ended by then (``explain`` reads the same, so it always agrees)."""
+    """Per record: the end of its term (the last instant at which no more than N working or calendar days have
+    elapsed after the start day), and whether it ended by then (``explain`` reads the same, so it always agrees)."""
     n = np.full(len(start), int(limit.limit), dtype=np.int64)
     if limit.unit == "working_days":
-        deadline = ctx.calendar.add_working_days(start, n)  # 23:59:59 local of the N-th working day
+        deadline = ctx.calendar.working_days_term_end(start, n)  # the second before working day N + 1 begins
     else:
         deadline = calendar_deadlines(ctx, start, n) - 1
     return deadline, (end != NAT) & (end <= deadline)
@@ -48,7 +48,7 @@ def day_terms(ctx: MeasureContext, limit: PerRecordLimit, start: np.ndarray,
 
 def day_limit_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Share of records whose end lies within the per-record limit of working or calendar days after the start
-    day (the start day itself is day 0; the term ends at the last second of the N-th day)."""
+    day (the start day itself is day 0; the term ends when day N + 1 begins, as ``within_days`` counts)."""
     p = rule.measure.params
     kind = p["document"]
     if (missing := check_evidence(ctx, [kind], period)) is not None:
