@@ -17,7 +17,7 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, in_window, per_record_norm, percent, rows_of, select
+from .common import MeasureContext, check_evidence, fmt_limit, in_window, per_record_norm, percent, rows_of, select
 from .known import known_at, not_after
 from .registry import MeasureDef
 
@@ -142,10 +142,10 @@ def within_days(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[
         if np.isnan(limit[i]):
             why = t.unknown[i]
         elif t.end[i] != NAT:
-            why = f"{label} after {int(days[i])} {unit.replace('_', ' ')} (limit {op} {limit[i]:g})"
+            why = f"{label} after {int(days[i])} {unit.replace('_', ' ')} (limit {fmt_limit(op, limit[i], unit)})"
         else:
             what = f"no {label} yet" if t.referenced[i] else f"no {p['end_from']['document']} record"
-            why = f"{what}; {int(days[i])} {unit.replace('_', ' ')} at as-of (limit {op} {limit[i]:g})"
+            why = f"{what}; {int(days[i])} {unit.replace('_', ' ')} at as-of (limit {fmt_limit(op, limit[i], unit)})"
         breaches.append(Breach(str(ids[i]), why))
     n = int(judged.sum())
     return Measurement(metrics={"within_share": percent(int((ok & judged).sum()), n)}, population=n,

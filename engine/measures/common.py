@@ -360,6 +360,17 @@ def _shown_as(unit: str) -> tuple[str, int]:
     return ("{:.0f} min" + business, 60) if u is not None and u.seconds == 60 else ("{:.2f} h" + business, 3600)
 
 
+def fmt_limit(op: str, limit: float, unit: str) -> str:
+    """A per-record limit as a breach states it, in the words of its figures: "≤ 8 h (business)", "≤ 15 min",
+    "≤ 10 working days" (the annex's sign, not the rule file's ``<=``; no unit ids such as ``business_h``)."""
+    sign = operators.get(op).shown or op
+    u = DURATION_UNITS.get(unit)
+    if u is None:
+        return f"{sign} {limit:g} {unit.replace('_', ' ')}"
+    business = " (business)" if u.clock == "business" else ""
+    return f"{sign} {limit:g} {'min' if u.seconds == 60 else 'h'}{business}"
+
+
 def fmt_duration(seconds: float, unit: str) -> str:
     form, per = _shown_as(unit)
     return form.format(seconds / per)

@@ -8,7 +8,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration,
+from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_limit,
                      in_window, known_col, percent, rows_of, select, sub_pauses, window_rows)
 from .registry import MeasureDef
 
@@ -52,7 +52,7 @@ def containment_time(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
         for i in np.flatnonzero(judged & ~ok):
             state = "contained after" if done[i] else "not contained; at as-of"
             breaches.append(Breach(str(table.ids[rows[i]]), f"{prio} {state} {fmt_duration(float(elapsed[i]), unit)} "
-                                                             f"(limit {lim['limit']:g} {unit})"))
+                                                             f"(limit {fmt_limit('<=', lim['limit'], unit)})"))
     return Measurement(metrics={"contained_share": percent(ok_n, judged_n)}, population=judged_n,
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)), pending=pending_n,
                        notes=tuple(notes) or (f"no incidents with a containment norm detected in {period.label}",))
@@ -124,11 +124,11 @@ def _cadence_problems(ctx: MeasureContext, declared: int, updates: list[int], en
     first = updates[0] if updates else None
     if (first if first is not None else end) - declared > first_s:
         out.append(f"first update {'after ' + fmt_duration(first - declared, 'min') if first is not None else 'never sent'}"
-                   f" (limit {first_s // 60} min)")
+                   f" (limit {fmt_limit('<=', first_s / 60, 'min')})")
     for a, b in zip(updates, updates[1:] + [end]):
         if b - a > every_s:
             out.append(f"{fmt_duration(b - a, 'min')} without an update after {ctx.iso(a)[11:16]} on {ctx.iso(a)[:10]}"
-                       f" (limit {every_s // 60} min)")
+                       f" (limit {fmt_limit('<=', every_s / 60, 'min')})")
     return out
 
 

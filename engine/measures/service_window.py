@@ -13,7 +13,7 @@ from ..holidaysource import country_holidays
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, fmt_duration, in_window, insufficient, known_col,
+from .common import (MeasureContext, check_evidence, fmt_duration, fmt_limit, in_window, insufficient, known_col,
                      limit_seconds, per_record_norm, percent, select, window_rows)
 from .registry import MeasureDef
 
@@ -84,8 +84,8 @@ def p1_on_call(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     judged = ~pending
     breaches = tuple(Breach(str(t.ids[rows[i]]), f"reported {ctx.iso(int(reported[rows[i]]))} outside the service "
                             f"window; {'first response after' if done[i] else 'no response yet; at as-of'} "
-                            f"{fmt_duration(float(elapsed[i]), norm.per_record.unit)} (limit {norm.per_record.limit:g} "
-                            f"{norm.per_record.unit})") for i in np.flatnonzero(judged & ~ok))
+                            f"{fmt_duration(float(elapsed[i]), norm.per_record.unit)} (limit "
+                            f"{fmt_limit(norm.per_record.op, norm.per_record.limit, norm.per_record.unit)})") for i in np.flatnonzero(judged & ~ok))
     return Measurement(metrics={"on_call_share": percent(int((ok & judged).sum()), int(judged.sum()))},
                        population=int(judged.sum()), breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
                        pending=int(pending.sum()),

@@ -12,7 +12,7 @@ from ..norms import norms_in_force
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration,
+from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_limit,
                      in_record_order, in_window, insufficient, known_col, limit_seconds, percent, record_breaches,
                      rows_of, select, window_rows)
 from .known import reopens_by, resolution_by
@@ -228,7 +228,7 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         parts = ["no party_coordination recorded"] if not has[i] else []
         if late[i]:
             parts.append(f"coordination started after {fmt_duration(float(elapsed[i]), lim['unit'])} "
-                         f"(limit {lim['limit']:g} {lim['unit']})")
+                         f"(limit {fmt_limit('<=', lim['limit'], lim['unit'])})")
         if missing_parties[i]:
             parts.append(f"not coordinated with {missing_parties[i].replace('|', ', ')}")
         if no_note[i]:

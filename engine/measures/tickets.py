@@ -9,7 +9,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_durations, id_texts,
+from .common import (MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_durations, fmt_limit, id_texts,
                      in_record_order, limit_seconds, per_record_norm, percent, record_breaches, select, sub_pauses,
                      window_rows)
 from .known import known_at, open_at
@@ -89,7 +89,7 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
 def _detail(failing: tuple, i: int) -> str:
     label, lim, _, done, elapsed = failing
     state = f"{label} after" if done[i] else f"no {label} yet; at as-of"
-    return f"{state} {fmt_duration(float(elapsed[i]), lim.unit)} (limit {lim.op} {lim.limit:g} {lim.unit})"
+    return f"{state} {fmt_duration(float(elapsed[i]), lim.unit)} (limit {fmt_limit(lim.op, lim.limit, lim.unit)})"
 
 
 def _details(failing: tuple, positions: np.ndarray) -> list[str | None]:
@@ -97,7 +97,7 @@ def _details(failing: tuple, positions: np.ndarray) -> list[str | None]:
     the positions' flags and figures become Python values (not the whole period's, as a year has every record)."""
     label, lim, mask, done, elapsed = failing
     states = (f"no {label} yet; at as-of ", f"{label} after ")
-    limit = f" (limit {lim.op} {lim.limit:g} {lim.unit})"
+    limit = f" (limit {fmt_limit(lim.op, lim.limit, lim.unit)})"
     figures = fmt_durations(elapsed[positions], lim.unit)
     return [states[d] + figure + limit if m else None
             for m, d, figure in zip(mask[positions].tolist(), done[positions].tolist(), figures)]

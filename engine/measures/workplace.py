@@ -16,7 +16,7 @@ from ..model import Breach, Measurement, NormInForce, PerRecordLimit, Rule
 from ..periods import Period
 from ..timeparse import NAT
 from .changes import elapsed_days
-from .common import MeasureContext, check_evidence, per_record_norm, percent, select
+from .common import MeasureContext, check_evidence, fmt_limit, per_record_norm, percent, select
 from .registry import MeasureDef
 from .security import calendar_deadlines
 
@@ -78,7 +78,7 @@ def day_limit_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapp
             what = f"{label} after {int(used)} {unit} ({ctx.iso(int(end[i]))})"
         else:
             what = f"no {label} when the term ended"
-        breaches.append(Breach(str(ids[i]), f"{what}; limit {limit.limit:g} {unit}, term ended {ctx.iso(int(deadline[i]))}"))
+        breaches.append(Breach(str(ids[i]), f"{what}; limit {fmt_limit(limit.op, limit.limit, limit.unit)}, term ended {ctx.iso(int(deadline[i]))}"))
     n_ok = int(ok[judged].sum())
     return Measurement(metrics={"within_share": percent(n_ok, len(judged))}, population=len(judged),
                        breaches=tuple(breaches),
