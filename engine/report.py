@@ -101,6 +101,18 @@ def _num_filter(ctx: Any, value: Any, unit: str = "", digits: int = 2) -> str:
     return fmt_num(value, unit, ctx.get("number_lang"), digits)
 
 
+@jinja2.pass_context
+def _origin_filter(ctx: Any, origin: Any) -> str:
+    """``origin``: where a norm in force comes from (``annex``, ``tender``, ``register:<id>``) in the report's
+    words (labels ``origin``); an origin without a label is shown as it is."""
+    words = ctx.get("t", {}).get("origin", {})
+    text = str(origin)
+    kind, sep, entry = text.partition(":")
+    if sep and kind in words:
+        return md_escape(words[kind].format(id=entry))
+    return md_escape(words.get(text, text))
+
+
 def labels(lang: str) -> dict[str, Any]:
     """The labels of one language: a fresh copy (a template may change what it is given), parsed once."""
     return copy.deepcopy(_labels_file(resources.templates_dir() / "labels.yaml")[lang])
@@ -206,7 +218,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
     else:
         env = _DataEnvironment(loader=builtin, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                                autoescape=False)
-    env.filters.update(md=md_escape, code=code_escape, num=_num_filter, op=fmt_op)
+    env.filters.update(md=md_escape, code=code_escape, num=_num_filter, op=fmt_op, origin=_origin_filter)
     env.bytecode_cache = bytecode_cache(env)  # once the filters are known: the cache's folder depends on them
     return env
 

@@ -167,3 +167,15 @@ def test_bad_signal_setting_is_a_usage_error():
     assert res.exit_code == 2
     assert "--signal: 'trend_steps=x': trend_steps needs an integer" in res.output
     assert "--signal: 'nope=1': expected KEY=VALUE" in res.output
+
+
+@pytest.mark.parametrize("lang,want", [
+    ("nl", "bijlage 12a; ondergrens bijlage 12a; inschrijving; normregister NR-2027-01; buyer's floor (contract settings)"),
+    ("en", "annex; annex floor; tender; norm register NR-2027-01; buyer's floor (contract settings)")])
+def test_a_norm_source_is_written_in_the_reports_words(lang, want):
+    from engine.report import environment, labels
+
+    template = environment().from_string("{% for o in origins %}{{ o | origin }}{% if not loop.last %}; {% endif %}"
+                                         "{% endfor %}")
+    origins = ["annex", "annex floor", "tender", "register:NR-2027-01", "buyer's floor (contract settings)"]
+    assert template.render(origins=origins, t=labels(lang)) == want

@@ -36,14 +36,14 @@ def lines(data: dict, lang: str) -> list[str]:
 def test_dutch_units_operators_and_decimal_comma(q3):
     text = lines(q3, "nl")
     for line in [
-        "| T1-backup-compliance | 2026-08 | FAIL ⚠ | 97,85 %; 1 test | ≥ 99 %; ≥ 1 test | annex; annex | "
+        "| T1-backup-compliance | 2026-08 | FAIL ⚠ | 97,85 %; 1 test | ≥ 99 %; ≥ 1 test | bijlage 12a; bijlage 12a | "
         "186 | 0 | ja |",
-        "| T1-backup-compliance | 2026-09 | PASS | 100 %; 2 tests | ≥ 99 %; ≥ 1 test | annex; annex | 180 | 0 | ja |",
-        "| T2-backlog-age | 2026-09 | FAIL ⚠ | 7,14 %; 1 ticket | ≤ 5 %; ≤ 20 tickets | annex; annex | 14 | 0 | ja |",
-        "| T2-improvement-cycle | 2026-Q3 | FAIL | 6 punten; 66,67 % | ≥ 5 punten; ≥ 95 % | annex; annex | "
+        "| T1-backup-compliance | 2026-09 | PASS | 100 %; 2 tests | ≥ 99 %; ≥ 1 test | bijlage 12a; bijlage 12a | 180 | 0 | ja |",
+        "| T2-backlog-age | 2026-09 | FAIL ⚠ | 7,14 %; 1 ticket | ≤ 5 %; ≤ 20 tickets | bijlage 12a; bijlage 12a | 14 | 0 | ja |",
+        "| T2-improvement-cycle | 2026-Q3 | FAIL | 6 punten; 66,67 % | ≥ 5 punten; ≥ 95 % | bijlage 12a; bijlage 12a | "
         "6 | 0 | nee |",
-        "| SW-channels | 2026-07 | PASS | 3 kanalen | ≥ 3 kanalen | annex | 67 | 0 | nee |",
-        "| O1-servicedesk-availability | 2026-07 | PASS | 99,7 % | ≥ 99,5 % | annex | 3 | 0 | ja |",
+        "| SW-channels | 2026-07 | PASS | 3 kanalen | ≥ 3 kanalen | bijlage 12a | 67 | 0 | nee |",
+        "| O1-servicedesk-availability | 2026-07 | PASS | 99,7 % | ≥ 99,5 % | bijlage 12a | 3 | 0 | ja |",
     ]:
         assert line in text
     tables = "\n".join(x for x in text if x.startswith("| "))  # (the English interpretations say "3 channels")
