@@ -28,6 +28,7 @@ from .readers import CsvOptions, read_records, schema_message
 from .tables import (RowError, RowLocations, SourceIndex, Table, attach_pauses, build_table, column_kinds,
                      concat_tables, convert_row)
 from .timeparse import TimeParseError, parse_date, parse_ts
+from .written import WrittenDocument
 from .yamlio import load_yaml
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
@@ -332,7 +333,11 @@ def _load_bundle(root: Path, parsers: int | None, mark: Callable[[str], None]) -
         tables[kind] = table
     arrowload.release_memory()
     mark("records")
-    check_consistency(tables, locations, document_schema, problems, tz, refused=refused, sources=sources)
+    written = {f"{root.name}/{e['path']}": WrittenDocument(root / e["path"], e["format"], document_schema(e["kind"]),
+                                                            CsvOptions(**(e.get("csv") or {})))
+               for e in manifest["documents"]}  # read again only for a value a message quotes
+    check_consistency(tables, locations, document_schema, problems, tz, refused=refused, sources=sources,
+                      written=written)
     mark("cross-record")
     problems.raise_if_any(EvidenceError)
     return Bundle(root=root, contract_id=manifest["contract_id"], organisation=manifest["organisation"],
