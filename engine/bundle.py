@@ -21,13 +21,14 @@ import jsonschema
 
 from . import arrowload, fastload, resources
 from .consistency import check_consistency
-from .errors import EvidenceError, Problem, ProblemCollector, json_path
+from .errors import EvidenceError, Problem, ProblemCollector, json_path, schema_problems
 from .kinds import derivers
 from .perf import paused_gc, stopwatch
 from .readers import CsvOptions, read_records, schema_message
 from .tables import (RowError, RowLocations, SourceIndex, Table, attach_pauses, build_table, column_kinds,
                      concat_tables, convert_row)
 from .timeparse import TimeParseError, parse_date, parse_ts
+from .written import WrittenDocument
 from .yamlio import load_yaml
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
@@ -118,7 +119,8 @@ def load_manifest(root: Path) -> tuple[dict, str, ZoneInfo | None]:
     schema = json.loads(resources.schema_path("manifest.schema.json").read_text(encoding="utf-8"))
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
     if errors:
-        raise EvidenceError([Problem(source, schema_message(e), field=json_path(e.absolute_path)) for e in errors])
+        raise EvidenceError([Problem(source, said, field=json_path(path)) for e in errors
+                             for path, said in schema_problems(e, schema_message)])
     problems: list[Problem] = []
     tz = None
     if doc.get("default_timezone"):
@@ -170,7 +172,8 @@ def _record_problems(rec: Any, label: str, source: str, kind: str, tz: ZoneInfo 
     if errors:
         rid = rec.get(id_field) if isinstance(rec, dict) else None
         where = f"{label} ({rid})" if isinstance(rid, str) and rid else label  # an empty id names nothing
-        return [Problem(source, schema_message(e), record=where, field=json_path(e.absolute_path)) for e in errors]
+        return [Problem(source, said, record=where, field=json_path(path)) for e in errors
+                for path, said in schema_problems(e, schema_message)]
     derive = derivers().get(kind)
     try:
         convert_row(rec, column_kinds(schema), tz)
@@ -330,7 +333,11 @@ def _load_bundle(root: Path, parsers: int | None, mark: Callable[[str], None]) -
         tables[kind] = table
     arrowload.release_memory()
     mark("records")
-    check_consistency(tables, locations, document_schema, problems, tz, refused=refused, sources=sources)
+    written = {f"{root.name}/{e['path']}": WrittenDocument(root / e["path"], e["format"], document_schema(e["kind"]),
+                                                            CsvOptions(**(e.get("csv") or {})))
+               for e in manifest["documents"]}  # read again only for a value a message quotes
+    check_consistency(tables, locations, document_schema, problems, tz, refused=refused, sources=sources,
+                      written=written)
     mark("cross-record")
     problems.raise_if_any(EvidenceError)
     return Bundle(root=root, contract_id=manifest["contract_id"], organisation=manifest["organisation"],

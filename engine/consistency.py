@@ -11,7 +11,9 @@ What to check is declared in the kind's JSON Schema, next to the fields:
   strings) is the id of a record of that kind. A reference is checked when the bundle holds documents of the
   target kind; without them the measures that need the target report NO-DATA themselves;
 * ``"x-order": [["reported_at", "resolved_at"], ["reported_at", "events[].at"]]``: the first instant is not after
-  the second whenever both are present; ``list[].field`` compares every item of a list of records.
+  the second whenever both are present; ``list[].field`` compares every item of a list of records. The message
+  quotes both instants as the file wrote them (``written``: each file's ``engine.written.WrittenDocument``), so
+  the user finds them in the export; without it, or where the file cannot be read again, in UTC.
 
 Numbers in columns must be finite and at most 10^15 in magnitude (larger is an export error, and would overflow
 the time arithmetic).
@@ -19,7 +21,7 @@ the time arithmetic).
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -34,7 +36,8 @@ NUMBER_LIMIT = 1e15
 def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
                       schema_of: Callable[[str], dict], problems: ProblemCollector,
                       tz: ZoneInfo | None = None, refused: set[str] = frozenset(),
-                      sources: dict[str, list[str]] | None = None) -> None:
+                      sources: dict[str, list[str]] | None = None,
+                      written: Mapping[str, Any] | None = None) -> None:
     """Add a located problem for every duplicate id, dangling reference, impossible order or absurd number.
 
     A reference cannot be judged when the kind it names had records refused (``refused``: kinds with a record
@@ -62,7 +65,7 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
     for kind in sorted(tables):
         table, locs, schema = tables[kind], locations[kind], schema_of(kind)
         kinds = column_kinds(schema)
-        at = _Locator(kind, table, locs)
+        at = _Locator(kind, table, locs, written or {})
         _unique_ids(table, at, texts_of(kind))
         _numbers(table, kinds, at)
         for field, target in sorted((schema.get("x-references") or {}).items()):
@@ -95,9 +98,23 @@ def check_consistency(tables: dict[str, Table], locations: dict[str, list[str]],
 class _Locator:
     """Turns a row number into a located problem: ``file: line n (id): $.field: message``."""
 
-    def __init__(self, kind: str, table: Table, locs: list[str]):
-        self.kind, self.table, self.locs = kind, table, locs
+    def __init__(self, kind: str, table: Table, locs: list[str], written: Mapping[str, Any]):
+        self.kind, self.table, self.locs, self.written = kind, table, locs, written
         self.found: list[tuple[int, Problem]] = []
+
+    def as_written(self, wanted: list[tuple[int, str]]) -> list[str | None]:
+        """The text at each ``(row, JSON path)`` as its file wrote it, each file read again once; None where
+        that cannot be told."""
+        out: list[str | None] = [None] * len(wanted)
+        by_file: dict[str, list[tuple[int, str, str]]] = {}
+        for k, (row, path) in enumerate(wanted):
+            file, _, where = self.locs[row].partition(": ")
+            by_file.setdefault(file, []).append((k, where, path))
+        for file, items in by_file.items():
+            if file in self.written:
+                for (k, _, _), text in zip(items, self.written[file].texts([(w, p) for _, w, p in items])):
+                    out[k] = text
+        return out
 
     def add(self, row: int, message: str, field: str | None = None, with_id: bool = True) -> None:
         file, _, where = self.locs[row].partition(": ")
@@ -171,18 +188,19 @@ def _order(table: Table, kinds: dict[str, str], first: str, second: str, tz: Zon
     if a_paths is None:
         a_at = a_vals[b_rows]
         bad = np.flatnonzero((b_vals < a_at) & (b_vals != NAT))
-        pairs = [(int(b_rows[i]), int(a_at[i]), int(b_vals[i]), b_paths[i] if b_paths is not None else f"$.{second}")
-                 for i in bad]
+        pairs = [(int(b_rows[i]), int(a_at[i]), int(b_vals[i]), f"$.{first}",
+                  b_paths[i] if b_paths is not None else f"$.{second}") for i in bad]
     elif b_paths is None:
         b_at = b_vals[a_rows]
         bad = np.flatnonzero((b_at < a_vals) & (b_at != NAT))
-        pairs = [(int(a_rows[i]), int(a_vals[i]), int(b_at[i]), a_paths[i]) for i in bad]
+        pairs = [(int(a_rows[i]), int(a_vals[i]), int(b_at[i]), a_paths[i], f"$.{second}") for i in bad]
     else:
         raise EngineError(f"x-order cannot compare two lists ({first}, {second}) in {at.kind}")
-    for row, a, b, path in pairs:
-        later = path.removeprefix("$.")
-        at.add(row, f"found {later} {_show(b, a_kind)} before {first} {_show(a, a_kind)}; "
-                    f"expected {first} ≤ {second}", field=path)
+    texts = at.as_written([(row, p) for row, _, _, a_path, b_path in pairs for p in (a_path, b_path)])
+    for k, (row, a, b, a_path, b_path) in enumerate(pairs):
+        a_text, b_text = texts[2 * k] or _show(a, a_kind), texts[2 * k + 1] or _show(b, a_kind)
+        at.add(row, f"found {b_path.removeprefix('$.')} {b_text} before {a_path.removeprefix('$.')} {a_text}; "
+                    f"expected {first} ≤ {second}", field=a_path if a_paths is not None else b_path)
 
 
 def _instants(table: Table, kinds: dict[str, str], name: str, tz: ZoneInfo | None, at: _Locator

@@ -5,9 +5,10 @@ expected, and the CLI turns it into exit code 2 without a traceback. ``EngineErr
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 class ExitCode(IntEnum):
@@ -26,6 +27,26 @@ def json_path(path: Iterable[Any]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
+
+
+def schema_problems(error: Any, message: Callable[[Any], str] = lambda e: e.message) -> list[tuple[list[Any], str]]:
+    """A jsonschema error as ``(JSON path, message)`` pairs, ``message`` wording all but one kind of error.
+
+    ``additionalProperties: false`` gives one pair per unknown field, at the field itself and naming what the
+    schema allows there (its ``properties`` in the schema's order, then its ``patternProperties``), because
+    jsonschema's "Additional properties are not allowed ('x' was unexpected)" leaves the user to find both.
+    Every reader of a schema-checked input reports through here, so an unknown field reads the same in each."""
+    path = list(error.absolute_path)
+    schema, instance = error.schema, error.instance
+    if error.validator != "additionalProperties" or error.validator_value is not False \
+            or not isinstance(schema, dict) or not isinstance(instance, dict):
+        return [(path, message(error))]
+    named = list(schema.get("properties") or {})
+    patterns = list(schema.get("patternProperties") or {})
+    allowed = ", ".join(named + [f"a name matching {p}" for p in patterns])
+    said = f"unknown field (allowed here: {allowed})" if allowed else "unknown field (no fields are allowed here)"
+    return [(path + [key], said) for key in instance
+            if key not in named and not any(re.search(p, key) for p in patterns)]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import jsonschema
 import networkx as nx
 
 from . import resources
-from .errors import Problem, RuleFileError, json_path
+from .errors import Problem, RuleFileError, json_path, schema_problems
 from .yamlio import load_yaml
 
 
@@ -72,7 +72,8 @@ def load_goals(path: Path | None = None) -> GoalSet:
     
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
     if errors:
-        raise RuleFileError([Problem(source, e.message, field=json_path(e.absolute_path)) for e in errors])
+        raise RuleFileError([Problem(source, said, field=json_path(path))
+                             for e in errors for path, said in schema_problems(e)])
     goals = tuple(Goal(g["id"], g["level"], g["title"], g["title_nl"], g["text"].strip(), g["has_kpis"],
                        tuple(g.get("standing_agenda", ())), g.get("annex_note", "")) for g in doc["goals"])
     links = tuple(Link(x["goal"], x["assured_by"], x["source"]) for x in doc["links"])

@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema
 
 from . import operators, resources
-from .errors import InputError, Problem, RuleFileError, json_path
+from .errors import InputError, Problem, RuleFileError, json_path, schema_problems
 from .goals import GoalSet, load_goals
 from .measures.registry import MeasureRegistry
 from .model import (AgendaType, Cadence, Clause, MeasureSpec, Meeting, MinimumRequirement, Norm, NormStatus,
@@ -102,7 +102,8 @@ def _semantic_problems(doc: dict, path: Path, source: str, goals: GoalSet, regis
         add("$.measure.id", f"unknown measure {doc['measure']['id']!r} (known: {', '.join(registry.ids())})")
     else:
         for err in definition.param_errors(doc["measure"].get("params") or {}):
-            add(json_path(["measure", "params", *err.absolute_path]), err.message)
+            for where, said in schema_problems(err):
+                add(json_path(["measure", "params", *where]), said)
         for i, clause in enumerate(doc["norm"]["clauses"]):
             if clause["metric"] not in definition.metrics_for(doc["measure"].get("params") or {}):
                 add(f"$.norm.clauses[{i}].metric",
@@ -163,7 +164,8 @@ def load_catalogue(root: Path | None = None, registry: MeasureRegistry | None = 
             continue
         errors = sorted(validator.iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message))
         if errors:  # pass 2: schema, every error with its JSON path
-            problems.extend(Problem(source, e.message, field=json_path(e.absolute_path)) for e in errors)
+            problems.extend(Problem(source, said, field=json_path(path))
+                            for e in errors for path, said in schema_problems(e))
             continue
         semantic = _semantic_problems(doc, path, source, goals, registry)  # pass 3
         if semantic:

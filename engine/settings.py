@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import jsonschema
 
 from . import resources
-from .errors import Problem, SettingsError, json_path
+from .errors import Problem, SettingsError, json_path, schema_problems
 from .yamlio import load_yaml
 
 
@@ -76,7 +76,8 @@ def check_contract_data(doc: Any, source: str, base_dir: Path | None, catalogue:
     schema = json.loads(resources.schema_path("contract.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        raise SettingsError([Problem(source, e.message, field=json_path(e.absolute_path)) for e in errors])
+        raise SettingsError([Problem(source, said, field=json_path(path))
+                             for e in errors for path, said in schema_problems(e)])
     if doc.get("norm_register") or doc.get("tendered_norms"):
         from .changecontrol.register import register_problems
         from .norms import floor_problems

@@ -188,7 +188,7 @@ def test_schema_errors_are_located_by_line_and_path(tmp_path):
         load_document(path, "change-request.schema.json")
     lines = [str(p) for p in exc.value.problems]
     assert lines == [
-        f"{path}: line 6: $.clauses.satisfied: unknown field 'trheshold' (allowed: per_record, threshold)",
+        f"{path}: line 6: $.clauses.satisfied.trheshold: unknown field (allowed here: threshold, per_record)",
         f"{path}: line 8: $.approvals[0].party: 'buyer' is not allowed here; expected one of: client, supplier",
         f"{path}: line 9: $.effective_from: expected a date YYYY-MM-DD, got '2026-7-1'",
         f"{path}: line 8: $.approvals[0].date: '2026-02-30' is not a calendar date",

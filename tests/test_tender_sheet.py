@@ -81,7 +81,7 @@ def test_bad_sheets_are_located(tmp_path, catalogue, contract):
     with pytest.raises(ChangeRequestError) as exc:
         load_document(path, "tender-sheet.schema.json")
     msgs = [str(p) for p in exc.value.problems]
-    assert any(m.endswith("$.norms.O3-csat.satisfied: unknown field 'treshold' (allowed: per_record, threshold)") for m in msgs)
+    assert any(m.endswith("$.norms.O3-csat.satisfied.treshold: unknown field (allowed here: threshold, per_record)") for m in msgs)
     assert any("$.service_window.mon.open: '8:00' does not have the expected form" in m for m in msgs)
     sheet["service_window"]["mon"]["open"] = "08:00"
     sheet["norms"]["O3-csat"] = {"satisfied": {"threshold": 80}}

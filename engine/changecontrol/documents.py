@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from .. import resources
-from ..errors import ChangeRequestError, InputError, Problem, json_path
+from ..errors import ChangeRequestError, InputError, Problem, json_path, schema_problems
 from ..yamlio import load_yaml_text
 
 
@@ -62,11 +62,6 @@ def line_of(text: str, path: Iterable[Any]) -> int | None:
 def friendly(error: jsonschema.ValidationError) -> str:
     """A schema error in words a person can act on."""
     v = error.validator
-    if v == "additionalProperties":
-        allowed = sorted((error.schema.get("properties") or {}).keys())
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
-        names = ", ".join(repr(x) for x in extra)
-        return f"unknown field {names}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
     if v == "required":
         return f"missing field {error.message.split(' is a required')[0]}"
     if v == "pattern" and error.schema.get("description", "").startswith("a calendar date"):
@@ -120,10 +115,10 @@ def load_document(path: Path | str, schema_name: str, *, error: type = ChangeReq
     if not isinstance(doc, dict):
         raise error(Problem(source, "expected a mapping of fields (key: value) at the top level", record="line 1"))
     schema = json.loads(resources.schema_path(schema_name).read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc),
-                    key=lambda e: (line_of(text, e.absolute_path) or 0, list(map(str, e.absolute_path)), e.message))
-    problems = [Problem(source, friendly(e), record=_line(text, e.absolute_path), field=json_path(e.absolute_path))
-                for e in errors]
+    found = sorted((pair for e in jsonschema.Draft202012Validator(schema).iter_errors(doc)
+                    for pair in schema_problems(e, friendly)),
+                   key=lambda pair: (line_of(text, pair[0]) or 0, list(map(str, pair[0])), pair[1]))
+    problems = [Problem(source, said, record=_line(text, path), field=json_path(path)) for path, said in found]
     for where, value in _dates(doc, [], DATE_FIELDS):
         try:
             date.fromisoformat(value)
