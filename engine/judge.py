@@ -114,6 +114,11 @@ def _verdict_rules(col: _Collector) -> dict:
         "deviation_contract_requirement": {"all": _when(v, {"minimum": "contract_requirement"}, {"status": "FAIL"},
                                                         {"primary": 1}),
                                            "run": col.action("deviation_contract_requirement", "deviation")},
+        # Missing or insufficient evidence for a minimum requirement (NO-DATA, or ERROR: not judged) is no
+        # deviation, but never a pass either: "Een minimale eis wordt periodiek getoetst", and this one could not be.
+        **{f"no_evidence_{minimum}_{name}": {"all": _when(v, {"minimum": minimum}, {"status": status}, {"primary": 1}),
+                                             "run": col.action(f"no_evidence_{minimum}_{name}", "no_evidence")}
+           for minimum in ("yes", "contract_requirement") for name, status in (("no_data", "NO-DATA"), ("error", "ERROR"))},
         "catch_all": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": col.action("catch_all", "none")},
     }
 
@@ -243,7 +248,8 @@ class Judge:
         return {f["id"]: self._one(found, f["id"]) for f in facts}
 
     def verdicts(self, facts: Iterable[dict]) -> dict[str, set[str]]:
-        """Facts: id, status, minimum, primary (0/1). Returns id → {"deviation"} or an empty set.
+        """Facts: id, status, minimum, primary (0/1). Returns id → {"deviation"}, {"no_evidence"} (a minimum
+        requirement without sufficient evidence) or an empty set.
         (Agenda routing has its own ruleset, see ``engine.agenda``.)"""
         facts = [{"kind": "verdict", **f} for f in facts]
         found = self._distinct("verdicts", facts, as_facts=True)
