@@ -2,7 +2,11 @@
 audited span must discuss, routed by durable-rules (``Judge.agenda``) from the annex's Legenda.
 
 * "Altijd": the KPI is on its own meeting's agenda whatever the score;
-* "Alleen bij afwijking": on its own meeting's agenda when it scored below norm;
+* "Alleen bij afwijking": on its own meeting's agenda when it scored below norm (FAIL), as the Legenda reads
+  ("Komt op agenda wanneer score onder norm valt"), whether or not it is a minimum requirement;
+* insufficient evidence (NO-DATA or ERROR), whatever the agenda type: on its own meeting's agenda (a contract
+  requirement without a meeting: the operational one), since missing evidence is never a pass and must not
+  vanish from the meetings;
 * a failed minimum requirement (a deviation from the Agreement) is on its own meeting's agenda and on every
   meeting level above it;
 * a goal with a standing item (S1: "vast agendapunt in het jaarlijkse strategisch overleg") is on every agenda of
@@ -22,7 +26,7 @@ from .rollup import in_scope, roll_up
 from .rulefiles import Catalogue
 
 MEETINGS = ("operational", "tactical", "strategic")
-_REASON_ORDER = ("standing", "deviation", "below_norm", "always")
+_REASON_ORDER = ("standing", "deviation", "below_norm", "no_evidence", "always")
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class AgendaItem:
     goal: str
     result_period: str  # the period the result covers (a standing item: the meeting's period)
     status: Status
-    reasons: tuple[str, ...]  # "standing", "deviation", "below_norm", "always"
+    reasons: tuple[str, ...]  # "standing", "deviation", "below_norm", "no_evidence", "always"
     own_meeting: str  # the KPI's own meeting level; differs from the agenda's for an escalated deviation
     assured_by: tuple[tuple[str, Status], ...] = ()  # a standing goal item: the goals that assure it, with status
 

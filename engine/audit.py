@@ -39,14 +39,17 @@ class AuditResult:
     results: tuple[KpiResult, ...]
     goals: tuple[GoalResult, ...]
     deviations: tuple[KpiResult, ...]
+    unjudged: tuple[KpiResult, ...] = field(default=())  # minimum requirements without sufficient evidence
     agendas: tuple[Agenda, ...] = field(default=())
     signals: tuple[Signal, ...] = field(default=())
     signal_settings: SignalSettings = field(default_factory=SignalSettings)
 
     @property
     def exit_code(self) -> int:
-        """0: no minimum requirement failed; 1: at least one did (a deviation from the Agreement)."""
-        return int(ExitCode.DEVIATION if self.deviations else ExitCode.OK)  # a plain int in the JSON
+        """1: a minimum requirement failed (a deviation from the Agreement); else 4 when one could not be judged
+        for lack of evidence (never a pass); else 0."""
+        code = ExitCode.DEVIATION if self.deviations else ExitCode.NO_EVIDENCE if self.unjudged else ExitCode.OK
+        return int(code)  # a plain int in the JSON
 
 
 def rules_fingerprint(catalogue: Catalogue) -> str:
@@ -191,13 +194,14 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
             {"id": str(i), "status": r.status.value, "minimum": r.minimum_requirement.value, "primary": int(r.primary)}
             for i, r in enumerate(results)])
         deviations = tuple(r for i, r in enumerate(results) if "deviation" in verdicts[str(i)])
+        unjudged = tuple(r for i, r in enumerate(results) if "no_evidence" in verdicts[str(i)])
         results_t = tuple(results)
         goals = roll_up(catalogue, results_t, judge=judge)
         agendas = build_agendas(catalogue, results_t, span, judge)
     settings = signal_settings or SignalSettings()
     result = AuditResult(span=span, as_of=ctx.iso(ctx.as_of), bundle=bundle, contract=contract, catalogue=catalogue,
                          rules_version=rules_fingerprint(catalogue), results=results_t, goals=goals,
-                         deviations=deviations, agendas=agendas,
+                         deviations=deviations, unjudged=unjudged, agendas=agendas,
                          signals=find_signals(catalogue, results_t, goals, settings), signal_settings=settings)
     mark("judge")
     return result

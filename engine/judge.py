@@ -114,6 +114,11 @@ def _verdict_rules(col: _Collector) -> dict:
         "deviation_contract_requirement": {"all": _when(v, {"minimum": "contract_requirement"}, {"status": "FAIL"},
                                                         {"primary": 1}),
                                            "run": col.action("deviation_contract_requirement", "deviation")},
+        # Missing or insufficient evidence for a minimum requirement (NO-DATA, or ERROR: not judged) is no
+        # deviation, but never a pass either: "Een minimale eis wordt periodiek getoetst", and this one could not be.
+        **{f"no_evidence_{minimum}_{name}": {"all": _when(v, {"minimum": minimum}, {"status": status}, {"primary": 1}),
+                                             "run": col.action(f"no_evidence_{minimum}_{name}", "no_evidence")}
+           for minimum in ("yes", "contract_requirement") for name, status in (("no_data", "NO-DATA"), ("error", "ERROR"))},
         "catch_all": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": col.action("catch_all", "none")},
     }
 
@@ -164,6 +169,14 @@ def _agenda_rules(col: _Collector) -> dict:
             "all": _when(s, {"minimum": "contract_requirement"}, {"status": "FAIL"},
                          {"$lte": {"meeting_rank": {"$m": "rule_rank"}}}),
             "run": col.action("slot_deviation_contract_requirement", "deviation")},
+        # Insufficient evidence (NO-DATA, or ERROR: not judged) is never a pass, so it is never silently off the
+        # agenda: with no score it cannot be told that the score did not fall "onder norm" ("Alleen bij
+        # afwijking"), and a minimum requirement "wordt periodiek getoetst". It goes to the KPI's own meeting (a
+        # contract requirement without one: the operational meeting, where its deviation would start).
+        **{f"slot_{name}": {"all": _when(s, {"status": status}, {"$lte": {"meeting_rank": {"$m": "rule_rank"}}},
+                                         {"$gte": {"meeting_rank": {"$m": "rule_rank"}}}),
+                            "run": col.action(f"slot_{name}", "no_evidence")}
+           for name, status in (("no_data", "NO-DATA"), ("error", "ERROR"))},
         # S1 Toelichting: "S1 is een vast agendapunt in het jaarlijkse strategisch overleg."
         "standing_item": {"all": _when({"kind": "standing"}, {"standing": 1}), "run": col.action("standing_item", "standing")},
         "agenda_catch_all": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": col.action("agenda_catch_all", "none")},
@@ -235,7 +248,8 @@ class Judge:
         return {f["id"]: self._one(found, f["id"]) for f in facts}
 
     def verdicts(self, facts: Iterable[dict]) -> dict[str, set[str]]:
-        """Facts: id, status, minimum, primary (0/1). Returns id → {"deviation"} or an empty set.
+        """Facts: id, status, minimum, primary (0/1). Returns id → {"deviation"}, {"no_evidence"} (a minimum
+        requirement without sufficient evidence) or an empty set.
         (Agenda routing has its own ruleset, see ``engine.agenda``.)"""
         facts = [{"kind": "verdict", **f} for f in facts]
         found = self._distinct("verdicts", facts, as_facts=True)
@@ -256,7 +270,7 @@ class Judge:
 
     def agenda(self, facts: Iterable[dict]) -> dict[str, set[str]]:
         """Slot and standing facts (see ``_agenda_rules``). Returns id → reasons ("always", "below_norm",
-        "deviation", "standing"); an empty set means the fact does not go on the agenda."""
+        "deviation", "no_evidence", "standing"); an empty set means the fact does not go on the agenda."""
         facts = list(facts)
         found = self._distinct("agenda", facts, as_facts=True)
         return {f["id"]: {c.outcome for c in found.get(f["id"], []) if c.outcome != "none"} for f in facts}

@@ -211,7 +211,7 @@ def to_data(r: AuditResult) -> dict[str, Any]:
                             "minimum_requirement": x["minimum_requirement"]}
                            for x in primary if x["status"] == Status.FAIL.value],
             "needs_evidence": [{"rule": x["rule"], "goal": x["goal"], "period": x["period"], "status": x["status"],
-                                "message": x["message"]}
+                                "message": x["message"], "minimum_requirement": x["minimum_requirement"]}
                                for x in primary if x["status"] in (Status.NO_DATA.value, Status.ERROR.value)],
             "counts": {s.value: sum(1 for x in primary if x["status"] == s.value) for s in Status},
             "signals": len(r.signals),

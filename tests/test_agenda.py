@@ -48,8 +48,50 @@ def test_always_kpi_is_on_its_own_meeting_whatever_the_score(cat):
 def test_only_when_below_norm_kpi_appears_only_when_it_failed(cat):
     ok = agendas(cat, "2026-07", res(cat, "O5-patch-compliance", "2026-07", Status.PASS))
     assert ok == {("operational", "2026-07"): []}
-    nd = agendas(cat, "2026-07", res(cat, "O5-patch-compliance", "2026-07", Status.NO_DATA))
-    assert nd == {("operational", "2026-07"): []}
+
+
+def test_insufficient_evidence_is_on_the_kpis_own_meeting_whatever_the_agenda_type(cat):
+    """NO-DATA / ERROR is never a pass: an "Alleen bij afwijking" KPI without a score does not vanish."""
+    got = agendas(cat, "2026-07", res(cat, "O5-patch-compliance", "2026-07", Status.NO_DATA),
+                  res(cat, "O1-first-response-p1", "2026-07", Status.ERROR),
+                  res(cat, "O1-always", "2026-07", Status.NO_DATA))
+    assert got == {("operational", "2026-07"): [("O1-always", "2026-07", "NO-DATA", ("no_evidence", "always")),
+                                                ("O1-first-response-p1", "2026-07", "ERROR", ("no_evidence",)),
+                                                ("O5-patch-compliance", "2026-07", "NO-DATA", ("no_evidence",))]}
+
+
+def test_insufficient_evidence_stays_at_its_own_level_and_is_not_escalated(cat):
+    got = agendas(cat, "2026", res(cat, "O5-patch-compliance", "2026-08", Status.NO_DATA),
+                  res(cat, "T3-cvss-remediation", "2026-Q2", Status.NO_DATA))
+    assert got[("operational", "2026-08")] == [("O5-patch-compliance", "2026-08", "NO-DATA", ("no_evidence",))]
+    assert got[("tactical", "2026-Q3")] == []
+    assert got[("tactical", "2026-Q2")] == [("T3-cvss-remediation", "2026-Q2", "NO-DATA", ("no_evidence", "always"))]
+    assert got[("operational", "2026-06")] == []
+    assert got[("strategic", "2026")] == [("S1", "2026", "NO-DATA", ("standing",))]
+
+
+def test_a_contract_requirement_without_evidence_is_on_the_operational_agenda_only():
+    """Major-incident updates ("Contracteis", no meeting of its own) with no tickets document: NO-DATA."""
+    from casefiles import write_bundle
+    from golden.golden_bundle import _patches
+
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = write_bundle(Path(tmp) / "b", {"patch_states": _patches("J", "07", 0)}, ["2026-07-01", "2026-09-30"],
+                              "2026-10-05T09:00:00+02:00")
+        res = CliRunner().invoke(build_cli(), ["agenda", str(bundle), "--period", "2026-Q3", "--format", "json"],
+                                 catch_exceptions=False)
+    data = json.loads(res.output)
+    items = [(a["meeting"], a["period"], i["result_period"], i["status"], i["reasons"])
+             for a in data["agendas"] for i in a["items"] if i["subject"] == "O1-major-incident-updates"]
+    assert items == [("operational", "2026-07", "2026-07", "NO-DATA", ["no_evidence"]),
+                     ("operational", "2026-08", "2026-08", "NO-DATA", ["no_evidence"]),
+                     ("operational", "2026-09", "2026-09", "NO-DATA", ["no_evidence"])]
+    patch = [(a["meeting"], a["period"], i["reasons"]) for a in data["agendas"] for i in a["items"]
+             if i["subject"] == "O5-patch-compliance"]
+    assert patch == []  # it passed in July; August and September have no patches due: NOT-APPLICABLE
 
 
 def test_a_failed_minimum_requirement_is_a_deviation_on_its_meeting_and_every_level_above(cat):

@@ -41,6 +41,10 @@ def test_text_tree_in_english_with_statuses():
             "type · Minimum requirement: contract requirement  [FAIL]") in lines
     assert ("        - T2-improvement-cycle: Improvement cycle status · Tactical meeting (quarterly) · agenda type: "
             "always  [FAIL]") in lines
+    # "Alleen bij afwijking" in the glossary's words: "deviation" is kept for a failed minimum requirement
+    assert ("        - T2-backlog-age: Backlog age · Operational meeting (monthly) · agenda type: only when below norm "
+            "· Minimum requirement: yes  [FAIL]") in lines
+    assert "only on deviation" not in res.output
 
 
 def test_mermaid_with_statuses_from_a_sample_audit():

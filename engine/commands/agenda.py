@@ -20,7 +20,8 @@ def agenda(bundle: Path | None, sample: bool, period_text: str, as_of_text: str 
            rules_dir: Path | None, signal_pairs: tuple[str, ...], lang: str, template_dir: Path | None,
            meeting: str, fmt: str) -> None:
     """The agenda items per meeting in the period: "Altijd" KPIs, "Alleen bij afwijking" KPIs below norm,
-    every deviation from the Agreement, and standing items (S1 on every yearly strategic agenda)."""
+    every deviation from the Agreement, every KPI with insufficient evidence (NO-DATA / ERROR), and standing items
+    (S1 on every yearly strategic agenda)."""
     from ..report import render_agenda
     from ..serialize import agenda_data, to_data, to_json_data
 
