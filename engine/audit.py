@@ -46,10 +46,10 @@ class AuditResult:
 
     @property
     def exit_code(self) -> int:
-        """1: a minimum requirement failed (a deviation from the Agreement); else 4 when one could not be judged
-        for lack of evidence (never a pass); else 0."""
-        code = ExitCode.DEVIATION if self.deviations else ExitCode.NO_EVIDENCE if self.unjudged else ExitCode.OK
-        return int(code)  # a plain int in the JSON
+        """0: no minimum requirement failed; 1: at least one did (a deviation from the Agreement). A minimum
+        requirement that could not be judged (``unjudged``) is no deviation and leaves the code at 0, as the CLI's
+        codes are defined; the report lists it as not judged, never as passed."""
+        return int(ExitCode.DEVIATION if self.deviations else ExitCode.OK)  # a plain int in the JSON
 
 
 def rules_fingerprint(catalogue: Catalogue) -> str:

@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .cores import parsers_per_audit, usable_cores
-from .errors import ExitCode, InputError, Problem, SlacheckError
+from .errors import InputError, Problem, SlacheckError
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class BatchJob:
 @dataclass(frozen=True)
 class BatchOutcome:
     bundle: str
-    exit_code: int  # 0 no deviation, 1 deviation, 2 bad input, 3 internal error, 4 insufficient evidence
+    exit_code: int  # 0 no deviation, 1 deviation, 2 bad input, 3 internal error
     text: str | None = None  # the report on stdout (Markdown or JSON) when the job has no ``out``
     files: dict[str, str] = field(default_factory=dict)  # path -> content when it has
     problems: tuple[Problem | str, ...] = ()
@@ -90,9 +90,8 @@ def run_batch(jobs: list[BatchJob], workers: int | None = None) -> list[BatchOut
 
 
 def worst_exit_code(outcomes: list[BatchOutcome]) -> int:
-    """The batch's exit code: the worst of its bundles (internal error 3 > bad input 2 > deviation 1 >
-    insufficient evidence 4 > 0)."""
-    return max((o.exit_code for o in outcomes), key=ExitCode.severity, default=0)
+    """The batch's exit code: the worst of its bundles (internal error 3 > bad input 2 > deviation 1 > 0)."""
+    return max((o.exit_code for o in outcomes), default=0)
 
 
 def raise_problems(outcomes: list[BatchOutcome]) -> None:

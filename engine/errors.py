@@ -18,15 +18,7 @@ class ExitCode(IntEnum):
     DEVIATION = 1  # at least one failed: a deviation from the Agreement (or: the request is not allowed)
     BAD_INPUT = 2  # bad input or usage; nothing was written
     INTERNAL = 3  # a bug in slacheck
-    NO_EVIDENCE = 4  # none failed, but at least one minimum requirement lacks evidence (NO-DATA / ERROR): no pass
     OUTPUT_CLOSED = 141  # the reader of stdout went away (``| head``): 128 + SIGPIPE, as a shell reports it
-
-    @staticmethod
-    def severity(code: int) -> int:
-        """How bad an audit's exit code is, for the worst of a batch: internal error > bad input > deviation >
-        insufficient evidence > none of these (4 is numerically above 1–3, but a deviation outweighs it)."""
-        order = (ExitCode.OK, ExitCode.NO_EVIDENCE, ExitCode.DEVIATION, ExitCode.BAD_INPUT, ExitCode.INTERNAL)
-        return order.index(code) if code in order else len(order)
 
 
 def json_path(path: Iterable[Any]) -> str:
