@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from . import __version__, reasons
 from .agenda import Agenda, build_agendas
 from .bundle import Bundle, load_bundle
 from .calendar import ServiceCalendar
@@ -22,6 +22,7 @@ from .model import Cadence, ClauseResult, GoalResult, KpiResult, Measurement, Ru
 from .norms import kpi_not_in_force, norms_in_force
 from .perf import stopwatch
 from .periods import Period, overlapping, sub_periods, views
+from .reasons import reason
 from .rollup import kpi_graph, roll_up
 from .rulefiles import Catalogue, load_catalogue, rule_files
 from .settings import Contract, load_contract
@@ -175,18 +176,17 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
         results = []
         for j, (rule, period, cadence, norms, m, error) in enumerate(measured):
             status = Status(kpi_status[str(j)])
-            message = error or (m.insufficiency if m is not None and not m.sufficient else "")
-            if status is Status.NO_DATA and not message:  # a clause the KPI stands on had no cases
-                message = "; ".join(f"insufficient evidence for clause {c.clause_id}: "
-                                    f"{norms[c.clause_id].clause.needs_cases}"
-                                    for c in clause_results[j] if c.status is Status.NO_DATA)
-            if status is Status.ERROR and not message:
-                missing = [c for c, n in norms.items() if n.threshold is None]
-                message = f"no norm in force for clause(s) {', '.join(missing)} (a supplier norm not in the contract settings?)"
-            if status is Status.NOT_APPLICABLE and not message:
-                message = f"no cases in {period.label}"
+            why = () if error or m is None or m.sufficient else m.insufficiency
+            if status is Status.NO_DATA and not (error or why):  # a clause the KPI stands on had no cases
+                why = tuple(reason("no_cases_for_clause", clause=c.clause_id,
+                                   needs=norms[c.clause_id].clause.needs_cases)
+                            for c in clause_results[j] if c.status is Status.NO_DATA)
+            if status is Status.ERROR and not (error or why):
+                why = (reason("no_norm", clauses=", ".join(c for c, n in norms.items() if n.threshold is None)),)
+            if status is Status.NOT_APPLICABLE and not (error or why):
+                why = (reason("no_cases", period=period.label),)
             results.append(KpiResult(rule.id, rule.goal, period.label, cadence, status, clause_results[j], m,
-                                      rule.minimum_requirement, message))
+                                      rule.minimum_requirement, error or reasons.text(why), reasons=why))
         results.extend(KpiResult(rule.id, rule.goal, p.label, c, Status.NOT_APPLICABLE, (), None,
                                  rule.minimum_requirement, why) for rule, p, c, why in retired)
         results.extend(_not_due(catalogue, span))

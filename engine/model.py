@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping, NamedTuple
 
+from .reasons import Reason
+
 
 class Status(str, Enum):
     PASS = "PASS"
@@ -146,7 +148,7 @@ class Measurement:
     waived: tuple[Waiver, ...] = ()
     pending: int = 0  # records whose outcome is not known yet (e.g. a term that runs past the period)
     sufficient: bool = True
-    insufficiency: str | None = None  # why the evidence does not suffice
+    insufficiency: tuple[Reason, ...] = ()  # why the evidence does not suffice (engine.reasons)
     notes: tuple[str, ...] = ()
 
 
@@ -184,6 +186,7 @@ class KpiResult:
     minimum_requirement: MinimumRequirement
     message: str = ""
     not_due: str = ""  # the cadence period this "not due" result stands for (not wholly inside the span); "" when due
+    reasons: tuple[Reason, ...] = ()  # ``message`` as codes (engine.reasons), where the engine has one
 
     @property
     def primary(self) -> bool:

@@ -18,7 +18,7 @@ import jinja2
 from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import resources
+from . import reasons, resources
 from .errors import InputError, Problem
 from .operators import OPERATORS
 from .yamlio import load_yaml
@@ -233,6 +233,12 @@ def _signal_text(t: dict[str, Any], lang: str) -> Callable[[dict[str, Any]], str
     return text
 
 
+def _why(x: dict[str, Any], lang: str) -> str:
+    """A result's message in the report's language: its reason codes worded, or the message as the engine wrote
+    it (an ERROR's exception text has no code)."""
+    return reasons.from_data(x["reasons"], lang) if x.get("reasons") else x["message"]
+
+
 def render_report(data: dict[str, Any], lang: str = "nl", template_dir: Path | None = None,
                   template: str = "report.md.j2", link_charts: bool = False) -> str:
     """Markdown from the audit data. ``link_charts``: the SVG charts are written next to it (``--out``)."""
@@ -253,7 +259,7 @@ def render_report(data: dict[str, Any], lang: str = "nl", template_dir: Path | N
         d=data, t=t, lang=lang, number_lang=lang, breach_cap=BREACH_CAP, link_charts=link_charts,
         rule_name=lambda rid: names.get(rid, rid), results_for_goal=lambda gid: by_goal.get(gid, []),
         signals_for_goal=lambda gid: signals_by_goal.get(gid, []), signal_text=_signal_text(t, lang),
-        say=lambda label, **figures: say(label, lang, **figures))
+        say=lambda label, **figures: say(label, lang, **figures), why=lambda x: _why(x, lang))
     return re.sub(r"\n{3,}", "\n\n", text)
 
 

@@ -47,7 +47,7 @@ def _result(r: AuditResult, k: KpiResult, sources: dict[str, _Locations]) -> dic
         "rule": k.rule_id, "goal": k.goal, "period": k.period, "view": _view(k),
         "cadence": k.cadence.value if k.cadence else "aggregate", "not_due": k.not_due or None,
         "status": k.status.value, "minimum_requirement": k.minimum_requirement.value, "deviation": k.deviation,
-        "message": k.message,
+        "message": k.message, "reasons": [x.as_dict() for x in k.reasons],
         "clauses": [{"id": c.clause_id, "metric": c.metric, "value": _num(c.value), "op": c.op,
                      "threshold": _num(c.threshold), "unit": c.unit, "status": c.status.value, "norm_origin": c.origin}
                     for c in k.clauses],
@@ -211,7 +211,8 @@ def to_data(r: AuditResult) -> dict[str, Any]:
                             "minimum_requirement": x["minimum_requirement"]}
                            for x in primary if x["status"] == Status.FAIL.value],
             "needs_evidence": [{"rule": x["rule"], "goal": x["goal"], "period": x["period"], "status": x["status"],
-                                "message": x["message"], "minimum_requirement": x["minimum_requirement"]}
+                                "message": x["message"], "reasons": x["reasons"],
+                                "minimum_requirement": x["minimum_requirement"]}
                                for x in primary if x["status"] in (Status.NO_DATA.value, Status.ERROR.value)],
             "counts": {s.value: sum(1 for x in primary if x["status"] == s.value) for s in Status},
             "signals": len(r.signals),

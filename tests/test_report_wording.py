@@ -157,3 +157,23 @@ def test_fmt_num(value, unit, lang, text):
 def test_an_operator_reads_as_the_sign_the_operator_table_gives():
     assert [fmt_op(o) for o in (">=", "<=", "==", "!=", ">", "<", "in", "~=")] == \
         ["≥", "≤", "=", "≠", "&gt;", "&lt;", "in", "\\~="]  # no sign in the table: the symbol, escaped
+
+
+def test_insufficient_evidence_is_worded_in_the_reports_language_and_coded_in_the_json(q3):
+    [x] = q3["summary"]["needs_evidence"]
+    assert x["message"] == ("the 'workplace_requests' export covers 2026-01-01..2026-08-31, not all of 2026-09 "
+                            "(2026-09-01..2026-09-30)")
+    assert x["reasons"] == [{"code": "coverage", "args": {
+        "kind": "workplace_requests", "spans": "2026-01-01..2026-08-31", "period": "2026-09", "first": "2026-09-01",
+        "last": "2026-09-30"}}]
+    nl = lines(q3, "nl")
+    assert ("- O4-workplace-issuance (2026-09, NO-DATA): de export 'workplace\\_requests' beslaat "
+            "2026-01-01..2026-08-31, niet heel 2026-09 (2026-09-01..2026-09-30)") in nl
+    assert ("Toelichting: de export 'workplace\\_requests' beslaat 2026-01-01..2026-08-31, niet heel 2026-09 "
+            "(2026-09-01..2026-09-30)") in nl
+    assert ("- O4-workplace-issuance (2026-09, NO-DATA): the 'workplace\\_requests' export covers "
+            "2026-01-01..2026-08-31, not all of 2026-09 (2026-09-01..2026-09-30)") in lines(q3, "en")
+    # a result without codes (an ERROR's exception text) keeps its message in both languages
+    data = copy.deepcopy(q3)
+    data["summary"]["needs_evidence"][0].update(reasons=[], message="measure failed: boom")
+    assert "- O4-workplace-issuance (2026-09, NO-DATA): measure failed: boom" in lines(data, "nl")

@@ -17,6 +17,7 @@ from ..bundle import Bundle
 from ..calendar import ServiceCalendar
 from ..model import Breach, Measurement, NormInForce, PerRecordLimit
 from ..periods import Period
+from ..reasons import Reason, reason
 from ..settings import Contract
 from .. import tables
 from ..tables import SourceIndex, Table
@@ -99,7 +100,7 @@ _SS = tuple(f"{s:02d}" for s in range(60))
 _ISO_FIRST, _ISO_LAST = -62135510400, 253402214400  # 0001-01-02 .. 9999-12-30 UTC: numpy shows 4-digit years
 
 
-def insufficient(why: str) -> Measurement:
+def insufficient(*why: Reason) -> Measurement:
     return Measurement(metrics={}, population=0, sufficient=False, insufficiency=why)
 
 
@@ -108,14 +109,14 @@ def check_evidence(ctx: MeasureContext, kinds: Iterable[str], period: Period) ->
     for kind in kinds:
         table = ctx.bundle.table(kind)
         if table is None:
-            return insufficient(f"the bundle has no '{kind}' document")
+            return insufficient(reason("no_document", kind=kind))
         if not table.covers(period.first, period.last):
             spans = ", ".join(f"{a}..{b}" for a, b in table.coverage)
-            return insufficient(f"the '{kind}' export covers {spans}, not all of {period.label} "
-                                f"({period.first}..{period.last})")
+            return insufficient(reason("coverage", kind=kind, spans=spans, period=period.label, first=period.first,
+                                       last=period.last))
     start, end = ctx.window(period)
     if ctx.as_of < end:
-        return insufficient(f"{period.label} has not ended at the as-of time {ctx.iso(ctx.as_of)}")
+        return insufficient(reason("not_ended", period=period.label, as_of=ctx.iso(ctx.as_of)))
     return None
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period, months_in
 from ..timeparse import NAT
+from ..reasons import reason
 from .common import MeasureContext, check_evidence, insufficient, percent
 from .lifecycle import _year_before
 from .registry import MeasureDef
@@ -94,7 +95,7 @@ def improvement_cycle(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     snap = t.col("snapshot_on")
     inside = (snap >= period.first.toordinal()) & (snap <= period.last.toordinal())
     if not inside.any():
-        return insufficient(f"no improvement-register snapshot dated in {period.label}")
+        return insufficient(reason("no_improvement_snapshot", period=period.label))
     day = int(snap[inside].max())
     status = t.col("status")
     rank = t.col("rank")

@@ -10,6 +10,7 @@ import numpy as np
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period, quarters_in
 from ..timeparse import NAT, local_midnight
+from ..reasons import reason
 from .common import MeasureContext, check_evidence, in_window, insufficient, percent
 from .registry import MeasureDef
 
@@ -104,11 +105,10 @@ def backup_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                                                           f"12 months to {period.last}", "range")
     rt = ctx.bundle.table("restore_tests")
     if rt is None:
-        return insufficient("the bundle has no 'restore_tests' document")
+        return insufficient(reason("no_document", kind="restore_tests"))
     if not rt.covers(lookback.first, lookback.last):
         spans = ", ".join(f"{a}..{b}" for a, b in rt.coverage)
-        return insufficient(f"the 'restore_tests' export covers {spans}, not the restore-test window "
-                            f"{lookback.first}..{lookback.last}")
+        return insufficient(reason("restore_window_coverage", spans=spans, first=lookback.first, last=lookback.last))
     runs = ctx.bundle.table("backup_runs")
     w0, w1 = ctx.window(period)
     rows = np.flatnonzero(in_window(runs.col("scheduled_at"), w0, w1))

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
+from ..reasons import reason
 from .common import MeasureContext, check_evidence, insufficient, iso_many, make_breaches, percent, window_rows
 from .registry import MeasureDef
 
@@ -255,7 +256,7 @@ def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     rows = window_rows(ctx, t, rule.measure.params.get("where"), "snapshot_date", period.first.toordinal(),
                        period.last.toordinal() + 1)
     if len(rows) == 0:
-        return insufficient(f"no device compliance snapshot is dated in {period.label}")
+        return insufficient(reason("no_device_snapshot", period=period.label))
     # once per audit: the device ids in text order with each row's rank among them, and which rows are not
     # compliant (a period's devices keep that order, so its ranks sort and group as its own would)
     devices, rank, not_true = ctx.memo(("device_ranks",), t, lambda: _device_ranks(t))

@@ -13,6 +13,7 @@ from ..holidaysource import country_holidays
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
+from ..reasons import reason
 from .common import (MeasureContext, check_evidence, fmt_duration, fmt_limit, in_window, insufficient, known_col,
                      limit_seconds, per_record_norm, percent, select, window_rows)
 from .registry import MeasureDef
@@ -130,16 +131,15 @@ def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     if (missing := check_evidence(ctx, rule.evidence, period)) is not None:
         return missing
     if ctx.contract is None:
-        return insufficient("no contract settings to read the holiday configuration from")
+        return insufficient(reason("no_settings_for_holidays"))
     org = ctx.bundle.organisation
     settings = ctx.contract.calendar_settings
     if org not in (settings.get("organisations") or {}):
-        return insufficient(f"the contract calendar has no entry for organisation {org!r}: which holidays it works on "
-                            f"is not recorded")
+        return insufficient(reason("no_organisation_calendar", organisation=repr(org)))
     contract_cal, org_cal, invalid = ctx.memo(("holiday_calendars", org), ctx.contract,
                                               lambda: _calendars(ctx, settings, org, ctx.contract.source))
     if invalid is not None:
-        return insufficient(f"the contract calendar for {org!r} is invalid: {invalid}")
+        return insufficient(reason("invalid_organisation_calendar", organisation=repr(org), problem=invalid))
     reference = country_holidays(p["country"], years=range(period.first.year, period.last.year + 1),
                                               categories=tuple(p.get("categories", ["public"])), language="nl")
     days = sorted((d, n) for d, n in reference.items() if period.first <= d <= period.last and d.weekday() < 5)

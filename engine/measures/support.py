@@ -12,6 +12,7 @@ from ..norms import norms_in_force
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
+from ..reasons import reason
 from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_limit,
                      in_record_order, in_window, insufficient, known_col, limit_seconds, percent, record_breaches,
                      rows_of, select, window_rows)
@@ -51,14 +52,14 @@ def _deadline(ctx: MeasureContext, start: np.ndarray, lim: PerRecordLimit) -> np
 
 def _default_limits(ctx: MeasureContext, rule: Rule, period: Period) -> dict[str, PerRecordLimit | str]:
     """Per priority, the per-record resolution norm in force in the period of the rule it names (annex, tender or
-    norm register), or why there is none."""
+    norm register), or the id of that rule when it has none in force."""
     related = {r.id: r for r in rule.related}
     out: dict[str, PerRecordLimit | str] = {}
     for prio, ref in rule.measure.params.get("default_expected", {}).items():
         norm = norms_in_force(related[ref["rule"]], ctx.contract, period.first)[ref["clause"]]
         lim = norm.per_record
         known = lim is not None and lim.limit is not None
-        out[prio] = lim if known else f"{ref['rule']} has no per-record norm in force"
+        out[prio] = lim if known else ref["rule"]  # without a norm: the rule that has none
     return out
 
 
@@ -90,7 +91,7 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     if ctx.contract is None:
-        return insufficient("no contract settings to read the resolution norms in force from")
+        return insufficient(reason("no_settings_for_resolution_norms"))
     t = ctx.bundle.table("tickets")
     limits = _default_limits(ctx, rule, period)
     sel, expected, unknown = ctx.memo(("proactive_expected", tuple(sorted(map(str, limits.items())))), rule,
@@ -104,8 +105,8 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     open_then = (t.col("reported_at")[sel] < min(w1, ctx.as_of + 1)) & ((resolution == NAT) | (resolution >= w0))
     unknown_here = {prio: int((rows_of_prio & open_then).sum()) for prio, rows_of_prio in unknown.items()}
     if any(unknown_here.values()):
-        return insufficient("; ".join(f"{n} {prio} ticket(s) without a communicated expected resolution time, and "
-                                      f"{limits[prio]}" for prio, n in sorted(unknown_here.items()) if n))
+        return insufficient(*(reason("no_expected_time", n=n, priority=prio, rule=limits[prio])
+                              for prio, n in sorted(unknown_here.items()) if n))
     first = known_col(ctx, t, "first_proactive_update_at")[rows]
     ok = (first != NAT) & (first <= expected)
 

@@ -1,0 +1,35 @@
+"""Reason codes (engine/reasons.py): every code is worded in every language with the same figures, and a reason
+made without its figures, or with a code that has no wording, is refused where it is made."""
+from __future__ import annotations
+
+import pytest
+
+from engine.reasons import LANGUAGES, WORDING, placeholders, reason, text
+
+
+@pytest.mark.parametrize("code", sorted(WORDING))
+def test_every_code_is_worded_in_every_language_with_the_same_figures(code):
+    import string
+
+    fields = {lang: {f for _, f, _, _ in string.Formatter().parse(WORDING[code][lang]) if f} for lang in LANGUAGES}
+    assert set(WORDING[code]) == set(LANGUAGES)
+    assert all(f == fields["en"] for f in fields.values()), fields
+    made = reason(code, **{f: f"<{f}>" for f in placeholders(code)})
+    assert all(made.text(lang) for lang in LANGUAGES)
+
+
+def test_a_reason_without_its_figures_or_wording_is_refused():
+    with pytest.raises(KeyError, match="needs \\['period'\\]"):
+        reason("no_cases")
+    with pytest.raises(KeyError, match="no wording"):
+        reason("no_such_code")
+
+
+def test_several_reasons_read_as_one_sentence():
+    why = (reason("no_expected_time", n=2, priority="P3", rule="O1-resolution-p3"),
+           reason("no_expected_time", n=1, priority="P4", rule="O1-resolution-p4"))
+    assert text(why) == ("2 P3 ticket(s) without a communicated expected resolution time, and O1-resolution-p3 has "
+                         "no per-record norm in force; 1 P4 ticket(s) without a communicated expected resolution "
+                         "time, and O1-resolution-p4 has no per-record norm in force")
+    assert text(why, "nl").startswith("2 P3-ticket(s) zonder gecommuniceerde verwachte oplostijd, en "
+                                      "O1-resolution-p3 heeft geen geldende norm per melding; 1 P4-ticket(s)")
