@@ -15,7 +15,7 @@ from ..timeparse import NAT
 from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_limit,
                      in_record_order, in_window, insufficient, known_col, limit_seconds, percent, record_breaches,
                      rows_of, select, window_rows)
-from .known import reopens_by, resolution_by
+from .known import count_by, resolution_by
 from .registry import MeasureDef
 
 
@@ -118,17 +118,15 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                   f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
 
 
-def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str, counts: dict[str, str],
-                     known: Mapping[str, Callable[[Table, int, np.ndarray], np.ndarray]] | None = None) -> Measurement:
-    """Tickets resolved in the period whose every named count column is zero; a breach names the non-zero ones
-    (``counts`` maps a column to how its number reads, e.g. ``"{} owner change(s)"``; ``known`` maps a column
-    to its count as known at the as-of time, from ``known``, where the column alone does not say)."""
+def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str, counts: dict[str, str]) -> Measurement:
+    """Tickets resolved in the period whose every named count column is zero as known at the as-of time
+    (``known.count_by``: an event after it has not happened yet); a breach names the non-zero ones (``counts``
+    maps a column to how its number reads, e.g. ``"{} owner change(s)"``)."""
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    known = known or {}
-    values = [known[name](t, ctx.as_of, rows) if name in known else t.col(name)[rows] for name in counts]
+    values = [count_by(t, name, ctx.as_of, rows) for name in counts]
     ok = np.ones(len(rows), dtype=bool)
     for column in values:
         ok &= column == 0
@@ -155,8 +153,7 @@ def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
 def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period at the first treatment: no handover to another line and never reopened."""
     return _no_counts_share(ctx, rule, period, "first_time_fix_share",
-                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"},
-                            known={"reopens": reopens_by})
+                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"})
 
 
 def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -218,11 +215,15 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         unit = DURATION_UNITS[lim["unit"]]
         elapsed[sub] = elapsed_on(ctx, unit.clock, since[sub], coord[sub])
         late[sub] = elapsed[sub] > float(lim["limit"]) * unit.seconds
+    # as known at the as-of time: an event after it (a coordination, a handover, an update) has not happened yet
     missing_parties = t.col("parties_not_coordinated")[rows]
-    no_note = t.col("handovers_without_note")[rows]
-    owner_bad = (t.col("owner_changes")[rows] > 0) | (t.col("owner_gaps")[rows] > 0)
-    no_update = t.col("user_updates_during_handling")[rows] == 0
-    ok = has & ~late & (missing_parties == "") & (no_note == 0) & ~owner_bad & ~no_update
+    complete = t.col("parties_coordinated_at")[rows]
+    incomplete = (missing_parties != "") | (complete == NAT) | (complete > ctx.as_of)
+    no_note = count_by(t, "handovers_without_note", ctx.as_of, rows)
+    owner_bad = (count_by(t, "owner_changes", ctx.as_of, rows) > 0) | (count_by(t, "owner_gaps", ctx.as_of, rows) > 0)
+    update = t.col("first_user_update_at")[rows]
+    no_update = (update == NAT) | (update > known_col(ctx, t, "resolution_at")[rows])
+    ok = has & ~late & ~incomplete & (no_note == 0) & ~owner_bad & ~no_update
     def detail(i: int) -> str:
         lim = limits.get(prio[i], limits.get("default"))
         parts = ["no party_coordination recorded"] if not has[i] else []
@@ -231,6 +232,8 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
                          f"(limit {fmt_limit('<=', lim['limit'], lim['unit'])})")
         if missing_parties[i]:
             parts.append(f"not coordinated with {missing_parties[i].replace('|', ', ')}")
+        elif incomplete[i] and has[i]:
+            parts.append(f"not coordinated with every party by the as-of time {ctx.iso(ctx.as_of)}")
         if no_note[i]:
             parts.append(f"{int(no_note[i])} handover(s) without a note")
         if owner_bad[i]:
