@@ -145,7 +145,8 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     due, inst = t.col("due_at"), t.col("installed_at")
     late = ctx.memo(("patch_late",), t, lambda: (inst == NAT) | (inst > due))
     due_in = (due >= w0) & (due < w1)
-    overdue_during = (due < w0) & late & ((inst == NAT) | (inst >= w0))
+    # still missing at the period's first instant: one installed at that very instant is in place for all of it
+    overdue_during = (due < w0) & late & ((inst == NAT) | (inst > w0))
     relevant = due_in | overdue_during
     comp, code, rank, _ = ctx.memo(("component_codes",), t, lambda: _codes(t.col("component_id")))
     n = int(np.count_nonzero(np.bincount(code[relevant], minlength=1)))
