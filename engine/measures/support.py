@@ -158,35 +158,54 @@ def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
 
 def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Survey answers given in the period on handled tickets: the share scoring at least ``min_score``. One answer
-    per ticket (the first); answers on tickets not in the export or not yet resolved when answered are left out."""
+    per ticket, its first (whatever period that fell in, so a month and its quarter count the same answers);
+    answers on tickets not in the export or not yet resolved when answered are left out."""
     p = rule.measure.params
     if (missing := check_evidence(ctx, ["tickets", "satisfaction_surveys"], period)) is not None:
         return missing
     t, s = ctx.bundle.table("tickets"), ctx.bundle.table("satisfaction_surveys")
     w0, w1 = ctx.window(period)
     answered = s.col("answered_at")
-    cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & ~np.isnan(s.col("score")))
+    reason = ctx.memo(("csat_answers",), s, lambda: _answer_reasons(ctx, t, s))
+    cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & (reason >= 0))
+    cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
+    why = reason[cand]
+    rows = cand[why == _COUNTED]
+    scores = s.col("score")[rows]
+    ok = scores >= float(p["min_score"])
+    notes = [f"{len(rows)} answer(s) on handled tickets in {period.label}"]
+    for code, text in _LEFT_OUT.items():
+        if n := int((why == code).sum()):
+            notes.append(f"{n} answer(s) left out: {text}")
+    m = _share(ctx, ok, rows, s, "satisfied_share",
+               _each(lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}"), notes[0])
+    return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
+
+
+_COUNTED = 0
+_LEFT_OUT = {1: "on a ticket not in the tickets export", 2: "on a ticket not resolved when answered",
+             3: "repeating an earlier answer on the same ticket"}
+
+
+def _answer_reasons(ctx: MeasureContext, t: Table, s: Table) -> np.ndarray:
+    """Per survey row, once per audit: -1 when it is no answer known at the as-of time (unanswered, or answered
+    after it), else whether it counts (0) or why it is left out (``_LEFT_OUT``), taking every answer in answer
+    order: the ticket is unknown, else not resolved when answered, else an earlier answer on it was kept."""
+    answered = s.col("answered_at")
+    reason = np.full(len(s), -1, dtype=np.int8)
+    cand = np.flatnonzero((answered != NAT) & (answered <= ctx.as_of) & ~np.isnan(s.col("score")))
     cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
     rows_by_id = rows_of(ctx, t, "satisfaction_surveys.ticket_id", lambda: s.col("ticket_id").tolist())
-    # in answer order: left out when the ticket is unknown, else when not resolved when answered, else when an
-    # earlier answer on it was kept (distinct ticket ids have distinct rows: the first answer per row is kept)
     row = np.fromiter(map(rows_by_id.get, map(str, s.col("ticket_id")[cand].tolist()), repeat(-1)),
                       dtype=np.int64, count=len(cand))
     known = np.flatnonzero(row >= 0)
     valid = known[resolution_by(t, answered[cand][known], row[known]) != NAT]  # resolved when answered
-    first = np.sort(np.unique(row[valid], return_index=True)[1])
-    rows = cand[valid[first]]
-    unknown, unresolved, repeats = len(cand) - len(known), len(known) - len(valid), len(valid) - len(first)
-    scores = s.col("score")[rows]
-    ok = scores >= float(p["min_score"])
-    notes = [f"{len(rows)} answer(s) on handled tickets in {period.label}"]
-    for n, why in ((unknown, "on a ticket not in the tickets export"), (unresolved, "on a ticket not resolved when answered"),
-                   (repeats, "repeating an earlier answer on the same ticket")):
-        if n:
-            notes.append(f"{n} answer(s) left out: {why}")
-    m = _share(ctx, ok, rows, s, "satisfied_share",
-               _each(lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}"), notes[0])
-    return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
+    first = valid[np.unique(row[valid], return_index=True)[1]]  # distinct tickets have distinct rows
+    reason[cand] = 1
+    reason[cand[known]] = 2
+    reason[cand[valid]] = 3
+    reason[cand[first]] = _COUNTED
+    return reason
 
 
 def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
