@@ -180,8 +180,9 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
             if status is Status.ERROR and not message:
                 missing = [c for c, n in norms.items() if n.threshold is None]
                 message = f"no norm in force for clause(s) {', '.join(missing)} (a supplier norm not in the contract settings?)"
-            if status is Status.NOT_APPLICABLE and not message:
-                message = f"no cases in {period.label}"
+            if status is Status.NOT_APPLICABLE and not message:  # pending cases are cases, not yet decided
+                message = (f"no case decided in {period.label}: {m.pending} pending at the as-of time "
+                           f"(neither pass nor fail yet)" if m is not None and m.pending else f"no cases in {period.label}")
             results.append(KpiResult(rule.id, rule.goal, period.label, cadence, status, clause_results[j], m,
                                       rule.minimum_requirement, message))
         results.extend(KpiResult(rule.id, rule.goal, p.label, c, Status.NOT_APPLICABLE, (), None,
