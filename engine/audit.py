@@ -183,8 +183,9 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
                             for c in clause_results[j] if c.status is Status.NO_DATA)
             if status is Status.ERROR and not (error or why):
                 why = (reason("no_norm", clauses=", ".join(c for c, n in norms.items() if n.threshold is None)),)
-            if status is Status.NOT_APPLICABLE and not (error or why):
-                why = (reason("no_cases", period=period.label),)
+            if status is Status.NOT_APPLICABLE and not (error or why):  # pending cases are cases, not yet decided
+                why = (reason("only_pending", period=period.label, pending=m.pending) if m is not None and m.pending
+                       else reason("no_cases", period=period.label),)
             results.append(KpiResult(rule.id, rule.goal, period.label, cadence, status, clause_results[j], m,
                                       rule.minimum_requirement, error or reasons.text(why), reasons=why))
         results.extend(KpiResult(rule.id, rule.goal, p.label, c, Status.NOT_APPLICABLE, (), None,

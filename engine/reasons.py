@@ -60,6 +60,10 @@ WORDING: dict[str, dict[str, str]] = {
     "no_cases": {
         "en": "no cases in {period}",
         "nl": "geen gevallen in {period}"},
+    "only_pending": {
+        "en": "no case decided in {period}: {pending} pending at the as-of time (neither pass nor fail yet)",
+        "nl": "geen geval beslist in {period}: {pending} nog lopend op de peildatum (nog geen voldoende of "
+              "onvoldoende)"},
 }
 LANGUAGES = ("en", "nl")
 

@@ -37,7 +37,11 @@ def parse_ts(text: str, default_tz: ZoneInfo | None) -> int:
         if default_tz is None:
             raise TimeParseError(
                 f"{text!r} has no time zone offset and the manifest declares no default_timezone")
-        dt = dt.replace(tzinfo=default_tz)
+        naive, dt = dt, dt.replace(tzinfo=default_tz)
+        if dt.astimezone(timezone.utc).astimezone(default_tz).replace(tzinfo=None) != naive:
+            raise TimeParseError(f"{text!r} does not exist in {default_tz.key}: the clocks skip it (as when summer "
+                                 f"time begins); expected a local time that exists, or the timestamp with its offset")
+        # a time the clocks pass twice (when summer time ends) is read as the first of the two, in summer time
     return epoch_of(dt, text)
 
 

@@ -81,3 +81,54 @@ def test_the_reopens_known_at_an_instant_start_at_the_first_reopen():
     assert at(24) == {"PLAIN": 0, "REOPENED": 1, "AGAIN": 1, "FIELD-STALE": 1, "FIELD-AFTER": 1, "TIE": 1,
                       "CLOSED": 0, "OPEN": 0}
     assert reopens_by(table, T0 + 60 * H, np.asarray([6, 0])).tolist() == [1, 0]  # of the given rows
+
+
+def test_event_counts_are_known_from_their_first_event_in_both_derivers():
+    """The counts a "none of them" test reads (handovers, owner changes and gaps, reopens, unnoted handovers) are
+    zero until their first event: a ticket judged at an earlier as-of is judged on what had happened by then."""
+    from engine.measures.known import COUNT_SINCE, count_by
+
+    stories = {  # id: (owner, status, resolving parties, [(hours after T0, event)])
+        "CLEAN": ("a", "closed", [], [(1, {"type": "response"})]),
+        "HANDED": ("a", "closed", [], [(2, {"type": "handover", "party": "KPN"}),
+                                       (5, {"type": "handover", "note": "terug"})]),
+        "OWNERS": ("b", "closed", [], [(3, {"type": "owner_change", "from": "a", "to": None}),
+                                       (4, {"type": "owner_change", "from": None, "to": "b"})]),
+        "LAPSED": (None, "closed", [], [(6, {"type": "owner_change", "from": "a", "to": "c"})]),
+        "UNOWNED": (None, "closed", [], []),
+        "PARTIES": ("a", "closed", ["L", "K", "M"], [(1, {"type": "party_coordination", "by": "L", "party": "K"}),
+                                                     (2, {"type": "update"}),
+                                                     (7, {"type": "party_coordination", "by": "L", "party": "M"})]),
+    }
+    recs, owners, events = [], [], {k: [] for k in ("at", "type", "note", "party", "to", "from", "by")}
+    for row, (rid, (owner, status, parties, story)) in enumerate(stories.items()):
+        recs.append({"id": rid, "reported_at": _iso(T0), "resolved_at": None, "closed_at": None, "status": status,
+                     "owner": owner, "resolving_parties": parties,
+                     "events": [{"at": _iso(T0 + h * H), **ev} for h, ev in story]})
+        for h, ev in story:
+            owners.append(row)
+            events["at"].append(T0 + h * H)
+            for k in ("type", "note", "party", "to", "from", "by"):
+                events[k].append(ev.get(k))
+    n = len(recs)
+    cols = {"resolved_at": np.full(n, NAT, dtype=np.int64), "closed_at": np.full(n, NAT, dtype=np.int64),
+            "reported_at": np.full(n, T0, dtype=np.int64),
+            "owner": np.asarray([r["owner"] for r in recs], dtype=object),
+            "status": np.asarray([r["status"] for r in recs], dtype=object)}
+    ev = {k: np.asarray(v, dtype=np.int64 if k == "at" else object) for k, v in events.items()}
+    bulk, _ = derive_bulk(cols, {"resolving_parties": [r["resolving_parties"] for r in recs]},
+                          (np.asarray(owners, dtype=np.int64), ev), n)
+    names = sorted(set(COUNT_SINCE) | set(COUNT_SINCE.values())
+                   | {"first_user_update_at", "parties_coordinated_at", "parties_not_coordinated"})
+    for row, rec in enumerate(recs):
+        one = derive(rec, None)
+        assert {k: one[k] for k in names} == {k: bulk[k][row] for k in names}, rec["id"]
+    table = Table(kind="tickets", ids=np.asarray(list(stories), dtype=object), cols={**cols, **bulk})
+    at = lambda column, h: dict(zip(stories, count_by(table, column, T0 + h * H).tolist()))  # noqa: E731
+    assert at("handovers", 1)["HANDED"] == 0 and at("handovers", 2)["HANDED"] == 2  # from the first on: the export's
+    assert at("handovers_without_note", 2)["HANDED"] == 1
+    assert at("owner_changes", 2) == dict.fromkeys(stories, 0)
+    assert at("owner_gaps", 2) == {"CLEAN": 0, "HANDED": 0, "OWNERS": 0, "LAPSED": 0, "UNOWNED": 1, "PARTIES": 0}
+    assert at("owner_gaps", 6) == {"CLEAN": 0, "HANDED": 0, "OWNERS": 1, "LAPSED": 1, "UNOWNED": 1, "PARTIES": 0}
+    assert table.col("parties_coordinated_at").tolist()[-1] == T0 + 7 * H  # M was coordinated with at hour 7
+    assert table.col("first_user_update_at").tolist()[-1] == T0 + 2 * H

@@ -189,3 +189,24 @@ def test_order_check_quotes_a_dutch_csv_cell_as_written(tmp_path):
     assert [str(p) for p in info.value.problems] == [
         "b/vulns.csv: line 3 (V-2): $.mitigated_at: found mitigated_at 1-7-2026 9:15 before identified_at "
         "02-07-2026 10:00; expected identified_at ≤ mitigated_at"]
+
+
+def test_a_local_time_the_clocks_skip_is_refused_one_they_pass_twice_is_summer_time(tmp_path):
+    """A naive timestamp is local time of the manifest's default_timezone; 02:30 on the last Sunday of March does
+    not exist in Amsterdam (02:00 becomes 03:00), so no instant can be measured from it: a located error, never a
+    guessed hour. 02:30 on the last Sunday of October happens twice; it is read as the first, summer time."""
+    manifest = MANIFEST.replace("documents:", "default_timezone: Europe/Amsterdam\ndocuments:").replace(
+        "2026-07-01", "2026-03-01")
+    skipped = ticket(1, reported_at="2026-03-29T02:30:00", resolved_at=None, closed_at=None, status="open",
+                     events=[])
+    assert problems_of(tmp_path, [skipped, ticket(2)], manifest) == [
+        "b/tickets.jsonl: line 1 (INC-1): $.reported_at: '2026-03-29T02:30:00' does not exist in Europe/Amsterdam: the "
+        "clocks skip it (as when summer time begins); expected a local time that exists, or the timestamp with its "
+        "offset"]
+    twice = ticket(3, reported_at="2026-10-25T02:30:00", resolved_at=None, closed_at=None, status="open", events=[])
+    (tmp_path / "c").mkdir()
+    bundle = tmp_path / "c" / "b"
+    bundle.mkdir()
+    (bundle / "manifest.yaml").write_text(manifest, encoding="utf-8")
+    (bundle / "tickets.jsonl").write_text(json.dumps(twice) + "\n", encoding="utf-8")
+    assert load_bundle(bundle).table("tickets").col("reported_at").tolist() == [1792888200]  # 00:30 UTC

@@ -44,12 +44,16 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
     backlog). ``first_resolution_at`` (the earliest of the first ``resolved`` event and
     ``resolved_at``) and ``first_reopen_at`` bound the first resolved stretch, so that the state at any earlier
     instant is known too (``measures.known``). Stabilisation is the first of ``stabilised`` and the first
-    resolution: a resolution removed the acute impact when it was made, even if a reopen followed."""
+    resolution: a resolution removed the acute impact when it was made, even if a reopen followed. Each count a
+    measure tests for "none" has the instant of its first event beside it (``known.COUNT_SINCE``: the first
+    handover, owner change, stretch without an owner …), and the coordination columns the instant every party was
+    coordinated with and the first update to the user, so that what had happened by the as-of time is known."""
     first_response = first_ack = stabilised = resolved_event = last_resolved = NAT
     first_proactive = first_party_handover = first_coordination = first_reopen = last_reopen = NAT
+    first_handover = first_unnoted = first_owner_change = last_owner_change = first_gap_change = NAT
     resolved_pos = reopen_pos = -1  # places in time order of the last resolved and the last reopened event
     handovers = owner_changes = owner_gaps = proactive = reopened = handovers_no_note = 0
-    coordinated: set[str] = set()
+    coordinated: dict[str, int] = {}  # party -> its first coordination
     coordinator = ""
     pauses: list[tuple[int, int]] = []
     open_wait = NAT
@@ -67,12 +71,19 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
             last_resolved, resolved_pos = at, pos
         elif t == "handover":
             handovers += 1
-            handovers_no_note += not (ev.get("note") or "").strip()
+            first_handover = at if first_handover == NAT else first_handover
+            if not (ev.get("note") or "").strip():
+                handovers_no_note += 1
+                first_unnoted = at if first_unnoted == NAT else first_unnoted
             if ev.get("party") and first_party_handover == NAT:
                 first_party_handover = at
         elif t == "owner_change":
             owner_changes += 1
-            owner_gaps += ev.get("to") in (None, "")
+            first_owner_change = at if first_owner_change == NAT else first_owner_change
+            last_owner_change = at
+            if ev.get("to") in (None, ""):
+                owner_gaps += 1
+                first_gap_change = at if first_gap_change == NAT else first_gap_change
         elif t == "proactive_update":
             proactive += 1
             first_proactive = at if first_proactive == NAT else first_proactive
@@ -84,7 +95,7 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
             if first_coordination == NAT:
                 first_coordination, coordinator = at, str(ev.get("by") or "")
             if ev.get("party"):
-                coordinated.add(str(ev["party"]))
+                coordinated.setdefault(str(ev["party"]), at)
         elif t == "wait_third_party_start":
             if open_wait == NAT:
                 open_wait = at
@@ -107,21 +118,32 @@ def derive(rec: dict, tz: ZoneInfo | None) -> dict[str, Any]:
         if ev["type"] == "owner_change":
             first_owner = ev.get("from")
             break
+    reported = _ts(rec, "reported_at", tz)
+    gaps_from = [first_gap_change]
+    if first_owner in (None, ""):
+        gaps_from.append(reported)  # without an owner from registration on
+    if rec.get("owner") in (None, "") and rec.get("status") != "cancelled":
+        gaps_from.append(last_owner_change if last_owner_change != NAT else reported)  # lapsed after the last change
     if first_owner in (None, "") or (rec.get("owner") in (None, "") and rec.get("status") != "cancelled"):
         owner_gaps += 1  # a stretch of the ticket's life without an owner
-    since = first_party_handover if first_party_handover != NAT else _ts(rec, "reported_at", tz)
-    user_updates = sum(1 for at, _, ev in events if ev["type"] in _USER_UPDATES and at >= since
-                       and (resolution == NAT or at <= resolution))
+    since = first_party_handover if first_party_handover != NAT else reported
+    first_user_update = min((at for at, _, ev in events if ev["type"] in _USER_UPDATES and at >= since), default=NAT)
     parties = {p for p in rec.get("resolving_parties") or ()}
+    others = parties - {coordinator}
+    complete = (NAT if first_coordination == NAT or not others <= coordinated.keys()
+                else max([first_coordination] + [coordinated[p] for p in others]))
     return {"first_response_at": first_response, "first_auto_ack_at": first_ack, "stabilised_at": stabilised,
             "first_resolution_at": first_resolution, "resolution_at": resolution, "first_reopen_at": first_reopen,
             "stabilised_or_resolved_at": min((x for x in (stabilised, first_resolution) if x != NAT), default=NAT),
             "handovers": handovers, "handovers_without_note": handovers_no_note, "owner_changes": owner_changes,
             "owner_gaps": owner_gaps, "proactive_updates": proactive, "first_proactive_update_at": first_proactive,
             "reopens": reopened, "party_count": len(parties),
-            "parties_not_coordinated": "|".join(sorted(parties - coordinated - {coordinator})),
+            "parties_not_coordinated": "|".join(sorted(others - coordinated.keys())),
             "first_party_handover_at": first_party_handover, "first_coordination_at": first_coordination,
-            "user_updates_during_handling": user_updates, "_pauses": pauses}
+            "parties_coordinated_at": complete if parties else NAT, "first_user_update_at": first_user_update,
+            "first_handover_at": first_handover, "first_unnoted_handover_at": first_unnoted,
+            "first_owner_change_at": first_owner_change,
+            "first_owner_gap_at": min((x for x in gaps_from if x != NAT), default=NAT), "_pauses": pauses}
 
 
 def _first(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int, fill=NAT) -> np.ndarray:
@@ -152,6 +174,13 @@ def _last(owner: np.ndarray, values: np.ndarray, mask: np.ndarray, n: int) -> np
         last = np.flatnonzero(np.r_[o[1:] != o[:-1], True])
         out[o[last]] = values[idx[last]]
     return out
+
+
+def _earliest(*instants: np.ndarray) -> np.ndarray:
+    """Per row, the earliest of the instants that are known (NAT where none is)."""
+    stacked = np.stack(instants)
+    low = np.where(stacked == NAT, np.iinfo(np.int64).max, stacked).min(axis=0)
+    return np.where(low == np.iinfo(np.int64).max, NAT, low)
 
 
 def _time_order(owner: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -216,6 +245,9 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
         "first_reopen_at": _first(owner, at, is_["reopened"], n),
         "first_party_handover_at": _first(owner, at, is_["handover"] & has_party, n),
         "first_coordination_at": _first(owner, at, is_["party_coordination"], n),
+        "first_handover_at": _first(owner, at, is_["handover"], n),
+        "first_unnoted_handover_at": _first(owner, at, is_["handover"] & blank_note, n),
+        "first_owner_change_at": _first(owner, at, is_["owner_change"], n),
     }
     pos = np.arange(len(owner), dtype=np.int64)  # places in time order: which of two events on one instant came last
     resolved_pos, reopen_pos = _last(owner, pos, is_["resolved"], n), _last(owner, pos, is_["reopened"], n)
@@ -242,30 +274,41 @@ def derive_bulk(cols: dict[str, np.ndarray], lists: dict[str, list], events: tup
     first_change_from = at_first(frm, is_["owner_change"])
     has_change = _first(owner, np.ones(len(owner), bool), is_["owner_change"], n, fill=False).astype(bool)
     first_owner[has_change] = first_change_from[has_change]
-    gaps += (_blank(first_owner) | (_blank(cols["owner"]) & (cols["status"] != "cancelled"))).astype(np.int64)
+    initial_blank = _blank(first_owner)
+    current_blank = _blank(cols["owner"]) & (cols["status"] != "cancelled")
+    gaps += (initial_blank | current_blank).astype(np.int64)
     out["owner_gaps"] = gaps
-    since = np.where(out["first_party_handover_at"] != NAT, out["first_party_handover_at"], cols["reported_at"])
-    res_e = resolution[owner]
-    in_handling = (is_["update"] | is_["proactive_update"]) & (at >= since[owner]) & ((res_e == NAT) | (at <= res_e))
-    out["user_updates_during_handling"] = count(in_handling)
+    reported = cols["reported_at"]
+    last_change = _last(owner, at, is_["owner_change"], n)
+    lapsed = np.where(last_change != NAT, last_change, reported)  # a blank owner now lapsed after the last change
+    out["first_owner_gap_at"] = _earliest(_first(owner, at, is_["owner_change"] & empty_to, n),
+                                          np.where(initial_blank, reported, NAT), np.where(current_blank, lapsed, NAT))
+    since = np.where(out["first_party_handover_at"] != NAT, out["first_party_handover_at"], reported)
+    out["first_user_update_at"] = _first(owner, at, (is_["update"] | is_["proactive_update"]) & (at >= since[owner]), n)
     coordinator = at_first(by, is_["party_coordination"])
     parties_col = lists.get("resolving_parties") or [None] * n
     party_count = np.zeros(n, dtype=np.int64)
     not_coordinated = np.full(n, "", dtype=object)
-    coord_rows = {}
+    complete = np.full(n, NAT, dtype=np.int64)
+    coord_rows: dict[int, dict[str, int]] = {}  # row -> party -> its first coordination (events in time order)
     coordinated = np.flatnonzero(is_["party_coordination"] & has_party)
-    for row, who in zip(owner[coordinated].tolist(), party.take(order[coordinated]).tolist()):
-        coord_rows.setdefault(int(row), set()).add(str(who))
+    for row, who, when in zip(owner[coordinated].tolist(), party.take(order[coordinated]).tolist(),
+                              at[coordinated].tolist()):
+        coord_rows.setdefault(int(row), {}).setdefault(str(who), when)
+    first_coordination = out["first_coordination_at"]
     for row in np.flatnonzero(np.fromiter(map(bool, parties_col), bool, n)).tolist():  # the few with parties
         plist = parties_col[row]
         if plist:
             parties = set(plist)
             party_count[row] = len(parties)
-            who = coordinator[row]
-            rest = parties - coord_rows.get(row, set()) - {str(who or "")}
-            not_coordinated[row] = "|".join(sorted(rest))
+            others = parties - {str(coordinator[row] or "")}
+            done = coord_rows.get(row, {})
+            not_coordinated[row] = "|".join(sorted(others - done.keys()))
+            if first_coordination[row] != NAT and others <= done.keys():
+                complete[row] = max([int(first_coordination[row])] + [done[p] for p in others])
     out["party_count"] = party_count
     out["parties_not_coordinated"] = not_coordinated
+    out["parties_coordinated_at"] = complete
     return out, _waits(owner, at, is_["wait_third_party_start"], is_["wait_third_party_end"])
 
 

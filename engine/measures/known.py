@@ -33,11 +33,23 @@ def open_at(table: Table, at: int, rows: np.ndarray | None = None) -> np.ndarray
     return (reported != NAT) & (reported <= at) & (resolution_by(table, at, rows) == NAT) & ~closed_then
 
 
-def reopens_by(table: Table, at: int, rows: np.ndarray | None = None) -> np.ndarray:
-    """Per row (of ``rows``, or all), the reopen count known at ``at``: none while the first reopen came after it
-    (it has not happened yet); from the first reopen on, the export's count."""
-    count, first = _cols(table, rows, "reopens", "first_reopen_at")
+#: a ticket's counts of events and the instant of the first event each counts (``kinds.tickets`` derives both)
+COUNT_SINCE = {"reopens": "first_reopen_at", "handovers": "first_handover_at",
+               "handovers_without_note": "first_unnoted_handover_at", "owner_changes": "first_owner_change_at",
+               "owner_gaps": "first_owner_gap_at"}
+
+
+def count_by(table: Table, column: str, at: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per row (of ``rows``, or all), the count ``column`` (a key of ``COUNT_SINCE``) known at ``at``: none while
+    its first event came after it (it has not happened yet); from that event on, the export's count. So whether
+    there was any is exact at every instant (what a "none of them" test reads); how many, the export says."""
+    count, first = _cols(table, rows, column, COUNT_SINCE[column])
     return np.where((first == NAT) | (first > at), 0, count)
+
+
+def reopens_by(table: Table, at: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the reopen count known at ``at`` (``count_by``)."""
+    return count_by(table, "reopens", at, rows)
 
 
 def known_at(table: Table, column: str, as_of: int, rows: np.ndarray | None = None) -> np.ndarray:

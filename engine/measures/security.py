@@ -13,7 +13,8 @@ from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
 from ..reasons import reason
-from .common import MeasureContext, check_evidence, insufficient, iso_many, make_breaches, percent, window_rows
+from .common import (MeasureContext, check_evidence, insufficient, iso_many, known_col, make_breaches, percent,
+                     window_rows)
 from .registry import MeasureDef
 
 
@@ -48,7 +49,7 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     w0, w1 = ctx.window(period)
     due = (deadline > w0) & (deadline <= w1)
     rows, deadline, terms = severe[due], deadline[due], terms[due]
-    mitigated = vul.col("mitigated_at")[rows]
+    mitigated = known_col(ctx, vul, "mitigated_at")[rows]  # a mitigation after the as-of time is not known yet
     in_time = (mitigated != NAT) & (mitigated <= deadline)
     exceptions = {str(i): k for k, i in enumerate(exc.ids)}
     refs = vul.col("exception_id")[rows]
@@ -143,10 +144,11 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
         return missing
     t = ctx.bundle.table("patch_states")
     w0, w1 = ctx.window(period)
-    due, inst = t.col("due_at"), t.col("installed_at")
+    due, inst = t.col("due_at"), known_col(ctx, t, "installed_at")  # an installation after as-of: not yet
     late = ctx.memo(("patch_late",), t, lambda: (inst == NAT) | (inst > due))
     due_in = (due >= w0) & (due < w1)
-    overdue_during = (due < w0) & late & ((inst == NAT) | (inst >= w0))
+    # still missing at the period's first instant: one installed at that very instant is in place for all of it
+    overdue_during = (due < w0) & late & ((inst == NAT) | (inst > w0))
     relevant = due_in | overdue_during
     comp, code, rank, _ = ctx.memo(("component_codes",), t, lambda: _codes(t.col("component_id")))
     n = int(np.count_nonzero(np.bincount(code[relevant], minlength=1)))
@@ -168,7 +170,7 @@ def _patch_texts(ctx: MeasureContext, t, rows: np.ndarray) -> list[str]:
     said: dict[int, str] = ctx.memo(("patch_detail",), t, dict)
     todo = np.asarray([r for r in rows.tolist() if r not in said], dtype=np.int64)
     if len(todo):
-        inst = t.col("installed_at")[todo]
+        inst = known_col(ctx, t, "installed_at")[todo]
         installed = iso_many(ctx, inst)
         for r, p, d, i, when in zip(todo.tolist(), t.col("patch_id")[todo].tolist(),
                                     iso_many(ctx, t.col("due_at")[todo]), (inst == NAT).tolist(), installed):

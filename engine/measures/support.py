@@ -16,7 +16,7 @@ from ..reasons import reason
 from .common import (DURATION_UNITS, TIME_LIMIT_SCHEMA, MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_limit,
                      in_record_order, in_window, insufficient, known_col, limit_seconds, percent, record_breaches,
                      rows_of, select, window_rows)
-from .known import reopens_by, resolution_by
+from .known import count_by, resolution_by
 from .registry import MeasureDef
 
 
@@ -119,17 +119,15 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
                   f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
 
 
-def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str, counts: dict[str, str],
-                     known: Mapping[str, Callable[[Table, int, np.ndarray], np.ndarray]] | None = None) -> Measurement:
-    """Tickets resolved in the period whose every named count column is zero; a breach names the non-zero ones
-    (``counts`` maps a column to how its number reads, e.g. ``"{} owner change(s)"``; ``known`` maps a column
-    to its count as known at the as-of time, from ``known``, where the column alone does not say)."""
+def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str, counts: dict[str, str]) -> Measurement:
+    """Tickets resolved in the period whose every named count column is zero as known at the as-of time
+    (``known.count_by``: an event after it has not happened yet); a breach names the non-zero ones (``counts``
+    maps a column to how its number reads, e.g. ``"{} owner change(s)"``)."""
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     t = ctx.bundle.table("tickets")
     rows = _resolved_in(ctx, t, period, rule.measure.params.get("where"))
-    known = known or {}
-    values = [known[name](t, ctx.as_of, rows) if name in known else t.col(name)[rows] for name in counts]
+    values = [count_by(t, name, ctx.as_of, rows) for name in counts]
     ok = np.ones(len(rows), dtype=bool)
     for column in values:
         ok &= column == 0
@@ -156,41 +154,59 @@ def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
 def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period at the first treatment: no handover to another line and never reopened."""
     return _no_counts_share(ctx, rule, period, "first_time_fix_share",
-                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"},
-                            known={"reopens": reopens_by})
+                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"})
 
 
 def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Survey answers given in the period on handled tickets: the share scoring at least ``min_score``. One answer
-    per ticket (the first); answers on tickets not in the export or not yet resolved when answered are left out."""
+    per ticket, its first (whatever period that fell in, so a month and its quarter count the same answers);
+    answers on tickets not in the export or not yet resolved when answered are left out."""
     p = rule.measure.params
     if (missing := check_evidence(ctx, ["tickets", "satisfaction_surveys"], period)) is not None:
         return missing
     t, s = ctx.bundle.table("tickets"), ctx.bundle.table("satisfaction_surveys")
     w0, w1 = ctx.window(period)
     answered = s.col("answered_at")
-    cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & ~np.isnan(s.col("score")))
+    reason = ctx.memo(("csat_answers",), s, lambda: _answer_reasons(ctx, t, s))
+    cand = np.flatnonzero(in_window(answered, w0, min(w1, ctx.as_of + 1)) & (reason >= 0))
+    cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
+    why = reason[cand]
+    rows = cand[why == _COUNTED]
+    scores = s.col("score")[rows]
+    ok = scores >= float(p["min_score"])
+    notes = [f"{len(rows)} answer(s) on handled tickets in {period.label}"]
+    for code, text in _LEFT_OUT.items():
+        if n := int((why == code).sum()):
+            notes.append(f"{n} answer(s) left out: {text}")
+    m = _share(ctx, ok, rows, s, "satisfied_share",
+               _each(lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}"), notes[0])
+    return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
+
+
+_COUNTED = 0
+_LEFT_OUT = {1: "on a ticket not in the tickets export", 2: "on a ticket not resolved when answered",
+             3: "repeating an earlier answer on the same ticket"}
+
+
+def _answer_reasons(ctx: MeasureContext, t: Table, s: Table) -> np.ndarray:
+    """Per survey row, once per audit: -1 when it is no answer known at the as-of time (unanswered, or answered
+    after it), else whether it counts (0) or why it is left out (``_LEFT_OUT``), taking every answer in answer
+    order: the ticket is unknown, else not resolved when answered, else an earlier answer on it was kept."""
+    answered = s.col("answered_at")
+    reason = np.full(len(s), -1, dtype=np.int8)
+    cand = np.flatnonzero((answered != NAT) & (answered <= ctx.as_of) & ~np.isnan(s.col("score")))
     cand = cand[np.lexsort((s.ids[cand].astype(str), answered[cand]))]
     rows_by_id = rows_of(ctx, t, "satisfaction_surveys.ticket_id", lambda: s.col("ticket_id").tolist())
-    # in answer order: left out when the ticket is unknown, else when not resolved when answered, else when an
-    # earlier answer on it was kept (distinct ticket ids have distinct rows: the first answer per row is kept)
     row = np.fromiter(map(rows_by_id.get, map(str, s.col("ticket_id")[cand].tolist()), repeat(-1)),
                       dtype=np.int64, count=len(cand))
     known = np.flatnonzero(row >= 0)
     valid = known[resolution_by(t, answered[cand][known], row[known]) != NAT]  # resolved when answered
-    first = np.sort(np.unique(row[valid], return_index=True)[1])
-    rows = cand[valid[first]]
-    unknown, unresolved, repeats = len(cand) - len(known), len(known) - len(valid), len(valid) - len(first)
-    scores = s.col("score")[rows]
-    ok = scores >= float(p["min_score"])
-    notes = [f"{len(rows)} answer(s) on handled tickets in {period.label}"]
-    for n, why in ((unknown, "on a ticket not in the tickets export"), (unresolved, "on a ticket not resolved when answered"),
-                   (repeats, "repeating an earlier answer on the same ticket")):
-        if n:
-            notes.append(f"{n} answer(s) left out: {why}")
-    m = _share(ctx, ok, rows, s, "satisfied_share",
-               _each(lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}"), notes[0])
-    return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
+    first = valid[np.unique(row[valid], return_index=True)[1]]  # distinct tickets have distinct rows
+    reason[cand] = 1
+    reason[cand[known]] = 2
+    reason[cand[valid]] = 3
+    reason[cand[first]] = _COUNTED
+    return reason
 
 
 def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -219,11 +235,15 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         unit = DURATION_UNITS[lim["unit"]]
         elapsed[sub] = elapsed_on(ctx, unit.clock, since[sub], coord[sub])
         late[sub] = elapsed[sub] > float(lim["limit"]) * unit.seconds
+    # as known at the as-of time: an event after it (a coordination, a handover, an update) has not happened yet
     missing_parties = t.col("parties_not_coordinated")[rows]
-    no_note = t.col("handovers_without_note")[rows]
-    owner_bad = (t.col("owner_changes")[rows] > 0) | (t.col("owner_gaps")[rows] > 0)
-    no_update = t.col("user_updates_during_handling")[rows] == 0
-    ok = has & ~late & (missing_parties == "") & (no_note == 0) & ~owner_bad & ~no_update
+    complete = t.col("parties_coordinated_at")[rows]
+    incomplete = (missing_parties != "") | (complete == NAT) | (complete > ctx.as_of)
+    no_note = count_by(t, "handovers_without_note", ctx.as_of, rows)
+    owner_bad = (count_by(t, "owner_changes", ctx.as_of, rows) > 0) | (count_by(t, "owner_gaps", ctx.as_of, rows) > 0)
+    update = t.col("first_user_update_at")[rows]
+    no_update = (update == NAT) | (update > known_col(ctx, t, "resolution_at")[rows])
+    ok = has & ~late & ~incomplete & (no_note == 0) & ~owner_bad & ~no_update
     def detail(i: int) -> str:
         lim = limits.get(prio[i], limits.get("default"))
         parts = ["no party_coordination recorded"] if not has[i] else []
@@ -232,6 +252,8 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
                          f"(limit {fmt_limit('<=', lim['limit'], lim['unit'])})")
         if missing_parties[i]:
             parts.append(f"not coordinated with {missing_parties[i].replace('|', ', ')}")
+        elif incomplete[i] and has[i]:
+            parts.append(f"not coordinated with every party by the as-of time {ctx.iso(ctx.as_of)}")
         if no_note[i]:
             parts.append(f"{int(no_note[i])} handover(s) without a note")
         if owner_bad[i]:

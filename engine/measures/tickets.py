@@ -35,7 +35,7 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     rows = window_rows(ctx, table, p.get("where"), p["start"], w0, min(w1, ctx.as_of + 1))
     metrics: dict[str, float | None] = {}
     failing = []  # per duration in force: (label, limit, failing mask, done, elapsed) over ``rows``
-    pending_total = 0
+    any_pending, all_pending = np.zeros(len(rows), dtype=bool), None  # a record pending on some / every duration
     start = start_col[rows]
     for name, spec in p["durations"].items():
         metric = f"{name}_share"
@@ -52,14 +52,16 @@ def duration_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
         ok = np.asarray(_within(norm.per_record.op, elapsed, limit), dtype=bool)
         pending = ~done & ok
         judged = ~pending
-        pending_total = max(pending_total, int(pending.sum()))
+        any_pending |= pending
+        all_pending = pending if all_pending is None else all_pending & pending
         metrics[metric] = percent(int((ok & judged).sum()), int(judged.sum()))
         failing.append((spec.get("label", name.replace("_", " ")), norm.per_record, judged & ~ok, done, elapsed))
-    population = len(rows) - pending_total
+    # the cases judged on at least one duration (a P1 late to stabilise is a case while its resolution is pending)
+    population = len(rows) - (0 if all_pending is None else int(all_pending.sum()))
     if len(rows) == 0:
         metrics = {k: None for k in metrics}
     return Measurement(metrics=metrics, population=population, breaches=_breaches(ctx, rule, table, rows, failing),
-                       pending=pending_total, notes=(f"{len(rows)} record(s) started in {period.label}",))
+                       pending=int(any_pending.sum()), notes=(f"{len(rows)} record(s) started in {period.label}",))
 
 
 def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing: list) -> tuple[Breach, ...]:
