@@ -29,14 +29,24 @@ def ticket(i: int, **changes) -> dict:
     return rec
 
 
-def problems_of(tmp_path: Path, records: list[dict], manifest: str = MANIFEST) -> list[str]:
-    bundle = tmp_path / "b"
-    bundle.mkdir()
+def written(bundle: Path, manifest: str, records: list[dict], **files: str) -> Path:
+    """A bundle folder: the manifest, the tickets, and any other file by name (``vulns_json=...`` is vulns.json)."""
+    bundle.mkdir(parents=True)
     (bundle / "manifest.yaml").write_text(manifest, encoding="utf-8")
     (bundle / "tickets.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    for name, text in files.items():
+        (bundle / name.replace("_", ".")).write_text(text, encoding="utf-8")
+    return bundle
+
+
+def problems_in(bundle: Path) -> list[str]:
     with pytest.raises(EvidenceError) as info:
         load_bundle(bundle)
     return [str(p) for p in info.value.problems]
+
+
+def problems_of(tmp_path: Path, records: list[dict], manifest: str = MANIFEST) -> list[str]:
+    return problems_in(written(tmp_path / "b", manifest, records))
 
 
 # --- unknown fields ------------------------------------------------------------------------------------------
@@ -149,14 +159,8 @@ def test_order_check_quotes_a_json_document_s_text_by_record(tmp_path):
               "exception_id": None}
              for i, (found, fixed) in enumerate([("2026-07-01T10:00:00+02:00", "2026-07-05T10:00:00+02:00"),
                                                  ("2026-02-01T10:00:00+01:00", "2026-02-01T08:59:59Z")], 1)]
-    bundle = tmp_path / "b"
-    bundle.mkdir()
-    (bundle / "vulns.json").write_text(json.dumps(vulns, indent=1), encoding="utf-8")
-    (bundle / "manifest.yaml").write_text(manifest, encoding="utf-8")
-    (bundle / "tickets.jsonl").write_text(json.dumps(ticket(1)) + "\n", encoding="utf-8")
-    with pytest.raises(EvidenceError) as info:
-        load_bundle(bundle)
-    assert [str(p) for p in info.value.problems] == [
+    bundle = written(tmp_path / "b", manifest, [ticket(1)], vulns_json=json.dumps(vulns, indent=1))
+    assert problems_in(bundle) == [
         "b/vulns.json: record 1 (V-2): $.mitigated_at: found mitigated_at 2026-02-01T08:59:59Z before identified_at "
         "2026-02-01T10:00:00+01:00; expected identified_at ≤ mitigated_at"]
 
@@ -174,19 +178,14 @@ def test_a_document_that_cannot_be_read_again_gives_no_text(tmp_path):
 
 def test_order_check_quotes_a_dutch_csv_cell_as_written(tmp_path):
     """A CSV cell in the manifest's dd-mm-yyyy format is quoted as the cell reads, not as its ISO conversion."""
-    bundle = tmp_path / "b"
-    bundle.mkdir()
     manifest = MANIFEST.replace("documents:", "default_timezone: Europe/Amsterdam\ndocuments:") + (
         "- kind: vulnerabilities\n  path: vulns.csv\n  format: csv\n  covers: {from: '2026-07-01', to: '2026-09-30'}\n"
         "  csv: {delimiter: ';', decimal: ',', date_format: dd-mm-yyyy}\n")
-    (bundle / "manifest.yaml").write_text(manifest, encoding="utf-8")
-    (bundle / "tickets.jsonl").write_text(json.dumps(ticket(1)) + "\n", encoding="utf-8")
-    (bundle / "vulns.csv").write_text("id;asset_id;cvss;identified_at;mitigated_at;exception_id\n"
-                                      "V-1;SRV-1;8,1;01-07-2026 10:00;05-07-2026 10:00;\n"
-                                      "V-2;SRV-1;8,1;02-07-2026 10:00;1-7-2026 9:15;\n", encoding="utf-8")
-    with pytest.raises(EvidenceError) as info:
-        load_bundle(bundle)
-    assert [str(p) for p in info.value.problems] == [
+    bundle = written(tmp_path / "b", manifest, [ticket(1)],
+                     vulns_csv="id;asset_id;cvss;identified_at;mitigated_at;exception_id\n"
+                               "V-1;SRV-1;8,1;01-07-2026 10:00;05-07-2026 10:00;\n"
+                               "V-2;SRV-1;8,1;02-07-2026 10:00;1-7-2026 9:15;\n")
+    assert problems_in(bundle) == [
         "b/vulns.csv: line 3 (V-2): $.mitigated_at: found mitigated_at 1-7-2026 9:15 before identified_at "
         "02-07-2026 10:00; expected identified_at ≤ mitigated_at"]
 
@@ -204,9 +203,5 @@ def test_a_local_time_the_clocks_skip_is_refused_one_they_pass_twice_is_summer_t
         "clocks skip it (as when summer time begins); expected a local time that exists, or the timestamp with its "
         "offset"]
     twice = ticket(3, reported_at="2026-10-25T02:30:00", resolved_at=None, closed_at=None, status="open", events=[])
-    (tmp_path / "c").mkdir()
-    bundle = tmp_path / "c" / "b"
-    bundle.mkdir()
-    (bundle / "manifest.yaml").write_text(manifest, encoding="utf-8")
-    (bundle / "tickets.jsonl").write_text(json.dumps(twice) + "\n", encoding="utf-8")
+    bundle = written(tmp_path / "c" / "b", manifest, [twice])
     assert load_bundle(bundle).table("tickets").col("reported_at").tolist() == [1792888200]  # 00:30 UTC
