@@ -12,7 +12,7 @@ from ..periods import Period, months_in
 from ..timeparse import NAT
 from ..reasons import reason
 from .common import MeasureContext, check_evidence, insufficient, percent
-from .lifecycle import _year_before
+from .lifecycle import _year_before, local_days
 from .registry import MeasureDef
 
 
@@ -60,12 +60,14 @@ def statement_currency(ctx: MeasureContext, rule: Rule, period: Period, norms: M
 
 def statement_execution(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Actions the statements covering the period report as applied in it, and the share of actions that need
-    follow-up and have one. An action listed in several versions counts once, as the latest version states it."""
+    follow-up and have one. An action listed in several versions counts once, as the latest version states it; a
+    version issued after the as-of day is not known yet."""
     if (missing := check_evidence(ctx, ["sustainability_statements"], period)) is not None:
         return missing
     t = ctx.bundle.table("sustainability_statements")
     first, last = period.first.toordinal(), period.last.toordinal()
-    covering = np.flatnonzero((t.col("period_from") <= last) & (t.col("period_to") >= first))
+    known = t.col("issued_on") <= local_days(ctx, np.array([ctx.as_of], dtype=np.int64))[0]  # issued by as-of
+    covering = np.flatnonzero((t.col("period_from") <= last) & (t.col("period_to") >= first) & known)
     order = covering[np.lexsort((t.ids[covering].astype(str), _last_change(t)[covering]))]
     actions: dict[str, dict] = {}
     for row in order.tolist():  # oldest first, so later versions overwrite
