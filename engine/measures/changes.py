@@ -159,15 +159,28 @@ def _shown(value: Any) -> str:
     return ("yes" if value else "no") if isinstance(value, (bool, np.bool_)) else repr(value)
 
 
+def first_set(table: Table, fields: str | list[str]) -> np.ndarray:
+    """Per record, the first of ``fields`` (one instant field, or several in order) that is set; NAT when none is.
+    A record whose outcome can come in more than one way (a change completed, or rolled back without completing)
+    enters a period by whichever happened."""
+    names = [fields] if isinstance(fields, str) else list(fields)
+    out = table.col(names[0]).copy()
+    for name in names[1:]:
+        out = np.where(out != NAT, out, table.col(name))
+    return out
+
+
 def condition_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
-    """Share of records (entering the period by an instant) that meet every condition of ``ok``."""
+    """Share of records (entering the period by an instant, ``first_set`` of ``at``) that meet every condition of
+    ``ok``."""
     p = rule.measure.params
     kind = p["document"]
     if (missing := check_evidence(ctx, [kind], period)) is not None:
         return missing
     table = ctx.bundle.table(kind)
     w0, w1 = ctx.window(period)
-    rows = np.flatnonzero(select(table, p.get("where")) & in_window(table.col(p["at"]), w0, w1))
+    at = p["at"] if isinstance(p["at"], str) else " / ".join(p["at"])
+    rows = np.flatnonzero(select(table, p.get("where")) & in_window(first_set(table, p["at"]), w0, w1))
     ok = select(table, p["ok"])[rows]
     ids = table.ids[rows]
     fields = [c["field"] for c in p["ok"]]
@@ -175,7 +188,7 @@ def condition_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapp
                      for i in np.flatnonzero(~ok))
     return Measurement(metrics={"ok_share": percent(int(ok.sum()), len(rows))}, population=len(rows),
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
-                       notes=(f"{len(rows)} record(s) with {p['at']} in {period.label}",))
+                       notes=(f"{len(rows)} record(s) with {at} in {period.label}",))
 
 
 def change_success(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -237,7 +250,9 @@ DEFS = (
     MeasureDef(
         id="condition_share", func=condition_share, documents=(), metrics=("ok_share",),
         params_schema={"type": "object", "additionalProperties": False, "required": ["document", "at", "ok"],
-                       "properties": {"document": _FIELD, "at": _FIELD, "ok": {"type": "array", "minItems": 1},
+                       "properties": {"document": _FIELD,
+                                      "at": {"oneOf": [_FIELD, {"type": "array", "minItems": 1, "items": _FIELD}]},
+                                      "ok": {"type": "array", "minItems": 1},
                                       "where": _WHERE}},
         doc="share of records entering the period that meet every condition"),
     MeasureDef(
