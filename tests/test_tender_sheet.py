@@ -266,3 +266,12 @@ def test_a_tendered_wider_window_is_the_service_window_measured_with(tmp_path):
     assert (f"The wider service window offered at tender is the contractual norm (annex 12a §3), from the sheet {shown} "
             f"(SHA-256 `{sha}`) recorded in the contract settings (`tender_sheet`).") in md
     assert "| Monday | 07:00–20:00 |" in md and "| Saturday | closed |" in md
+
+
+def test_dutch_markdown_asks_to_set_an_unknown_floor(catalogue, contract):
+    from engine.changecontrol.render import render_markdown
+
+    settings = with_settings(contract, {"change_control": {"tender_floors": {"O2-standard-change-quality": None}}})
+    md = render_markdown(validate_sheet(load_document(SHEET, "tender-sheet.schema.json"), settings, catalogue), "nl")
+    assert ("| Gelijk aan of beter dan de minimumdrempel | O2-standard-change-quality/first\\_time\\_right threshold | "
+            "**NIET voldaan** | minimumdrempel onbekend: niet te toetsen (stel change_control.tender_floors in) |") in md
