@@ -196,8 +196,8 @@ def test_insufficient_evidence_is_worded_in_the_reports_language_and_coded_in_th
         "last": "2026-09-30"}}]
     nl = lines(q3, "nl")
     assert ("- O4-workplace-issuance (2026-09, NO-DATA): de export 'workplace\\_requests' beslaat "
-            "2026-01-01..2026-08-31, niet heel 2026-09 (2026-09-01..2026-09-30)") in nl
-    assert ("Toelichting: de export 'workplace\\_requests' beslaat 2026-01-01..2026-08-31, niet heel 2026-09 "
+            "2026-01-01..2026-08-31, niet de hele periode 2026-09 (2026-09-01..2026-09-30)") in nl
+    assert ("Toelichting: de export 'workplace\\_requests' beslaat 2026-01-01..2026-08-31, niet de hele periode 2026-09 "
             "(2026-09-01..2026-09-30)") in nl
     assert ("- O4-workplace-issuance (2026-09, NO-DATA): the 'workplace\\_requests' export covers "
             "2026-01-01..2026-08-31, not all of 2026-09 (2026-09-01..2026-09-30)") in lines(q3, "en")
