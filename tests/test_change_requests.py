@@ -253,6 +253,19 @@ def test_dutch_reasons_use_the_annexs_terms():
     assert "governance-cyclus" not in out.output and "registeritem" not in out.output
 
 
+@pytest.mark.parametrize("name, line", [
+    ("cr-2026-04-not-on-quarter-boundary", "| (iii) Ingang per kwartaalgrens | request | **NIET voldaan** | de ingangsmaand "
+     "is niet januari, april, juli of oktober; de ingangsdatum is niet de eerste dag van een maand | 2026-08-15 |"),
+    ("cr-2026-11-not-recorded-retroactive", "| (iii) Ingang niet vóór de instemming | request | **NIET voldaan** | zou "
+     "ingaan vóór de instemming (laatste goedkeuring of overleg): met terugwerkende kracht |"),
+])
+def test_dutch_effective_date_reasons(name, line):
+    """Not "gaat niet in in januari" (reads as a typo) nor a bare "terugwerkende kracht"."""
+    out = CliRunner().invoke(build_cli(), ["change", "validate", str(sample_dir() / "change-requests" / f"{name}.yaml")])
+    assert out.exit_code == 1, out.output
+    assert line in out.output
+
+
 def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalogue, contract):
     v = judge(tmp_path, merge(SPEC["base"], {"clauses": {"satisfied": {"threshold": 78}}}), contract, catalogue)
     data = to_data(v)
