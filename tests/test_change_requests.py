@@ -247,16 +247,20 @@ def test_dutch_reasons_use_the_annexs_terms():
     out = CliRunner().invoke(build_cli(), ["change", "validate",
                                            str(sample_dir() / "change-requests" / "cr-2026-01-stricter-resolution-p3.yaml")])
     assert out.exit_code == 0, out.output
-    assert ("| (i) Schriftelijke instemming van beide partijen via de governance-cadans | request | voldaan | beide "
+    assert ("| (i) Schriftelijke instemming van beide partijen via de governance-cadans | verzoek | voldaan | beide "
             "partijen hebben schriftelijk, gedateerd en in een overleg van de governance-cadans ingestemd |") in out.output
     assert ("| geen ander item in het normregister stelt deze norm per dezelfde datum vast |") in out.output
     assert "governance-cyclus" not in out.output and "registeritem" not in out.output
+    # the identifiers of the data in the report's words: the subject, the consenting party, the meeting level
+    assert "| request |" not in out.output and "supplier:" not in out.output and "tactical 20" not in out.output
+    assert ("| Opdrachtgever: M. Bakker (contractmanager SIB), 2026-11-12, Verslag tactisch overleg 2026-11, besluit 4, "
+            "tactisch overleg 2026-11-12<br>Opdrachtnemer: J. de Vries (directeur), 2026-11-14, ") in out.output
 
 
 @pytest.mark.parametrize("name, line", [
-    ("cr-2026-04-not-on-quarter-boundary", "| (iii) Ingang per kwartaalgrens | request | **NIET voldaan** | de ingangsmaand "
+    ("cr-2026-04-not-on-quarter-boundary", "| (iii) Ingang per kwartaalgrens | verzoek | **NIET voldaan** | de ingangsmaand "
      "is niet januari, april, juli of oktober; de ingangsdatum is niet de eerste dag van een maand | 2026-08-15 |"),
-    ("cr-2026-11-not-recorded-retroactive", "| (iii) Ingang niet vóór de instemming | request | **NIET voldaan** | zou "
+    ("cr-2026-11-not-recorded-retroactive", "| (iii) Ingang niet vóór de instemming | verzoek | **NIET voldaan** | zou "
      "ingaan vóór de instemming (laatste goedkeuring of overleg): met terugwerkende kracht |"),
 ])
 def test_dutch_effective_date_reasons(name, line):

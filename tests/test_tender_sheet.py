@@ -275,3 +275,13 @@ def test_dutch_markdown_asks_to_set_an_unknown_floor(catalogue, contract):
     md = render_markdown(validate_sheet(load_document(SHEET, "tender-sheet.schema.json"), settings, catalogue), "nl")
     assert ("| Gelijk aan of beter dan de minimumdrempel | O2-standard-change-quality/first\\_time\\_right threshold | "
             "**NIET voldaan** | minimumdrempel onbekend: niet te toetsen (stel change_control.tender_floors in) |") in md
+
+
+def test_dutch_markdown_names_the_days_and_the_sheet_in_dutch(catalogue, contract):
+    from engine.changecontrol.render import render_markdown
+
+    verdict = validate_sheet(load_document(SHEET, "tender-sheet.schema.json"), contract, catalogue)
+    md = render_markdown(verdict, "nl")
+    assert "| Servicevenster bevat werkdagen 08:00–18:00 | maandag | voldaan | bevat 08:00–18:00 | 08:00–18:00 | 3 |" in md
+    assert "| Verklaring bij Inschrijving (§2.1) | invulblad | voldaan |" in md
+    assert "| mon |" in render_markdown(verdict, "en")  # the English keeps the identifiers
