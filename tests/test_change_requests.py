@@ -253,6 +253,7 @@ def test_dutch_reasons_use_the_annexs_terms():
     assert "governance-cyclus" not in out.output and "registeritem" not in out.output
     # the identifiers of the data in the report's words: the subject, the consenting party, the meeting level
     assert "| request |" not in out.output and "supplier:" not in out.output and "tactical 20" not in out.output
+    assert "(tender)" not in out.output and "(annex)" not in out.output
     assert ("| Opdrachtgever: M. Bakker (contractmanager SIB), 2026-11-12, Verslag tactisch overleg 2026-11, besluit 4, "
             "tactisch overleg 2026-11-12<br>Opdrachtnemer: J. de Vries (directeur), 2026-11-14, ") in out.output
 
@@ -282,7 +283,7 @@ def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalog
     assert "**Oordeel: NIET TOEGESTAAN: niet aan alle voorwaarden is voldaan**" in md
     assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied threshold | "
             "**NIET voldaan** | wezenlijk lichter zonder technisch objectieve rechtvaardiging met verwijzing | "
-            "nieuw >= 78 %; bij inschrijving 80 % (tender); margegrens 79 % (marge 0.05: 80 − (100 − 80) × 0.05) | "
+            "nieuw >= 78 %; bij inschrijving 80 % (leveranciersnorm); margegrens 79 % (marge 0.05: 80 − (100 − 80) × 0.05) | "
             "2.2 (ii) |") in md
     assert "> (ii) de gewijzigde norm niet wezenlijk lichter is dan de bij inschrijving opgegeven norm tenzij" in md
     en = render_markdown(v, "en")
