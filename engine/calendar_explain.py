@@ -122,10 +122,10 @@ _TEXT = {
                organisation_closed="organisation closed: {}", pause="paused (clock stopped)",
                clock_counted="counted"),
     "nl": dict(head=("Van", "Tot", "Wat", "Duur", "Telt"), business="Werkuren", clock="Klokuren (24/7)",
-               total="Geteld", paused="gepauzeerd", days=("ma", "di", "wo", "do", "vr", "za", "zo"),
+               total="geteld", paused="gepauzeerd", days=("ma", "di", "wo", "do", "vr", "za", "zo"),
                counted="telt (binnen servicevenster)", outside_window="buiten servicevenster",
                weekend="geen servicevenster (weekend)", holiday="feestdag: {}",
-               organisation_closed="organisatie gesloten: {}", pause="gepauzeerd (klok stil)",
+               organisation_closed="organisatie gesloten: {}", pause="gepauzeerd (klok stilgezet)",
                clock_counted="telt"),
 }
 

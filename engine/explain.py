@@ -175,10 +175,13 @@ def render_explanations(record_id: str, items: list[Explanation | DayExplanation
             lines += render_days(ex, lang)
             continue
         verdict = {True: "within the limit", False: "BREACH", None: "pending (no end yet, limit not passed)"}[ex.within]
+        clock = ex.timeline.clock
         if lang == "nl":
-            verdict = {True: "binnen de norm", False: "OVERSCHRIJDING", None: "lopend (nog geen eind, norm niet verstreken)"}[ex.within]
+            verdict = {True: "binnen de norm", False: "OVERSCHRIJDING",
+                       None: "lopend (nog geen eind, termijn niet verstreken)"}[ex.within]
+            clock = {"business": "werkuren", "clock": "klokuren (24/7)"}[clock]
         lines += [f"## {ex.rule_id}: {ex.measurement}", "",
-                  f"- {'klok' if lang == 'nl' else 'clock'}: {ex.timeline.clock}",
+                  f"- {'klok' if lang == 'nl' else 'clock'}: {clock}",
                   f"- {'gemeten' if lang == 'nl' else 'measured'}: {ex.timeline.counted_seconds} s"
                   f" ({ex.timeline.counted_seconds / 60:.1f} min)"
                   + ("" if ex.ended else (" — geen eindmoment; gemeten tot de peildatum" if lang == "nl"

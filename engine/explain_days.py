@@ -198,7 +198,7 @@ _TEXT = {
                                  "in time"),
         one={"working_days": "working day", "calendar_days": "calendar day"}),
     "nl": dict(
-        start="start", end="eind", no_end="geen bekend op de peildatum ({})", as_of="peildatum",
+        start="start", end="eind", no_end="nog niet bekend op de peildatum ({})", as_of="peildatum",
         after_as_of=" (na de peildatum)", no_joined="geen {}-record verwijst ernaar",
         limit="norm per melding", unknown="onbekend: {}", term="termijn eindigt", no_term="—", counted="geteld",
         verdict="oordeel",

@@ -18,10 +18,10 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "de bundel bevat geen document '{kind}'"},
     "coverage": {
         "en": "the '{kind}' export covers {spans}, not all of {period} ({first}..{last})",
-        "nl": "de export '{kind}' beslaat {spans}, niet heel {period} ({first}..{last})"},
+        "nl": "de export '{kind}' beslaat {spans}, niet de hele periode {period} ({first}..{last})"},
     "restore_window_coverage": {
         "en": "the 'restore_tests' export covers {spans}, not the restore-test window {first}..{last}",
-        "nl": "de export 'restore_tests' beslaat {spans}, niet het venster van de hersteltests {first}..{last}"},
+        "nl": "de export 'restore_tests' beslaat {spans}, niet het venster van de restoretests {first}..{last}"},
     "not_ended": {
         "en": "{period} has not ended at the as-of time {as_of}",
         "nl": "{period} is op de peildatum {as_of} nog niet voorbij"},

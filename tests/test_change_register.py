@@ -147,8 +147,8 @@ def test_apply_refuses_a_second_change_of_a_clause_from_the_same_date_as_validat
     for r in (validate, result):
         assert r.exit_code == 1
         assert ("| (iii) Eenduidig in het contractdossier: geen andere wijziging van dezelfde norm per dezelfde datum | "
-                "request | **NIET voldaan** | een ander registeritem stelt deze norm per dezelfde datum al vast: welke geldt "
-                "is niet eenduidig | O1-first-response-p3/response is also set from 2026-10-01 by register entry "
+                "verzoek | **NIET voldaan** | een ander item in het normregister stelt deze norm per dezelfde datum al vast: "
+                "welke norm geldt, is niet eenduidig | O1-first-response-p3/response is also set from 2026-10-01 by register entry "
                 "CR-2026-06 | 2.2 (iii) |") in r.output
     assert "CR-2026-06B is not allowed; nothing was recorded" in result.output
     assert (workspace / "contract.yaml").read_bytes() == before

@@ -163,6 +163,8 @@ def test_a_new_kpi_without_a_threshold_has_an_incomplete_norm(tmp_path, catalogu
     v = judge(tmp_path, req, contract, cat)
     nc = pick(v.conditions, "norm_complete")[0]
     assert (nc.outcome, nc.details["missing"]) == (Outcome.NOT_MET, [f"{base.norm.clauses[0].id} threshold"])
+    assert (f"### Nieuwe KPI heeft een volledige norm · O2-standard-change-rework: NIET voldaan\n\n"
+            f"een normdeel heeft geen drempelwaarde. {base.norm.clauses[0].id} threshold\n") in render_markdown(v, "nl")
 
 
 def test_a_goal_without_kpis_by_design_is_not_flagged(tmp_path, catalogue, contract):
@@ -240,6 +242,35 @@ def test_a_missing_materiality_margin_is_a_settings_error(tmp_path, catalogue, c
 
 # --- output ----------------------------------------------------------------------------------------------------------
 
+def test_dutch_reasons_use_the_annexs_terms():
+    """"governance-cadans" as in §2.2 (i) (not "governance-cyclus"), "normregister" for the register."""
+    out = CliRunner().invoke(build_cli(), ["change", "validate",
+                                           str(sample_dir() / "change-requests" / "cr-2026-01-stricter-resolution-p3.yaml")])
+    assert out.exit_code == 0, out.output
+    assert ("| (i) Schriftelijke instemming van beide partijen via de governance-cadans | verzoek | voldaan | beide "
+            "partijen hebben schriftelijk, gedateerd en in een overleg van de governance-cadans ingestemd |") in out.output
+    assert ("| geen ander item in het normregister stelt deze norm per dezelfde datum vast |") in out.output
+    assert "governance-cyclus" not in out.output and "registeritem" not in out.output
+    # the identifiers of the data in the report's words: the subject, the consenting party, the meeting level
+    assert "| request |" not in out.output and "supplier:" not in out.output and "tactical 20" not in out.output
+    assert "(tender)" not in out.output and "(annex)" not in out.output
+    assert ("| Opdrachtgever: M. Bakker (contractmanager SIB), 2026-11-12, Verslag tactisch overleg 2026-11, besluit 4, "
+            "tactisch overleg 2026-11-12<br>Opdrachtnemer: J. de Vries (directeur), 2026-11-14, ") in out.output
+
+
+@pytest.mark.parametrize("name, line", [
+    ("cr-2026-04-not-on-quarter-boundary", "| (iii) Ingang per kwartaalgrens | verzoek | **NIET voldaan** | de ingangsmaand "
+     "is niet januari, april, juli of oktober; de ingangsdatum is niet de eerste dag van een maand | 2026-08-15 |"),
+    ("cr-2026-11-not-recorded-retroactive", "| (iii) Ingang niet vóór de instemming | verzoek | **NIET voldaan** | zou "
+     "ingaan vóór de instemming (laatste goedkeuring of overleg): met terugwerkende kracht |"),
+])
+def test_dutch_effective_date_reasons(name, line):
+    """Not "gaat niet in in januari" (reads as a typo) nor a bare "terugwerkende kracht"."""
+    out = CliRunner().invoke(build_cli(), ["change", "validate", str(sample_dir() / "change-requests" / f"{name}.yaml")])
+    assert out.exit_code == 1, out.output
+    assert line in out.output
+
+
 def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalogue, contract):
     v = judge(tmp_path, merge(SPEC["base"], {"clauses": {"satisfied": {"threshold": 78}}}), contract, catalogue)
     data = to_data(v)
@@ -252,7 +283,7 @@ def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalog
     assert "**Oordeel: NIET TOEGESTAAN: niet aan alle voorwaarden is voldaan**" in md
     assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied threshold | "
             "**NIET voldaan** | wezenlijk lichter zonder technisch objectieve rechtvaardiging met verwijzing | "
-            "nieuw >= 78 %; bij inschrijving 80 % (tender); grens marge 79 % (marge 0.05: 80 − (100 − 80) × 0.05) | "
+            "nieuw >= 78 %; bij inschrijving 80 % (leveranciersnorm); margegrens 79 % (marge 0.05: 80 − (100 − 80) × 0.05) | "
             "2.2 (ii) |") in md
     assert "> (ii) de gewijzigde norm niet wezenlijk lichter is dan de bij inschrijving opgegeven norm tenzij" in md
     en = render_markdown(v, "en")

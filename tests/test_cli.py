@@ -227,6 +227,10 @@ def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as
     assert res.exit_code == 0, res.output
     assert "measured: 23400 s (390.0 min) — no end yet; measured up to as-of" in res.output
     assert "verdict: pending" in res.output
+    nl = run("explain", str(bundle), "SEC-9", "--as-of", "2026-09-10T08:00:00+02:00").output  # Dutch by default
+    assert "- klok: werkuren" in nl and "(Europe/Amsterdam): geteld 6:30:00 (23400 s), gepauzeerd " in nl
+    assert "- oordeel: lopend (nog geen eind, termijn niet verstreken)" in nl
+    assert "gepauzeerd (klok stilgezet)" in nl and "business" not in nl.split("- norm per melding")[0]
 
 
 def _day_rows(output: str) -> list[str]:
@@ -280,6 +284,8 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
     assert "- end: none known at as-of (Thu 2026-04-30 12:00:00)" in res.output
     assert "- counted: 3 working days (as-of)" in res.output and "- verdict: pending" in res.output
     assert _day_rows(res.output)[-1] == "| 2026-04-30 | Thu | working day | yes | 3 | as-of 12:00:00 |"
+    nl = run("explain", str(bundle), "WPL-1", "--as-of", "2026-04-30T12:00:00+02:00").output
+    assert "- eind: nog niet bekend op de peildatum (do 2026-04-30 12:00:00)" in nl
 
 
 def test_explain_names_an_organisation_closing_day_and_moves_the_term_with_it(run, tmp_path):

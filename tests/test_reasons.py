@@ -33,3 +33,14 @@ def test_several_reasons_read_as_one_sentence():
                          "time, and O1-resolution-p4 has no per-record norm in force")
     assert text(why, "nl").startswith("2 P3-ticket(s) zonder gecommuniceerde verwachte oplostijd, en "
                                       "O1-resolution-p3 heeft geen geldende norm per melding; 1 P4-ticket(s)")
+
+
+def test_dutch_coverage_reasons_read_unambiguously_in_the_annexs_terms():
+    """"niet heel 2026-09" also reads as "not very"; the annex says "restoretest", not "hersteltest"."""
+    cover = reason("coverage", kind="tickets", spans="2026-01-01..2026-09-30", period="2026-10", first="2026-10-01",
+                   last="2026-10-31")
+    assert cover.text("nl") == ("de export 'tickets' beslaat 2026-01-01..2026-09-30, niet de hele periode 2026-10 "
+                                "(2026-10-01..2026-10-31)")
+    restore = reason("restore_window_coverage", spans="2026-01-01..2026-09-30", first="2025-10-01", last="2026-09-30")
+    assert restore.text("nl") == ("de export 'restore_tests' beslaat 2026-01-01..2026-09-30, niet het venster van de "
+                                  "restoretests 2025-10-01..2026-09-30")

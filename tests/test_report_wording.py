@@ -102,6 +102,34 @@ def test_dutch_sentences(q3):
         assert garbled not in joined
 
 
+def test_dutch_report_terms(q3, year):
+    """The annex's and plain Dutch words: no English gloss on "Peildatum", no calque "en 1 meer", one plural of
+    "periode" throughout, and the service-window note as a full sentence."""
+    text, full = lines(q3, "nl"), lines(year, "nl")
+    for line in [
+        "| Peildatum | 2026-10-05T07:00:00+02:00 |",
+        "| Regelset | slacheck 0.1.0, rules sha256:" + q3["tool"].split("sha256:")[1] + " |",
+        "### Resultaten per status (rapportageperioden)",
+        "| # | Onderwerp | Betreft periode | Status | Reden |",
+        "| Soort | Bestand | Records | Beslaat | SHA-256 |",
+        "Het servicevenster uit de contractinstellingen (`calendar.service_window`); er is geen bij inschrijving "
+        "aangeboden ruimer venster vastgelegd.",
+    ]:
+        assert line in text
+    assert "- … en nog 1 (volledige lijst in de JSON-uitvoer)" in full
+    joined = "\n".join(text + full)
+    for old in ("(as of)", "Over periode", "rapportageperiodes", "| Dekt |", " meer (volledige"):
+        assert old not in joined
+
+
+def test_dutch_window_from_the_tender_sheet(q3):
+    data = copy.deepcopy(q3)
+    data["contract"]["service_window"].update({"from": "tender_sheet", "source": "tender-sheet.yaml", "sha256": "ab12"})
+    assert ("Het bij inschrijving aangeboden ruimere servicevenster geldt als contractuele norm (Bijlage 12a §3); het "
+            "komt uit het invulblad tender-sheet.yaml (SHA-256 `ab12`), dat in de contractinstellingen is vastgelegd "
+            "(`tender_sheet`).") in lines(data, "nl")
+
+
 def test_english_sentences(q3):
     text = lines(q3, "en")
     for line in [
@@ -168,8 +196,8 @@ def test_insufficient_evidence_is_worded_in_the_reports_language_and_coded_in_th
         "last": "2026-09-30"}}]
     nl = lines(q3, "nl")
     assert ("- O4-workplace-issuance (2026-09, NO-DATA): de export 'workplace\\_requests' beslaat "
-            "2026-01-01..2026-08-31, niet heel 2026-09 (2026-09-01..2026-09-30)") in nl
-    assert ("Toelichting: de export 'workplace\\_requests' beslaat 2026-01-01..2026-08-31, niet heel 2026-09 "
+            "2026-01-01..2026-08-31, niet de hele periode 2026-09 (2026-09-01..2026-09-30)") in nl
+    assert ("Toelichting: de export 'workplace\\_requests' beslaat 2026-01-01..2026-08-31, niet de hele periode 2026-09 "
             "(2026-09-01..2026-09-30)") in nl
     assert ("- O4-workplace-issuance (2026-09, NO-DATA): the 'workplace\\_requests' export covers "
             "2026-01-01..2026-08-31, not all of 2026-09 (2026-09-01..2026-09-30)") in lines(q3, "en")

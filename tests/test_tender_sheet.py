@@ -266,3 +266,27 @@ def test_a_tendered_wider_window_is_the_service_window_measured_with(tmp_path):
     assert (f"The wider service window offered at tender is the contractual norm (annex 12a §3), from the sheet {shown} "
             f"(SHA-256 `{sha}`) recorded in the contract settings (`tender_sheet`).") in md
     assert "| Monday | 07:00–20:00 |" in md and "| Saturday | closed |" in md
+
+
+def test_dutch_markdown_asks_to_set_an_unknown_floor(catalogue, contract):
+    from engine.changecontrol.render import render_markdown
+
+    settings = with_settings(contract, {"change_control": {"tender_floors": {"O2-standard-change-quality": None}}})
+    md = render_markdown(validate_sheet(load_document(SHEET, "tender-sheet.schema.json"), settings, catalogue), "nl")
+    assert ("| Gelijk aan of beter dan de minimumdrempel | O2-standard-change-quality/first\\_time\\_right threshold | "
+            "**NIET voldaan** | minimumdrempel onbekend: niet te toetsen (stel change_control.tender_floors in) |") in md
+
+
+def test_dutch_markdown_names_the_days_and_the_sheet_in_dutch(catalogue, contract):
+    from engine.changecontrol.render import render_markdown
+
+    verdict = validate_sheet(load_document(SHEET, "tender-sheet.schema.json"), contract, catalogue)
+    md = render_markdown(verdict, "nl")
+    assert "| Servicevenster bevat werkdagen 08:00–18:00 | maandag | voldaan | bevat 08:00–18:00 | 08:00–18:00 | 3 |" in md
+    assert "| Verklaring bij Inschrijving (§2.1) | invulblad | voldaan |" in md
+    assert "| mon |" in render_markdown(verdict, "en")  # the English keeps the identifiers
+    assert ("| Gelijk aan of beter dan de minimumdrempel | T2-impactful-change-lead-time/lead\\_time per\\_record | "
+            "voldaan | gelijk aan of beter dan de minimumdrempel | nieuw <= 12 working_days; ondergrens 15 working_days "
+            "(bijlage 12a) | 2 |") in md
+    assert ("| O1-first-response-p3/response threshold | voldaan | gelijk aan of beter dan de minimumdrempel | nieuw >= "
+            "90 %; ondergrens 80 % (contractinstellingen (change_control.tender_floors)) | 2 |") in md
