@@ -105,4 +105,4 @@ def text(reasons: tuple[Reason, ...], lang: str = "en") -> str:
 
 def from_data(items: list[dict[str, Any]], lang: str) -> str:
     """``text`` of the reasons as the JSON holds them (``{"code", "args"}``), for templates."""
-    return "; ".join(WORDING[x["code"]][lang].format(**x["args"]) for x in items)
+    return text(tuple(Reason(x["code"], tuple(x["args"].items())) for x in items), lang)
