@@ -306,7 +306,8 @@ def main() -> None:
         size_mb = sum(f.stat().st_size for f in _files(bundle)) / 1e6
         parse = min((run_child("parse", bundle, args.period) for _ in range(args.repeat)), key=lambda r: r["parse_s"])
         audit = min((run_child("audit", bundle, args.period) for _ in range(args.repeat)), key=lambda r: r["total_s"])
-        f = {"tickets": n, "bundle": str(bundle), "bundle_mb": size_mb, "generate_s": gen_s, **audit,
+        f = {"tickets": n, "bundle": str(bundle), "bundle_mb": size_mb, "generate_s": gen_s, "cores": usable_cores(),
+             **audit,
              "parse_s": parse["parse_s"], "parse_orjson_s": parse["orjson_s"], "parse_arrow_s": parse["arrow_s"],
              "parse_arrow_blocks_s": parse["arrow_blocks_s"], "parse_peak_mb": parse["peak_mb"]}
         f["floor_ratio"] = audit["total_s"] / parse["parse_s"]
@@ -361,6 +362,10 @@ def targets(figures: list[dict]) -> list[str]:
     for f in figures:
         check(f["floor_ratio"] <= TARGETS["floor_ratio"],
               f"{label(f['tickets'])}: audit {f['floor_ratio']:.2f}x the parse-only time (target ≤ 2x)")
+        cores = f.get("cores") or usable_cores()
+        out.append(f"[info] {label(f['tickets'])}: the audit's {f['cpu_s']:.2f} s of CPU, spread perfectly over "
+                   f"{cores} core(s), would still take {f['cpu_s'] / cores:.2f} s = "
+                   f"{f['cpu_s'] / cores / f['parse_s']:.2f}x the parse-only time")
     if 100_000 in by:
         f = by[100_000]
         check(f["total_s"] <= TARGETS["total_100k_s"], f"100k tickets: {f['total_s']:.2f} s wall (target ≤ 2 s)")
@@ -369,6 +374,14 @@ def targets(figures: list[dict]) -> list[str]:
         marginal = 1e6 * (by[b]["total_s"] - by[a]["total_s"]) / (b - a)
         out.append(f"[info] marginal time per ticket from {label(a)} to {label(b)}: {marginal:.1f} µs "
                    f"(fixed cost per audit ≈ {by[a]['total_s'] - marginal * a / 1e6:.2f} s)")
+    if len(sizes) > 1:  # with cost = fixed + marginal × tickets, what flatness leaves room for
+        small, large = sizes[0], sizes[-1]
+        marginal = (by[large]["total_s"] - by[small]["total_s"]) / (large - small)
+        fixed = by[small]["total_s"] - marginal * small
+        room = TARGETS["flat"] * marginal / ((1 - TARGETS["flat"]) / small - 1 / large)
+        out.append(f"[info] time per ticket flat within ±{100 * TARGETS['flat']:.0f} % from {label(small)} to "
+                   f"{label(large)} allows a fixed cost per audit of at most {room:.3f} s at this marginal cost; "
+                   f"measured ≈ {fixed:.3f} s")
     if 10_000 in by and len(figures) > 1:
         base = by[10_000]["us_per_ticket"]
         worst = max(abs(f["us_per_ticket"] / base - 1) for f in figures)
