@@ -104,7 +104,8 @@ class Rule:
     reporting: tuple[Cadence, ...]
     meeting: Meeting
     agenda: AgendaType
-    interpretation: str
+    interpretation: str  # how the tool reads an ambiguous clause, in English
+    interpretation_nl: str  # the same reading in Dutch, for the Dutch report
     measure: MeasureSpec
     norm: Norm
     evidence: tuple[str, ...]  # document kinds the measure needs

@@ -81,6 +81,7 @@ def _build(doc: dict, source: str) -> Rule:
         norm_status=NormStatus(doc["norm_status"]), minimum_requirement=MinimumRequirement(doc["minimum_requirement"]),
         reporting=tuple(Cadence(c) for c in doc["reporting"]), meeting=Meeting(doc["meeting"]),
         agenda=AgendaType(doc["agenda"]), interpretation=doc["interpretation"].strip(),
+        interpretation_nl=doc["interpretation_nl"].strip(),
         measure=MeasureSpec(measure["id"], params), norm=Norm(doc["norm"].get("text", doc["annex"]["norm"]), tuple(clauses)),
         evidence=tuple(doc["evidence"]), source=source, title_nl=doc["annex"]["name"],
     )
