@@ -1,13 +1,19 @@
 """Why a record breaches, worded in English and in Dutch from one table.
 
 The measures write each breach's ``detail`` in English from the English templates below, in bulk (a year audit
-of a million tickets lists hundreds of thousands): the JSON keeps that text, and the table is the one place its
-format is written. The Dutch templates name the same placeholders, for the Dutch report.
+of a million tickets lists hundreds of thousands): the JSON keeps that text. The Dutch report shows at most a
+few per result and words them when it renders: the English text is matched against regexes made from the same
+English templates, and the captured values fill the Dutch template, each re-worded by its placeholder's kind
+(``KINDS``): a duration or limit in Dutch unit words with a decimal comma, a label from the annex's vocabulary,
+and what comes from the evidence (ids, dates, statuses, evidence text) as it is. A text that matches no
+template is shown as written.
 """
 from __future__ import annotations
 
+import functools
+import re
 import string
-from typing import Any
+from typing import Any, Mapping
 
 WORDING: dict[str, dict[str, str]] = {
     # durations and day terms (tickets, within_days, party coordination, containment, on-call)
@@ -108,9 +114,6 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "user not updated while the parties worked on it",
         "nl": "gebruiker niet op de hoogte gehouden terwijl de partijen eraan werkten"},
     # changes
-    "conditions": {
-        "en": "{conditions}",
-        "nl": "{conditions}"},
     "rolled_back": {
         "en": "rolled back",
         "nl": "teruggedraaid"},
@@ -226,7 +229,12 @@ WORDING: dict[str, dict[str, str]] = {
     "too_few_items": {
         "en": "{count} active ranked item(s); at least {minimum} required",
         "nl": "{count} actieve gerangschikte verbeterpunt(en); ten minste {minimum} vereist"},
-    # backup runs: the job and its status as the evidence writes them (last: any "x: y" would match it)
+    # a record's unmet conditions as "field: value" (late in the table: of two templates that explain a text
+    # equally, "incomplete: no reason" is an exception's, not a field "incomplete")
+    "conditions": {
+        "en": "{conditions}",
+        "nl": "{conditions}"},
+    # backup runs: the job and its status as the evidence writes them (any "x: y" matches it, explaining least)
     "backup_run": {
         "en": "{job}: {status}",
         "nl": "{job}: {status}"},
@@ -234,18 +242,48 @@ WORDING: dict[str, dict[str, str]] = {
 LANGUAGES = ("en", "nl")
 JOIN = "; "  # several findings on one record
 
+# A label of the rule files (a duration's or a term's end), in the annex's words.
+TERMS = {
+    "resolution": "oplossing", "definitive resolution": "definitieve oplossing", "stabilisation": "stabilisatie",
+    "first substantive response": "eerste inhoudelijke reactie", "response": "reactie",
+    "RCA documented and shared": "RCA gedocumenteerd en gedeeld", "document update": "bijwerking van de documenten",
+    "completion": "afronding", "execution": "uitvoering", "ready for use": "werkplek gereed voor gebruik"}
+# The units a duration, a day count or a limit is written in (``common.fmt_duration``/``fmt_limit``/``fmt_days``),
+# as identifiers of the labels' ``units``; longest first, so "h (business)" is not read as "h".
+UNITS = {"h (business)": "business_h", "min (business)": "business_min", "working days": "working_days",
+         "calendar days": "calendar_days", "h": "h", "min": "min"}
+MISSING = {"reason": "reden", "compensating control": "compenserende maatregel", "herijkdatum": "herijkdatum"}
+ANSWERS = {"yes": "ja", "no": "nee"}
+SIGNS = ("≤", "≥", "<", ">", "=", "≠")
+
+# How each placeholder's value is re-worded; a placeholder not named here is evidence text, shown as it is.
+KINDS = {"label": "term", "elapsed": "quantity", "age": "quantity", "limit": "limit", "count": "number",
+         "minimum": "number", "minutes": "number", "figure": "number", "covered": "number", "needed": "number",
+         "cvss": "number", "term": "number", "score": "number", "days": "number", "lead": "number",
+         "conditions": "conditions", "missing": "missing"}
+_TEXT = r"(?:(?!; ).)+?"  # evidence text: never across the "; " that joins findings
+_NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+_QUANTITY = _NUMBER + " (?:" + "|".join(map(re.escape, UNITS)) + ")"
+# a field's value as ``changes._shown`` writes it: yes/no, or a repr (a comma only inside quotes)
+_CONDITION = r"""[A-Za-z_][A-Za-z0-9_]*: (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,;'"]+?)"""
+_GAP = "no (?:" + "|".join(map(re.escape, MISSING)) + ")"
+_ITEM = re.compile(f"(?:^|(?<=, )){_CONDITION}(?=, |$)")
+PATTERNS = {"text": _TEXT, "term": _TEXT, "number": _NUMBER, "quantity": _QUANTITY,
+            "limit": "(?:" + "|".join(map(re.escape, SIGNS)) + ") " + _QUANTITY,
+            "conditions": f"{_CONDITION}(?:, {_CONDITION})*", "missing": f"{_GAP}(?:, {_GAP})*"}
+
 
 def english(key: str) -> str:
     """The English template of a detail: what the measures fill."""
     return WORDING[key]["en"]
 
 
-def detail(key: str, **values: Any) -> str:
+def detail(key: str, /, **values: Any) -> str:
     """One detail in English."""
     return WORDING[key]["en"].format(**values)
 
 
-def frame(key: str, slot: str, **values: Any) -> tuple[str, str]:
+def frame(key: str, slot: str, /, **values: Any) -> tuple[str, str]:
     """The English text before and after ``slot``, every other placeholder filled: for bulk formatting,
     ``before + value + after`` per record, as fast as a hand-written concatenation."""
     before, sep, after = WORDING[key]["en"].format(**values, **{slot: "\0"}).partition("\0")
@@ -267,3 +305,107 @@ def missing_text(names: list[str]) -> str:
 def placeholders(key: str) -> set[str]:
     """Every field any language's wording of ``key`` names."""
     return {f for lang in LANGUAGES for _, f, _, _ in string.Formatter().parse(WORDING[key][lang]) if f}
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]:
+    """Each template's regex, made from its English template (literal text as is, a placeholder as its kind's
+    pattern; a repeated placeholder must repeat its value), and its placeholders that take any text."""
+    out = []
+    for key, wording in WORDING.items():
+        parts, seen = [], set()
+        for literal, name, _, _ in string.Formatter().parse(wording["en"]):
+            parts.append(re.escape(literal))
+            if name is None:
+                continue
+            if name in seen:
+                parts.append(f"(?P={name})")
+            else:
+                seen.add(name)
+                parts.append(f"(?P<{name}>{PATTERNS[KINDS.get(name, 'text')]})")
+        free = tuple(n for n in seen if PATTERNS[KINDS.get(n, "text")] == _TEXT)
+        out.append((key, re.compile("".join(parts), re.DOTALL), free))
+    return tuple(out)
+
+
+_MOST_PARTS = max(w["en"].count(JOIN) for w in WORDING.values()) + 1
+
+
+def match(text: str) -> tuple[str, dict[str, str]] | None:
+    """The template whose English form is the whole ``text``, and the values it captured. Of several, the one
+    that leaves the least of the text to placeholders taking any text ("P1 contained after …" is
+    ``contained_late``, not ``late`` with the label "P1 contained"); of those, the first in the table."""
+    best, most = None, -1
+    for key, pattern, free in _compiled():
+        m = pattern.fullmatch(text)
+        if m is not None:
+            explained = len(text) - sum(len(m.group(n)) for n in free)
+            if explained > most:
+                best, most = (key, m.groupdict()), explained
+    return best
+
+
+def parts(text: str) -> list[tuple[str, tuple[str, dict[str, str]] | None]]:
+    """``text`` as its findings: the whole when a template matches it, else runs of its "; "-joined parts, each
+    the longest run a template matches (a part no template matches stands alone, with None)."""
+    whole = match(text)
+    if whole is not None:
+        return [(text, whole)]
+    pieces = text.split(JOIN)
+    out: list[tuple[str, tuple[str, dict[str, str]] | None]] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(min(len(pieces), i + _MOST_PARTS), i, -1):
+            run = JOIN.join(pieces[i:j])
+            found = match(run)
+            if found is not None:
+                out.append((run, found))
+                i = j
+                break
+        else:
+            out.append((pieces[i], None))
+            i += 1
+    return out
+
+
+def word(text: str, lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
+    """A detail as the measures wrote it (English), in ``lang``; ``units``: that language's unit words (the
+    labels' ``units``: "one"/"other" per unit identifier). Parts no template matches are shown as written."""
+    if lang == "en" or not text:
+        return text
+    return JOIN.join(part if found is None else _fill(found[0], found[1], lang, units)
+                     for part, found in parts(text))
+
+
+def _fill(key: str, values: dict[str, str], lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
+    return WORDING[key][lang].format(**{name: _value(KINDS.get(name, "text"), value, lang, units)
+                                        for name, value in values.items()})
+
+
+def _value(kind: str, value: str, lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
+    if kind == "text":
+        return value
+    if kind == "term":
+        return TERMS.get(value, value) if lang == "nl" else value
+    if kind == "number":
+        return _number(value, lang)
+    if kind == "quantity":
+        figure, _, unit = value.partition(" ")
+        forms = units.get(UNITS[unit])
+        if forms is None:
+            return f"{_number(figure, lang)} {unit}"
+        return f"{_number(figure, lang)} {forms['one'] if float(figure) == 1 else forms['other']}"
+    if kind == "limit":
+        sign, _, quantity = value.partition(" ")
+        return f"{sign} {_value('quantity', quantity, lang, units)}"
+    if kind == "conditions":
+        items = [item.split(": ", 1) for item in _ITEM.findall(value)]
+        return ", ".join(f"{f}: {ANSWERS.get(v, v) if lang == 'nl' else v}" for f, v in items)
+    if kind == "missing":
+        names = [n[len("no "):] for n in value.split(", ")]
+        return ", ".join(f"geen {MISSING[n]}" for n in names) if lang == "nl" else value
+    raise ValueError(kind)
+
+
+def _number(text: str, lang: str) -> str:
+    return text.replace(".", ",") if lang == "nl" else text
