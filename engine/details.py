@@ -273,11 +273,6 @@ PATTERNS = {"text": _TEXT, "term": _TEXT, "number": _NUMBER, "quantity": _QUANTI
             "conditions": f"{_CONDITION}(?:, {_CONDITION})*", "missing": f"{_GAP}(?:, {_GAP})*"}
 
 
-def english(key: str) -> str:
-    """The English template of a detail: what the measures fill."""
-    return WORDING[key]["en"]
-
-
 def detail(key: str, /, **values: Any) -> str:
     """One detail in English."""
     return WORDING[key]["en"].format(**values)
@@ -302,20 +297,18 @@ def missing_text(names: list[str]) -> str:
     return ", ".join(f"no {n}" for n in names)
 
 
-def placeholders(key: str) -> set[str]:
-    """Every field any language's wording of ``key`` names."""
-    return {f for lang in LANGUAGES for _, f, _, _ in string.Formatter().parse(WORDING[key][lang]) if f}
-
-
 @functools.lru_cache(maxsize=1)
-def _compiled() -> tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]:
-    """Each template's regex, made from its English template (literal text as is, a placeholder as its kind's
-    pattern; a repeated placeholder must repeat its value), and its placeholders that take any text."""
+def _compiled() -> tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...]:
+    """Each template's longest literal piece (a text lacking it cannot match: a quick test before the regex), its
+    regex, made from its English template (literal text as is, a placeholder as its kind's pattern; a repeated
+    placeholder must repeat its value), and its placeholders that take any text."""
     out = []
     for key, wording in WORDING.items():
-        parts, seen = [], set()
+        parts, seen, needles = [], set(), []
         for literal, name, _, _ in string.Formatter().parse(wording["en"]):
             parts.append(re.escape(literal))
+            if literal:
+                needles.append(literal)
             if name is None:
                 continue
             if name in seen:
@@ -324,19 +317,23 @@ def _compiled() -> tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]:
                 seen.add(name)
                 parts.append(f"(?P<{name}>{PATTERNS[KINDS.get(name, 'text')]})")
         free = tuple(n for n in seen if PATTERNS[KINDS.get(n, "text")] == _TEXT)
-        out.append((key, re.compile("".join(parts), re.DOTALL), free))
+        out.append((key, max(needles, key=len, default=""), re.compile("".join(parts), re.DOTALL), free))
     return tuple(out)
 
 
 _MOST_PARTS = max(w["en"].count(JOIN) for w in WORDING.values()) + 1
 
 
+@functools.lru_cache(maxsize=8192)
 def match(text: str) -> tuple[str, dict[str, str]] | None:
     """The template whose English form is the whole ``text``, and the values it captured. Of several, the one
     that leaves the least of the text to placeholders taking any text ("P1 contained after …" is
-    ``contained_late``, not ``late`` with the label "P1 contained"); of those, the first in the table."""
+    ``contained_late``, not ``late`` with the label "P1 contained"); of those, the first in the table. (Cached:
+    a record's detail recurs in its month, quarter and year; callers must not change the values.)"""
     best, most = None, -1
-    for key, pattern, free in _compiled():
+    for key, needle, pattern, free in _compiled():
+        if needle not in text:
+            continue
         m = pattern.fullmatch(text)
         if m is not None:
             explained = len(text) - sum(len(m.group(n)) for n in free)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import glob
 import json
+import re
+import string
 
 import pytest
 import yaml
@@ -146,7 +148,7 @@ def test_every_template_has_a_case():
 
 @pytest.mark.parametrize("key", sorted(WORDING))
 def test_the_same_placeholders_in_both_languages(key):
-    fields = [{f for _, f, _, _ in __import__("string").Formatter().parse(WORDING[key][lang]) if f}
+    fields = [{f for _, f, _, _ in string.Formatter().parse(WORDING[key][lang]) if f}
               for lang in details.LANGUAGES]
     assert fields[0] == fields[1]
 
@@ -227,7 +229,6 @@ def test_every_detail_of_the_sample_year_matches_a_template(year):
 def test_the_measures_use_every_template_and_no_other():
     """The measures name their templates by key (``detail``/``frame``/``_no_counts_share``'s counts): every key
     they name has a wording, and every wording is used (no template for a format no measure writes)."""
-    import re
     source = "\n".join(open(f, encoding="utf-8").read() for f in sorted(glob.glob("engine/measures/*.py")))
     named = set(re.findall(r'(?:detail|frame)\(\s*"([a-z_]+)"', source))
     named |= set(re.findall(r'"(?:[a-z_]+)": "([a-z_]+)"', source)) & set(WORDING)  # the count columns' keys
