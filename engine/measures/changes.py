@@ -18,7 +18,8 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, fmt_days, fmt_limit, in_window, per_record_norm, percent, rows_of, select
+from .common import (MeasureContext, check_evidence, fmt_days, fmt_limit, in_window, per_record_norm, percent, rows_of,
+                     select)
 from .known import known_at, not_after
 from .registry import MeasureDef
 

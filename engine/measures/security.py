@@ -75,7 +75,8 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
             continue
         cvss = format(vul.col("cvss")[row], "g")
         breaches.append(Breach(rid, detail("not_mitigated", cvss=cvss, term=terms[i]) if mitigated[i] == NAT
-                               else detail("mitigated_late", cvss=cvss, term=terms[i], mitigated=ctx.iso(int(mitigated[i])))))
+                               else detail("mitigated_late", cvss=cvss, term=terms[i],
+                                           mitigated=ctx.iso(int(mitigated[i])))))
     return Measurement(metrics={"mitigated_share": percent(ok, len(rows))}, population=len(rows),
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
                        waived=tuple(sorted(waivers, key=lambda w: w.record_id)),

@@ -55,7 +55,8 @@ def window_minimum(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
             breaches.append(Breach(d.isoformat(), detail("not_working_day")))
         elif covered[i] < need:
             breaches.append(Breach(d.isoformat(), detail("window_short", covered=f"{covered[i] / 3600:.2f}",
-                                                         needed=f"{need / 3600:.2f}", open=p["open"], close=p["close"])))
+                                                         needed=f"{need / 3600:.2f}", open=p["open"],
+                                                         close=p["close"])))
     return Measurement(metrics={"window_share": percent(len(days) - len(breaches), len(days))}, population=len(days),
                        breaches=tuple(breaches),
                        notes=(f"{len(days)} working weekday(s) in {period.label}; {len(off)} holiday/closing day(s) "

@@ -182,7 +182,8 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
         if n := int((why == code).sum()):
             notes.append(f"{n} answer(s) left out: {text}")
     m = _share(ctx, ok, rows, s, "satisfied_share",
-               _each(lambda i: detail("low_score", score=f"{scores[i]:g}", ticket=s.col("ticket_id")[rows[i]])), notes[0])
+               _each(lambda i: detail("low_score", score=f"{scores[i]:g}", ticket=s.col("ticket_id")[rows[i]])),
+               notes[0])
     return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
 
 

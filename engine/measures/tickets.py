@@ -11,8 +11,8 @@ from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
 from .common import (MeasureContext, check_evidence, elapsed_on, fmt_days, fmt_duration, fmt_durations, fmt_limit,
-                     id_texts, in_record_order, limit_seconds, per_record_norm, percent, record_breaches, select, sub_pauses,
-                     window_rows)
+                     id_texts, in_record_order, limit_seconds, per_record_norm, percent, record_breaches, select,
+                     sub_pauses, window_rows)
 from .known import known_at, open_at
 from .registry import MeasureDef
 
