@@ -18,7 +18,7 @@ import jinja2
 from jinja2.bccache import Bucket
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import reasons, resources
+from . import details, reasons, resources
 from .errors import InputError, Problem
 from .operators import OPERATORS
 from .yamlio import load_yaml
@@ -259,7 +259,8 @@ def render_report(data: dict[str, Any], lang: str = "nl", template_dir: Path | N
         d=data, t=t, lang=lang, number_lang=lang, breach_cap=BREACH_CAP, link_charts=link_charts,
         rule_name=lambda rid: names.get(rid, rid), results_for_goal=lambda gid: by_goal.get(gid, []),
         signals_for_goal=lambda gid: signals_by_goal.get(gid, []), signal_text=_signal_text(t, lang),
-        say=lambda label, **figures: say(label, lang, **figures), why=lambda x: _why(x, lang))
+        say=lambda label, **figures: say(label, lang, **figures), why=lambda x: _why(x, lang),
+        detail=lambda text: details.word(text, lang, t["units"]))
     return re.sub(r"\n{3,}", "\n\n", text)
 
 

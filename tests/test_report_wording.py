@@ -70,8 +70,9 @@ def test_not_due_rows_show_a_dash_in_every_empty_cell(q3):
 
 def test_breach_details_show_no_python_booleans(q3):
     text = lines(q3, "nl")
-    assert "- `SWC-2026-0246`: rework: yes, rolled\\_back: no (bundle/changes.jsonl: line 248)" in text
+    assert "- `SWC-2026-0246`: rework: ja, rolled\\_back: nee (bundle/changes.jsonl: line 248)" in text
     assert "True" not in "\n".join(text) and "False" not in "\n".join(text)
+    assert "- `SWC-2026-0246`: rework: yes, rolled\\_back: no (bundle/changes.jsonl: line 248)" in lines(q3, "en")
 
 
 def test_dutch_sentences(q3):

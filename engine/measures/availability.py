@@ -12,6 +12,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ..details import detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
@@ -70,8 +71,8 @@ def availability(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping
         members = sorted(str(ids[i]) for i in np.flatnonzero(owner == k))
         notes.append(f"{g}: {figures[g]:.3f} % ({down[k] / 60:g} min down: {', '.join(members)})")
         if norm is not None and norm.threshold is not None and not _meets(norm, figures[g]):
-            below.append(Breach(g, f"{figures[g]:.3f} % available ({down[k] / 60:g} business min down; "
-                                   f"outages {', '.join(members)})"))
+            below.append(Breach(g, detail("location_below", figure=f"{figures[g]:.3f}", minutes=f"{down[k] / 60:g}",
+                                          outages=", ".join(members))))
     worst = min(figures.values()) if figures else 100.0
     return Measurement(metrics={"availability": worst, "locations_below": float(len(below))},
                        population=len(groups), breaches=tuple(below), notes=tuple(notes))
@@ -84,7 +85,7 @@ def _meets(norm: NormInForce, value: float) -> bool:
 
 
 def _detail(ctx: MeasureContext, s: int, e: int, seconds: int) -> str:
-    return f"{seconds / 60:g} min inside the service window ({ctx.iso(s)} → {ctx.iso(e)}, clipped to the period)"
+    return detail("outage", minutes=f"{seconds / 60:g}", start=ctx.iso(s), end=ctx.iso(e))
 
 
 def _metrics(params: Mapping) -> tuple[str, ...]:

@@ -13,11 +13,13 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ..details import conditions_text, detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
 from ..timeparse import NAT
-from .common import MeasureContext, check_evidence, fmt_limit, in_window, per_record_norm, percent, rows_of, select
+from .common import (MeasureContext, check_evidence, fmt_days, fmt_limit, in_window, per_record_norm, percent, rows_of,
+                     select)
 from .known import known_at, not_after
 from .registry import MeasureDef
 
@@ -67,7 +69,8 @@ def _limits(ctx: MeasureContext, p: Mapping[str, Any], table: Table, rows: np.nd
         lookup = {str(i): v for i, v in zip(cat.ids.tolist(), cat.col(spec["field"]).tolist())}
         refs = table.col(spec["key"])[rows].tolist()
         limit = np.array([lookup.get(str(r), np.nan) for r in refs], dtype=np.float64)
-        unknown = [f"{spec['key']} {r!r} is not in the {spec['document']} document" if str(r) not in lookup else ""
+        unknown = [detail("unknown_catalogue_item", key=spec["key"], reference=repr(r), document=spec["document"])
+                   if str(r) not in lookup else ""
                    for r in refs]
         source = [f"{spec['document']} {str(r)!r}: {spec['field']}" for r in refs]
         return limit, spec["unit"], "<=", unknown, source
@@ -142,10 +145,13 @@ def within_days(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[
         if np.isnan(limit[i]):
             why = t.unknown[i]
         elif t.end[i] != NAT:
-            why = f"{label} after {int(days[i])} {unit.replace('_', ' ')} (limit {fmt_limit(op, limit[i], unit)})"
+            why = detail("late", label=label, elapsed=fmt_days(int(days[i]), unit), limit=fmt_limit(op, limit[i], unit))
+        elif t.referenced[i]:
+            why = detail("open_days_late", label=label, elapsed=fmt_days(int(days[i]), unit),
+                         limit=fmt_limit(op, limit[i], unit))
         else:
-            what = f"no {label} yet" if t.referenced[i] else f"no {p['end_from']['document']} record"
-            why = f"{what}; {int(days[i])} {unit.replace('_', ' ')} at as-of (limit {fmt_limit(op, limit[i], unit)})"
+            why = detail("no_joined_record", document=p["end_from"]["document"], elapsed=fmt_days(int(days[i]), unit),
+                         limit=fmt_limit(op, limit[i], unit))
         breaches.append(Breach(str(ids[i]), why))
     n = int(judged.sum())
     return Measurement(metrics={"within_share": percent(int((ok & judged).sum()), n)}, population=n,
@@ -184,7 +190,8 @@ def condition_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapp
     ok = select(table, p["ok"])[rows]
     ids = table.ids[rows]
     fields = [c["field"] for c in p["ok"]]
-    breaches = tuple(Breach(str(ids[i]), ", ".join(f"{f}: {_shown(table.col(f)[rows[i]])}" for f in fields))
+    breaches = tuple(Breach(str(ids[i]), detail("conditions", conditions=conditions_text(
+                         [(f, _shown(table.col(f)[rows[i]])) for f in fields])))
                      for i in np.flatnonzero(~ok))
     return Measurement(metrics={"ok_share": percent(int(ok.sum()), len(rows))}, population=len(rows),
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
@@ -209,15 +216,15 @@ def change_success(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     rows_by_id = rows_of(ctx, tk, "changes.linked_incident_ids", lambda: [i for ids in links for i in ids or ()])
     reported_at = tk.col("reported_at")
     failed = rolled.copy()
-    why: list[list[str]] = [["rolled back"] if r else [] for r in rolled.tolist()]
+    why: list[list[str]] = [[detail("rolled_back")] if r else [] for r in rolled.tolist()]
     for i, row in enumerate(rows.tolist()):
         for inc in links[row] or ():
             r = rows_by_id.get(str(inc))
             t = None if r is None else int(reported_at[r])
             if t is None:
-                why[i].append(f"linked incident {inc} is not in the tickets export")
+                why[i].append(detail("linked_incident_unknown", incident=inc))
             elif ex[i] <= t <= window_end[i] and t <= ctx.as_of:
-                why[i].append(f"linked incident {inc} reported {ctx.iso(t)}")
+                why[i].append(detail("linked_incident", incident=inc, reported=ctx.iso(t)))
             else:
                 continue
             failed[i] = True

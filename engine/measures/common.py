@@ -372,6 +372,11 @@ def fmt_limit(op: str, limit: float, unit: str) -> str:
     return f"{sign} {limit:g} {'min' if u.seconds == 60 else 'h'}{business}"
 
 
+def fmt_days(days: int, unit: str) -> str:
+    """A count of days in a day unit as a breach states it: "6 working days", "3 calendar days"."""
+    return f"{days} {unit.replace('_', ' ')}"
+
+
 def fmt_duration(seconds: float, unit: str) -> str:
     form, per = _shown_as(unit)
     return form.format(seconds / per)

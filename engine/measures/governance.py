@@ -7,6 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ..details import detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period, months_in
 from ..timeparse import NAT
@@ -34,7 +35,7 @@ def statement_currency(ctx: MeasureContext, rule: Rule, period: Period, norms: M
     tender = np.asarray(t.col("at_tender") == True, dtype=bool) & (t.col("issued_on") <= period.last.toordinal())  # noqa: E712
     breaches = []
     if not tender.any():
-        breaches.append(Breach("at tender", "no statement marked as submitted with the tender"))
+        breaches.append(Breach("at tender", detail("no_tender_statement")))
     ends = [m.last for m in months_in(period) if period.contains(m)]
     current = 0
     for day in ends:
@@ -42,15 +43,15 @@ def statement_currency(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         changed = np.where((updated != NAT) & (updated <= d), np.maximum(updated, issued), issued)
         known = np.flatnonzero(issued <= d)
         if len(known) == 0:
-            breaches.append(Breach(day.strftime("%Y-%m"), f"no statement on {day}"))
+            breaches.append(Breach(day.strftime("%Y-%m"), detail("no_statement", day=day)))
             continue
         latest = known[np.lexsort((t.ids[known].astype(str), changed[known]))[-1]]
         last = date.fromordinal(int(changed[latest]))
         if last < _year_before(day):
-            breaches.append(Breach(day.strftime("%Y-%m"), f"latest version {t.ids[latest]} last changed {last}, "
-                                                          f"more than 12 months before {day}"))
+            breaches.append(Breach(day.strftime("%Y-%m"), detail("statement_stale", version=t.ids[latest],
+                                                                 changed=last, day=day)))
         elif n_actions[latest] < int(p["min_actions"]):
-            breaches.append(Breach(day.strftime("%Y-%m"), f"latest version {t.ids[latest]} lists no actions"))
+            breaches.append(Breach(day.strftime("%Y-%m"), detail("statement_no_actions", version=t.ids[latest])))
         else:
             current += 1
     return Measurement(metrics={"tender_statement": float(tender.any()), "current_share": percent(current, len(ends))},
@@ -77,9 +78,9 @@ def statement_execution(ctx: MeasureContext, rule: Rule, period: Period, norms: 
                and period.first <= date.fromisoformat(a["applied_on"]) <= period.last]
     needs = [a for a in actions.values() if a.get("follow_up_needed")]
     missing_fu = sorted(a["id"] for a in needs if not (a.get("follow_up") or "").strip())
-    breaches = [Breach(i, "follow-up needed but none recorded") for i in missing_fu]
+    breaches = [Breach(i, detail("follow_up_missing")) for i in missing_fu]
     if not applied:
-        breaches.append(Breach(period.label, "no concrete action reported as applied in the execution"))
+        breaches.append(Breach(period.label, detail("no_applied_action")))
     share = percent(len(needs) - len(missing_fu), len(needs)) if needs else 100.0
     return Measurement(metrics={"applied_actions": float(len(applied)), "follow_up_share": share},
                        population=len(actions), breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
@@ -110,14 +111,13 @@ def improvement_cycle(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     ok = owner & has_decision & fresh & ~overdue
     breaches = []
     for i in np.flatnonzero(~ok):
-        why = [w for w, bad in (("no owner", not owner[i]), ("no decision moment", not has_decision[i]),
-                                ("not updated in the last %d days" % int(p["max_age_days"]), not fresh[i]),
-                                ("decision moment passed without a decision", overdue[i])) if bad]
+        why = [w for w, bad in ((detail("no_owner"), not owner[i]), (detail("no_decision_moment"), not has_decision[i]),
+                                (detail("not_updated", days=int(p["max_age_days"])), not fresh[i]),
+                                (detail("decision_overdue"), overdue[i])) if bad]
         breaches.append(Breach(str(t.col("item_id")[rows[i]]), "; ".join(why)))
     snapshot = date.fromordinal(day)
     if len(rows) < int(p["min_top"]):
-        breaches.append(Breach(f"register {snapshot}", f"{len(rows)} active ranked item(s); at least "
-                                                       f"{p['min_top']} required"))
+        breaches.append(Breach(f"register {snapshot}", detail("too_few_items", count=len(rows), minimum=p["min_top"])))
     return Measurement(metrics={"top_items": float(len(rows)), "current_share": percent(int(ok.sum()), len(rows))},
                        population=len(rows), breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
                        notes=(f"register snapshot of {snapshot}: {len(rows)} active ranked item(s)",))

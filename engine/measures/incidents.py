@@ -5,6 +5,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ..details import JOIN, detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
@@ -50,9 +51,9 @@ def containment_time(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
         notes.append(f"{prio}: {int(judged.sum())} judged, {int((ok & judged).sum())} within {lim['limit']:g} {unit}"
                      + (", third-party waits excluded" if pauses is not None else ""))
         for i in np.flatnonzero(judged & ~ok):
-            state = "contained after" if done[i] else "not contained; at as-of"
-            breaches.append(Breach(str(table.ids[rows[i]]), f"{prio} {state} {fmt_duration(float(elapsed[i]), unit)} "
-                                                             f"(limit {fmt_limit('<=', lim['limit'], unit)})"))
+            breaches.append(Breach(str(table.ids[rows[i]]), detail(
+                "contained_late" if done[i] else "not_contained", priority=prio,
+                elapsed=fmt_duration(float(elapsed[i]), unit), limit=fmt_limit("<=", lim["limit"], unit))))
     return Measurement(metrics={"contained_share": percent(ok_n, judged_n)}, population=judged_n,
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)), pending=pending_n,
                        notes=tuple(notes) or (f"no incidents with a containment norm detected in {period.label}",))
@@ -95,13 +96,13 @@ def major_incident_updates(ctx: MeasureContext, rule: Rule, period: Period,
     for rid, tid, declared, updates in sorted(cases, key=lambda c: (c[0], c[1], c[2])):
         row = rows_by_id.get(tid)
         if row is None:
-            breaches.append(Breach(rid, f"ticket {tid} is not in the tickets export: its resolution is unknown"))
+            breaches.append(Breach(rid, detail("mi_ticket_unknown", ticket=tid)))
             continue
         resolved = int(known_col(ctx, tickets, "resolution_at")[row])
         end = resolved if resolved != NAT else ctx.as_of
         problems = _cadence_problems(ctx, declared, [u for u in updates or () if u <= end], end, first_s, every_s)
         if problems:
-            breaches.append(Breach(rid, ("no communication log; " if updates is None else "") + "; ".join(problems)))
+            breaches.append(Breach(rid, JOIN.join(([detail("mi_no_log")] if updates is None else []) + problems)))
         elif resolved == NAT:
             pending_n += 1
         else:
@@ -123,12 +124,13 @@ def _cadence_problems(ctx: MeasureContext, declared: int, updates: list[int], en
     out = []
     first = updates[0] if updates else None
     if (first if first is not None else end) - declared > first_s:
-        out.append(f"first update {'after ' + fmt_duration(first - declared, 'min') if first is not None else 'never sent'}"
-                   f" (limit {fmt_limit('<=', first_s / 60, 'min')})")
+        limit = fmt_limit("<=", first_s / 60, "min")
+        out.append(detail("mi_first_update_late", elapsed=fmt_duration(first - declared, "min"), limit=limit)
+                   if first is not None else detail("mi_first_update_never", limit=limit))
     for a, b in zip(updates, updates[1:] + [end]):
         if b - a > every_s:
-            out.append(f"{fmt_duration(b - a, 'min')} without an update after {ctx.iso(a)[11:16]} on {ctx.iso(a)[:10]}"
-                       f" (limit {fmt_limit('<=', every_s / 60, 'min')})")
+            out.append(detail("mi_update_gap", elapsed=fmt_duration(b - a, "min"), time=ctx.iso(a)[11:16],
+                              day=ctx.iso(a)[:10], limit=fmt_limit("<=", every_s / 60, "min")))
     return out
 
 

@@ -7,6 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ..details import detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period, quarters_in
 from ..timeparse import NAT, local_midnight
@@ -49,9 +50,9 @@ def eos_signalling(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     breaches = []
     for i in np.flatnonzero(~ok):
         d = date.fromordinal(int(end[rows[i]]))
-        when = ("not signalled" if signalled[i] == NAT
-                else f"signalled {date.fromordinal(int(signalled[i]))}, {int(end[rows[i]] - signalled[i])} days before")
-        breaches.append(Breach(str(ids[i]), f"EoS {d}: {when} (needed ≥ {lead} days before)"))
+        breaches.append(Breach(str(ids[i]), detail("eos_not_signalled", eos=d, lead=lead) if signalled[i] == NAT
+                               else detail("eos_signalled_late", eos=d, signalled=date.fromordinal(int(signalled[i])),
+                                           days=int(end[rows[i]] - signalled[i]), lead=lead)))
     notes = [f"{len(rows)} item(s) with their signalling deadline in {period.label}"]
     for label, mask in (("EoS date announced after the deadline", late_news), ("retired before the deadline", gone)):
         if mask.any():
@@ -73,14 +74,13 @@ def lifecycle_reviews(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     for q in quarters:
         inq = (held >= q.first.toordinal()) & (held <= q.last.toordinal())
         if not inq.any():
-            breaches.append(Breach(q.label, "no lifecycle review held in the quarter"))
+            breaches.append(Breach(q.label, detail("no_lifecycle_review")))
             continue
         reviewed += 1
         if (inq & horizon).any():
             horizon_ok += 1
         else:
-            breaches.append(Breach(q.label, f"review {', '.join(sorted(map(str, rv.ids[inq])))} did not cover a "
-                                            "12-month horizon"))
+            breaches.append(Breach(q.label, detail("review_horizon", reviews=", ".join(sorted(map(str, rv.ids[inq]))))))
     n = len(quarters)
     return Measurement(metrics={"review_share": percent(reviewed, n), "horizon_share": percent(horizon_ok, n)},
                        population=n, breaches=tuple(breaches), notes=(f"{n} quarter(s) in {period.label}",))
@@ -115,12 +115,13 @@ def backup_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     status = runs.col("status")[rows]
     ok = np.isin(status, list(p["success_statuses"]))
     ids = runs.ids[rows]
-    breaches = [Breach(str(ids[i]), f"{runs.col('job')[rows[i]]}: {status[i]}") for i in np.flatnonzero(~ok)]
+    breaches = [Breach(str(ids[i]), detail("backup_run", job=runs.col("job")[rows[i]], status=status[i]))
+                for i in np.flatnonzero(~ok)]
     performed = rt.col("performed_on")
     tests = (performed >= lookback.first.toordinal()) & (performed <= lookback.last.toordinal())
     good = tests & (rt.col("result") == "success")
     if not good.any():
-        breaches.append(Breach(lookback.label, "no successful restore test in the window"))
+        breaches.append(Breach(lookback.label, detail("no_restore_test")))
     return Measurement(
         metrics={"success_share": percent(int(ok.sum()), len(rows)), "restore_tests": float(good.sum())},
         population=len(rows), breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),

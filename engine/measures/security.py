@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..details import JOIN, detail, frame, missing_text
 from ..model import Breach, Measurement, NormInForce, Rule, Waiver
 from ..periods import Period
 from ..timeparse import NAT, local_midnight
@@ -64,17 +65,18 @@ def cvss_remediation(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
         ref = refs[i]
         if ref:
             if str(ref) not in exceptions:
-                breaches.append(Breach(rid, f"exception {ref} is not in the security exception register"))
+                breaches.append(Breach(rid, detail("exception_unknown", exception=ref)))
                 continue
             if covered[i]:
                 ok += 1
-                waivers.append(Waiver(rid, f"not mitigated within {terms[i]} days; formal exception in force", str(ref)))
+                waivers.append(Waiver(rid, detail("waived", term=terms[i]), str(ref)))
                 continue
-            breaches.append(Breach(rid, f"exception {ref} was not in force at the end of the term"))
+            breaches.append(Breach(rid, detail("exception_not_in_force", exception=ref)))
             continue
-        when = ctx.iso(int(mitigated[i])) if mitigated[i] != NAT else "not mitigated at as-of"
-        breaches.append(Breach(rid, f"CVSS {vul.col('cvss')[row]:g}; term {terms[i]} calendar days; "
-                                    f"mitigated: {when}"))
+        cvss = format(vul.col("cvss")[row], "g")
+        breaches.append(Breach(rid, detail("not_mitigated", cvss=cvss, term=terms[i]) if mitigated[i] == NAT
+                               else detail("mitigated_late", cvss=cvss, term=terms[i],
+                                           mitigated=ctx.iso(int(mitigated[i])))))
     return Measurement(metrics={"mitigated_share": percent(ok, len(rows))}, population=len(rows),
                        breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
                        waived=tuple(sorted(waivers, key=lambda w: w.record_id)),
@@ -174,7 +176,8 @@ def _patch_texts(ctx: MeasureContext, t, rows: np.ndarray) -> list[str]:
         installed = iso_many(ctx, inst)
         for r, p, d, i, when in zip(todo.tolist(), t.col("patch_id")[todo].tolist(),
                                     iso_many(ctx, t.col("due_at")[todo]), (inst == NAT).tolist(), installed):
-            said[r] = f"{p} due {d}, {'not installed' if i else 'installed ' + when}"
+            said[r] = detail("patch_not_installed", patch=p, due=d) if i else detail("patch_late", patch=p, due=d,
+                                                                                        installed=when)
     return [said[r] for r in rows.tolist()]
 
 
@@ -216,7 +219,7 @@ def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: M
     for r in rows.tolist():
         gaps = [name for name, mask in lacks.items() if mask[r]]
         if gaps:
-            findings.setdefault(str(t.ids[r]), []).append("incomplete: no " + ", no ".join(gaps))
+            findings.setdefault(str(t.ids[r]), []).append(detail("exception_incomplete", missing=missing_text(gaps)))
         else:
             n_complete += 1
     owners, limits, done = [], [], []  # the re-evaluations whose last allowed day falls in the period
@@ -238,10 +241,11 @@ def exception_register(ctx: MeasureContext, rule: Rule, period: Period, norms: M
         if done_on != NAT and done_on <= limit:
             timely += 1
             continue
-        state = "not re-evaluated" if done_on == NAT else f"re-evaluated on {date.fromordinal(int(done_on))}"
+        due_by = date.fromordinal(int(limit))
         findings.setdefault(str(t.ids[r]), []).append(
-            f"{state}; the re-evaluation was due by {date.fromordinal(int(limit))}")
-    breaches = tuple(Breach(k, "; ".join(v)) for k, v in sorted(findings.items()))
+            detail("not_reevaluated", due=due_by) if done_on == NAT
+            else detail("reevaluated_late", done=date.fromordinal(int(done_on)), due=due_by))
+    breaches = tuple(Breach(k, JOIN.join(v)) for k, v in sorted(findings.items()))
     return Measurement(metrics={"complete_share": percent(n_complete, len(rows)), "reevaluated_share": percent(timely, due)},
                        population=len(rows), breaches=breaches,
                        notes=(f"{len(rows)} exception(s) in force in {period.label}, {n_complete} complete",
@@ -276,9 +280,10 @@ def device_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     if len(todo):
         new_rows = failed[todo]
         days = day[new_rows].tolist()
-        said = {d: f"non-compliant on {date.fromordinal(int(d))}" for d in set(days)}
+        said = {d: (detail("device", day=date.fromordinal(int(d))),
+                    frame("device_reason", "reason", day=date.fromordinal(int(d)))) for d in set(days)}
         new = np.fromiter(make_breaches([devices[g] for g in group[last_of[failing]][todo].tolist()],
-                                        [said[d] + (f": {reason}" if reason else "")
+                                        [f"{said[d][1][0]}{reason}{said[d][1][1]}" if reason else said[d][0]
                                          for d, reason in zip(days, reasons[new_rows].tolist())]),
                           dtype=object, count=len(todo))
         made[new_rows] = new

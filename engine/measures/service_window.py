@@ -10,6 +10,7 @@ import numpy as np
 from ..calendar import ServiceCalendar
 from ..errors import InputError
 from ..holidaysource import country_holidays
+from ..details import detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
@@ -51,10 +52,11 @@ def window_minimum(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     for i, d in enumerate(days):
         need = int(ends[i] - starts[i])
         if not cal.is_working_day(d):
-            breaches.append(Breach(d.isoformat(), "not a working day in the contract calendar"))
+            breaches.append(Breach(d.isoformat(), detail("not_working_day")))
         elif covered[i] < need:
-            breaches.append(Breach(d.isoformat(), f"the service window covers {covered[i] / 3600:.2f} of the "
-                                                  f"{need / 3600:.2f} h between {p['open']} and {p['close']}"))
+            breaches.append(Breach(d.isoformat(), detail("window_short", covered=f"{covered[i] / 3600:.2f}",
+                                                         needed=f"{need / 3600:.2f}", open=p["open"],
+                                                         close=p["close"])))
     return Measurement(metrics={"window_share": percent(len(days) - len(breaches), len(days))}, population=len(days),
                        breaches=tuple(breaches),
                        notes=(f"{len(days)} working weekday(s) in {period.label}; {len(off)} holiday/closing day(s) "
@@ -83,10 +85,12 @@ def p1_on_call(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
     ok = elapsed <= limit
     pending = ~done & ok
     judged = ~pending
-    breaches = tuple(Breach(str(t.ids[rows[i]]), f"reported {ctx.iso(int(reported[rows[i]]))} outside the service "
-                            f"window; {'first response after' if done[i] else 'no response yet; at as-of'} "
-                            f"{fmt_duration(float(elapsed[i]), norm.per_record.unit)} (limit "
-                            f"{fmt_limit(norm.per_record.op, norm.per_record.limit, norm.per_record.unit)})") for i in np.flatnonzero(judged & ~ok))
+    lim = norm.per_record
+    breaches = tuple(Breach(str(t.ids[rows[i]]), detail("on_call_late" if done[i] else "on_call_open",
+                                                        reported=ctx.iso(int(reported[rows[i]])),
+                                                        elapsed=fmt_duration(float(elapsed[i]), lim.unit),
+                                                        limit=fmt_limit(lim.op, lim.limit, lim.unit)))
+                     for i in np.flatnonzero(judged & ~ok))
     return Measurement(metrics={"on_call_share": percent(int((ok & judged).sum()), int(judged.sum()))},
                        population=int(judged.sum()), breaches=tuple(sorted(breaches, key=lambda b: b.record_id)),
                        pending=int(pending.sum()),
@@ -104,7 +108,7 @@ def channels_used(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappin
     rows = window_rows(ctx, t, None, "reported_at", w0, min(w1, ctx.as_of + 1))
     # each channel's mask is kept on the table (select), so a period only counts its own rows
     counts = {c: int(select(t, [{"field": "channel", "op": "==", "value": c}])[rows].sum()) for c in p["channels"]}
-    breaches = tuple(Breach(f"channel:{c}", f"no ticket reported via {c} in {period.label}")
+    breaches = tuple(Breach(f"channel:{c}", detail("channel_unused", channel=c, period=period.label))
                      for c, n in counts.items() if n == 0)
     value = float(sum(1 for n in counts.values() if n)) if len(rows) else None
     return Measurement(metrics={"channels_used": value}, population=len(rows), breaches=breaches,
@@ -148,7 +152,7 @@ def holiday_treatment(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
         contract_off = not contract_cal.is_working_day(d)
         org_off = not org_cal.is_working_day(d)
         if not contract_off:
-            breaches.append(Breach(d.isoformat(), f"{name} is a working day in the contract calendar (not excluded)"))
+            breaches.append(Breach(d.isoformat(), detail("holiday_worked", holiday=name)))
         elif not org_off:
             notes.append(f"{d} {name}: a working day for {org} by its override")
         else:

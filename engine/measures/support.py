@@ -7,6 +7,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from ..details import JOIN, detail
 from ..model import Measurement, NormInForce, PerRecordLimit, Rule
 from ..norms import norms_in_force
 from ..periods import Period
@@ -110,19 +111,21 @@ def proactive_updates(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
     first = known_col(ctx, t, "first_proactive_update_at")[rows]
     ok = (first != NAT) & (first <= expected)
 
-    def detail(i: int) -> str:
+    def why(i: int) -> str:
         f = int(first[i])
-        when = "no proactive update by" if f == NAT else f"first proactive update {ctx.iso(f)} came after"
-        return f"{when} the expected resolution {ctx.iso(int(expected[i]))}"
+        if f == NAT:
+            return detail("no_proactive_update", expected=ctx.iso(int(expected[i])))
+        return detail("proactive_update_late", at=ctx.iso(f), expected=ctx.iso(int(expected[i])))
 
-    return _share(ctx, ok, rows, t, "proactive_share", _each(detail),
+    return _share(ctx, ok, rows, t, "proactive_share", _each(why),
                   f"{len(rows)} incident(s) ran past their expected resolution time in {period.label}")
 
 
 def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: str, counts: dict[str, str]) -> Measurement:
     """Tickets resolved in the period whose every named count column is zero as known at the as-of time
     (``known.count_by``: an event after it has not happened yet); a breach names the non-zero ones (``counts``
-    maps a column to how its number reads, e.g. ``"{} owner change(s)"``)."""
+    maps a column to the key of the detail that says its number, e.g. ``owner_changes``: "{count} owner
+    change(s)")."""
     if (missing := check_evidence(ctx, ["tickets"], period)) is not None:
         return missing
     t = ctx.bundle.table("tickets")
@@ -136,7 +139,7 @@ def _no_counts_share(ctx: MeasureContext, rule: Rule, period: Period, metric: st
     def details(positions: np.ndarray) -> list[str]:
         keys = list(zip(*(v[positions].tolist() for v in values))) if values else [()] * len(positions)
         for key in set(keys) - said.keys():
-            said[key] = "; ".join(fmt.format(int(n)) for n, fmt in zip(key, counts.values()) if n)
+            said[key] = JOIN.join(detail(wording, count=int(n)) for n, wording in zip(key, counts.values()) if n)
         return list(map(said.__getitem__, keys))
 
     # a ticket's counts read the same in every period: its breach is made once per audit
@@ -148,13 +151,13 @@ def single_ownership(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     """Tickets resolved in the period that had one named owner from registration to resolution: no owner change
     and no stretch without an owner."""
     return _no_counts_share(ctx, rule, period, "single_owner_share",
-                            {"owner_changes": "{} owner change(s)", "owner_gaps": "{} stretch(es) without an owner"})
+                            {"owner_changes": "owner_changes", "owner_gaps": "owner_gaps"})
 
 
 def first_time_fix(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
     """Tickets resolved in the period at the first treatment: no handover to another line and never reopened."""
     return _no_counts_share(ctx, rule, period, "first_time_fix_share",
-                            {"handovers": "{} handover(s) to another line", "reopens": "reopened {}x"})
+                            {"handovers": "handovers", "reopens": "reopens"})
 
 
 def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
@@ -179,7 +182,8 @@ def csat_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[s
         if n := int((why == code).sum()):
             notes.append(f"{n} answer(s) left out: {text}")
     m = _share(ctx, ok, rows, s, "satisfied_share",
-               _each(lambda i: f"score {scores[i]:g} on ticket {s.col('ticket_id')[rows[i]]}"), notes[0])
+               _each(lambda i: detail("low_score", score=f"{scores[i]:g}", ticket=s.col("ticket_id")[rows[i]])),
+               notes[0])
     return Measurement(metrics=m.metrics, population=m.population, breaches=m.breaches, notes=tuple(notes))
 
 
@@ -244,25 +248,25 @@ def party_coordination(ctx: MeasureContext, rule: Rule, period: Period, norms: M
     update = t.col("first_user_update_at")[rows]
     no_update = (update == NAT) | (update > known_col(ctx, t, "resolution_at")[rows])
     ok = has & ~late & ~incomplete & (no_note == 0) & ~owner_bad & ~no_update
-    def detail(i: int) -> str:
+    def why(i: int) -> str:
         lim = limits.get(prio[i], limits.get("default"))
-        parts = ["no party_coordination recorded"] if not has[i] else []
+        parts = [detail("no_coordination")] if not has[i] else []
         if late[i]:
-            parts.append(f"coordination started after {fmt_duration(float(elapsed[i]), lim['unit'])} "
-                         f"(limit {fmt_limit('<=', lim['limit'], lim['unit'])})")
+            parts.append(detail("coordination_late", elapsed=fmt_duration(float(elapsed[i]), lim["unit"]),
+                                limit=fmt_limit("<=", lim["limit"], lim["unit"])))
         if missing_parties[i]:
-            parts.append(f"not coordinated with {missing_parties[i].replace('|', ', ')}")
+            parts.append(detail("not_coordinated_with", parties=missing_parties[i].replace("|", ", ")))
         elif incomplete[i] and has[i]:
-            parts.append(f"not coordinated with every party by the as-of time {ctx.iso(ctx.as_of)}")
+            parts.append(detail("not_coordinated_by_as_of", as_of=ctx.iso(ctx.as_of)))
         if no_note[i]:
-            parts.append(f"{int(no_note[i])} handover(s) without a note")
+            parts.append(detail("handovers_without_note", count=int(no_note[i])))
         if owner_bad[i]:
-            parts.append("ownership changed or lapsed")
+            parts.append(detail("ownership_lapsed"))
         if no_update[i]:
-            parts.append("user not updated while the parties worked on it")
-        return "; ".join(parts)
+            parts.append(detail("user_not_updated"))
+        return JOIN.join(parts)
 
-    return _share(ctx, ok, rows, t, "coordinated_share", _each(detail),
+    return _share(ctx, ok, rows, t, "coordinated_share", _each(why),
                   f"{len(rows)} multi-party ticket(s) resolved in {period.label}")
 
 

@@ -6,12 +6,13 @@ from typing import Mapping
 
 import numpy as np
 
+from ..details import detail, frame
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
-from .common import (MeasureContext, check_evidence, elapsed_on, fmt_duration, fmt_durations, fmt_limit, id_texts,
-                     in_record_order, limit_seconds, per_record_norm, percent, record_breaches, select, sub_pauses,
-                     window_rows)
+from .common import (MeasureContext, check_evidence, elapsed_on, fmt_days, fmt_duration, fmt_durations, fmt_limit,
+                     id_texts, in_record_order, limit_seconds, per_record_norm, percent, record_breaches, select,
+                     sub_pauses, window_rows)
 from .known import known_at, open_at
 from .registry import MeasureDef
 
@@ -90,18 +91,20 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
 
 def _detail(failing: tuple, i: int) -> str:
     label, lim, _, done, elapsed = failing
-    state = f"{label} after" if done[i] else f"no {label} yet; at as-of"
-    return f"{state} {fmt_duration(float(elapsed[i]), lim.unit)} (limit {fmt_limit(lim.op, lim.limit, lim.unit)})"
+    return detail("late" if done[i] else "open_late", label=label, elapsed=fmt_duration(float(elapsed[i]), lim.unit),
+                  limit=fmt_limit(lim.op, lim.limit, lim.unit))
 
 
 def _details(failing: tuple, positions: np.ndarray) -> list[str | None]:
     """``_detail`` at each position (None where this duration did not fail), its figures formatted in bulk; only
     the positions' flags and figures become Python values (not the whole period's, as a year has every record)."""
     label, lim, mask, done, elapsed = failing
-    states = (f"no {label} yet; at as-of ", f"{label} after ")
-    limit = f" (limit {fmt_limit(lim.op, lim.limit, lim.unit)})"
+    limit = fmt_limit(lim.op, lim.limit, lim.unit)
+    (open_before, open_after), (late_before, late_after) = (frame(key, "elapsed", label=label, limit=limit)
+                                                            for key in ("open_late", "late"))
+    before, after = (open_before, late_before), (open_after, late_after)  # by "done"
     figures = fmt_durations(elapsed[positions], lim.unit)
-    return [states[d] + figure + limit if m else None
+    return [before[d] + figure + after[d] if m else None
             for m, d, figure in zip(mask[positions].tolist(), done[positions].tolist(), figures)]
 
 
@@ -114,8 +117,8 @@ def _within(op: str, elapsed: np.ndarray, limit: float) -> np.ndarray:
 def _merge(breaches: list[tuple[str, str]]) -> tuple[Breach, ...]:
     """One breach per record, by record id, its durations' details joined."""
     merged: dict[str, list[str]] = {}
-    for rid, detail in breaches:
-        merged.setdefault(rid, []).append(detail)
+    for rid, text in breaches:
+        merged.setdefault(rid, []).append(text)
     return tuple(Breach(rid, "; ".join(d)) for rid, d in sorted(merged.items()))
 
 
@@ -133,7 +136,8 @@ def backlog_age(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[
     age = ctx.calendar.working_days(reported[rows], np.full(len(rows), snapshot, dtype=np.int64))
     old = age > int(p["age_working_days"])
     ids = table.ids[rows]
-    breaches = tuple(sorted((Breach(str(ids[i]), f"open {int(age[i])} working days at {period.last}")
+    breaches = tuple(sorted((Breach(str(ids[i]), detail("backlog_age", age=fmt_days(int(age[i]), "working_days"),
+                                                          day=period.last))
                              for i in np.flatnonzero(old)), key=lambda b: b.record_id))
     n_old = int(old.sum())
     return Measurement(metrics={"old_share": percent(n_old, len(rows)) if len(rows) else 0.0, "old_count": float(n_old)},

@@ -12,11 +12,12 @@ from typing import Mapping
 
 import numpy as np
 
+from ..details import detail
 from ..model import Breach, Measurement, NormInForce, PerRecordLimit, Rule
 from ..periods import Period
 from ..timeparse import NAT
 from .changes import elapsed_days
-from .common import MeasureContext, check_evidence, fmt_limit, per_record_norm, percent, select
+from .common import MeasureContext, check_evidence, fmt_days, fmt_limit, per_record_norm, percent, select
 from .registry import MeasureDef
 from .security import calendar_deadlines
 
@@ -75,10 +76,12 @@ def day_limit_share(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapp
             continue
         if done[i]:
             used = elapsed_days(ctx, limit.unit, start[i:i + 1], end[i:i + 1])[0]
-            what = f"{label} after {int(used)} {unit} ({ctx.iso(int(end[i]))})"
+            why = detail("issued_late", label=label, elapsed=fmt_days(int(used), limit.unit), at=ctx.iso(int(end[i])),
+                         limit=fmt_limit(limit.op, limit.limit, limit.unit), deadline=ctx.iso(int(deadline[i])))
         else:
-            what = f"no {label} when the term ended"
-        breaches.append(Breach(str(ids[i]), f"{what}; limit {fmt_limit(limit.op, limit.limit, limit.unit)}, term ended {ctx.iso(int(deadline[i]))}"))
+            why = detail("not_issued", label=label, limit=fmt_limit(limit.op, limit.limit, limit.unit),
+                         deadline=ctx.iso(int(deadline[i])))
+        breaches.append(Breach(str(ids[i]), why))
     n_ok = int(ok[judged].sum())
     return Measurement(metrics={"within_share": percent(n_ok, len(judged))}, population=len(judged),
                        breaches=tuple(breaches),
