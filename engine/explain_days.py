@@ -29,6 +29,7 @@ from .measures.common import MeasureContext
 from .measures.known import not_after
 from .measures.workplace import day_limit, day_terms
 from .model import NormInForce, Rule
+from .report import fmt_limit_in, fmt_op, origin_words
 from .tables import Table
 from .timeparse import NAT, local_midnight
 
@@ -227,11 +228,11 @@ def render_days(ex: DayExplanation, lang: str = "en") -> list[str]:
     unit = t["units"].get(ex.unit, ex.unit)
     n = f"{ex.limit:g}" if ex.limit is not None else "?"
     reading = t[ex.measure] + (t[ex.measure + "_working"] if ex.unit == "working_days" and ex.limit is not None else "")
-    reading = reading.format(unit=unit, op=ex.op, n=n, one=t["one"].get(ex.unit, ex.unit))
+    reading = reading.format(unit=unit, op=fmt_op(ex.op), n=n, one=t["one"].get(ex.unit, ex.unit))
     end = (f"{when(ex.end, lang)} ({ex.end_field})" if ex.end is not None
            else t["no_end"].format(when(ex.as_of, lang)))
-    limit = (f"{ex.op} {ex.limit:g} {unit} ({ex.source})" if ex.limit is not None
-             else t["unknown"].format(ex.source))
+    limit = (f"{fmt_limit_in(ex.op, ex.limit, ex.unit, lang)} ({origin_words(ex.source, lang)})"
+             if ex.limit is not None else t["unknown"].format(ex.source))
 
     def instant(x: dt.datetime | None) -> str:
         return "—" if x is None else when(x, lang) + (t["after_as_of"] if x > ex.as_of else "")

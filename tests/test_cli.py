@@ -202,8 +202,12 @@ def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
     res = run("explain", str(bundle), "INC-7", "--lang", "en", "--rule", "O1-first-response-p2")
     assert res.exit_code == 0, res.output
     assert "measured: 900 s (15.0 min)" in res.output
+    assert "- per-record limit: ≤ 1 h (business) (annex)\n" in res.output  # as a breach states it, no unit ids
     assert "verdict: within the limit" in res.output
     assert "weekend" in res.output
+    nl = run("explain", str(bundle), "INC-7", "--rule", "O1-first-response-p2").output  # Dutch by default
+    assert "- gemeten: 900 s (15,0 min)\n" in nl  # decimal comma, as the report writes figures
+    assert "- norm per melding: ≤ 1 werkuur (bijlage 12a)\n" in nl  # the report's unit and origin words
     res = run("explain", str(bundle), "INC-404")
     assert res.exit_code == 2 and "no record with this id" in res.output
 
@@ -220,7 +224,7 @@ def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as
     # 6 h + 0.5 h + 10 h + 1.5 h of the window counted; 2.5 h on Tuesday and 9.5 h on Wednesday paused
     assert "## O1-time-to-containment: containment (P2)" in res.output
     assert "measured: 64800 s (1080.0 min)" in res.output and "paused 12:00:00" in res.output
-    assert "per-record limit: <= 24 business_h (rule O1-time-to-containment)" in res.output
+    assert "- per-record limit: ≤ 24 h (business) (rule O1-time-to-containment)\n" in res.output
     assert "verdict: within the limit" in res.output
     # at an as-of before containment, the end is not known yet: measured up to as-of, and within the limit so far
     res = run("explain", str(bundle), "SEC-9", "--lang", "en", "--as-of", "2026-09-10T08:00:00+02:00")
@@ -230,7 +234,9 @@ def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as
     nl = run("explain", str(bundle), "SEC-9", "--as-of", "2026-09-10T08:00:00+02:00").output  # Dutch by default
     assert "- klok: werkuren" in nl and "(Europe/Amsterdam): geteld 6:30:00 (23400 s), gepauzeerd " in nl
     assert "- oordeel: lopend (nog geen eind, termijn niet verstreken)" in nl
-    assert "gepauzeerd (klok stilgezet)" in nl and "business" not in nl.split("- norm per melding")[0]
+    assert "gepauzeerd (klok stilgezet)" in nl and "business" not in nl
+    assert "- gemeten: 23400 s (390,0 min) — geen eindmoment; gemeten tot de peildatum\n" in nl
+    assert "- norm per melding: ≤ 24 werkuren (regel O1-time-to-containment)\n" in nl
 
 
 def _day_rows(output: str) -> list[str]:
@@ -253,7 +259,7 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
             "the term ends at 23:59:59 of the last day on which that count is still 5, and an end after that instant "
             "is late, so an end on a weekend or holiday right after working day 5 is still in time" in res.output)
     assert "- end: Tue 2026-05-05 11:00:00 (ready_at)" in res.output
-    assert "- per-record limit: <= 5 working days (annex)" in res.output
+    assert "- per-record limit: ≤ 5 working days (annex)\n" in res.output
     assert "- term ends: Tue 2026-05-05 23:59:59" in res.output
     assert "- counted: 5 working days" in res.output and "- verdict: within the limit" in res.output
     assert _day_rows(res.output) == [
@@ -278,6 +284,7 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
     assert [b["id"] for b in o4["breaches"]] == ["WPL-2"] and o4["clauses"][0]["value"] == 50.0
     nl = run("explain", str(bundle), "WPL-2").output  # Dutch by default
     assert "- oordeel: OVERSCHRIJDING" in nl and "- termijn eindigt: di 2026-05-05 23:59:59" in nl
+    assert "- norm per melding: ≤ 5 werkdagen (bijlage 12a)\n" in nl
     assert "| 2026-05-05 | di | feestdag: Bevrijdingsdag | nee | 5 | termijn eindigt 23:59:59 |" in nl
     # before the end is known and while the term runs: pending, the table up to as-of
     res = run("explain", str(bundle), "WPL-1", "--lang", "en", "--as-of", "2026-04-30T12:00:00+02:00")
@@ -326,13 +333,16 @@ def test_explain_counts_an_rca_term_day_by_day(run, tmp_path):
     res = run("explain", str(bundle), "MI-1", "--lang", "en", "--rule", "T2-rca-timeliness")
     assert res.exit_code == 0, res.output
     assert ("- counted as the working days elapsed after the start day up to the end day (the start day is day 0; "
-            "`within_days`): the end is in time while that count is <= 10, so an end on a weekend or holiday right "
+            "`within_days`): the end is in time while that count is ≤ 10, so an end on a weekend or holiday right "
             "after working day 10 still counts 10: in time" in res.output)
     assert "- start: Wed 2026-04-22 10:00:00 (closed_at)" in res.output
     assert ("- end: Sat 2026-05-09 10:00:00 (rcas: documented_at, shared_at)\n"
             "  - rcas RCA-1b: documented_at Wed 2026-05-20 10:00:00, shared_at Thu 2026-05-21 10:00:00\n"
             "  - rcas RCA-1: documented_at Fri 2026-05-08 16:00:00, shared_at Sat 2026-05-09 10:00:00\n" in res.output)
-    assert "- per-record limit: <= 10 working days (annex)" in res.output
+    assert "- per-record limit: ≤ 10 working days (annex)\n" in res.output
+    nl = run("explain", str(bundle), "MI-1", "--rule", "T2-rca-timeliness").output
+    assert "het eind is op tijd zolang die telling ≤ 10 is" in nl
+    assert "- norm per melding: ≤ 10 werkdagen (bijlage 12a)\n" in nl
     assert "- term ends: Sun 2026-05-10 23:59:59" in res.output
     assert "- counted: 10 working days" in res.output and "- verdict: within the limit" in res.output
     assert _day_rows(res.output) == [
