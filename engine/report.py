@@ -54,8 +54,8 @@ def fmt_num(value: Any, unit: str = "", lang: str | None = None, digits: int = 2
     """A figure with its unit, for people: at most ``digits`` decimals (more where a bound must show exactly,
     e.g. 99.475 %). With ``lang``: the unit in that language's words, singular or plural (``labels.yaml``
     ``units``; an unknown unit as given), and in Dutch a decimal comma as the annex writes ("99,5%"). Without
-    (the change-control documents): decimal point and the unit identifier. Only text changes: the JSON keeps
-    the numbers."""
+    (the English change-control documents): decimal point and the unit identifier. Only text changes: the JSON
+    keeps the numbers."""
     if value is None:
         return "—"
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
@@ -97,7 +97,7 @@ def fmt_op(op: str) -> str:
 
 @jinja2.pass_context
 def _num_filter(ctx: Any, value: Any, unit: str = "", digits: int = 2) -> str:
-    """``num``: the render's ``number_lang`` (the report gives its language; change control gives none)."""
+    """``num``: the render's ``number_lang`` (the report gives its language; change control gives Dutch only)."""
     return fmt_num(value, unit, ctx.get("number_lang"), digits)
 
 

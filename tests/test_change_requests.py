@@ -283,7 +283,7 @@ def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalog
     assert "**Oordeel: NIET TOEGESTAAN: niet aan alle voorwaarden is voldaan**" in md
     assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied threshold | "
             "**NIET voldaan** | wezenlijk lichter zonder technisch objectieve rechtvaardiging met verwijzing | "
-            "nieuw >= 78 %; bij inschrijving 80 % (leveranciersnorm); margegrens 79 % (marge 0.05: 80 − (100 − 80) × 0.05) | "
+            "nieuw ≥ 78 %; bij inschrijving 80 % (leveranciersnorm); margegrens 79 % (marge 0,05: 80 − (100 − 80) × 0,05) | "
             "2.2 (ii) |") in md
     assert "> (ii) de gewijzigde norm niet wezenlijk lichter is dan de bij inschrijving opgegeven norm tenzij" in md
     en = render_markdown(v, "en")
@@ -314,6 +314,26 @@ def test_sample_requests_exit_codes(name, code, failing):
     data = json.loads(result.output)
     assert data["valid"] is (code == 0)
     assert [(c["condition"], c["reasons"]) for c in data["conditions"] if c["outcome"] == "not_met"] == failing
+
+
+def test_dutch_markdown_writes_figures_with_a_decimal_comma_as_the_report_does():
+    """Dutch change-control output writes its figures as the report does (``fmt_num`` in Dutch): decimal comma,
+    unit words, ≥ and ≤, also inside the margin's formula; the English keeps the decimal point and identifiers."""
+    request = str(sample_dir() / "change-requests" / "cr-2026-07-below-floor.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", request]).output  # Dutch by default
+    assert "| Materialiteitsmarge (change_control.materiality_margin) | 0,05 |\n" in nl
+    assert "\n- `availability`: 98,5\n" in nl
+    assert ("| nieuw ≥ 98,5 %; bij inschrijving 99,5 % (leveranciersnorm); margegrens 99,475 % "
+            "(marge 0,05: 99,5 − (100 − 99,5) × 0,05) | 2.2 (ii) |") in nl
+    assert "(altijd gemarkeerd, ook met rechtvaardiging). nieuw ≥ 98,5 %; ondergrens 99 % (bijlage 12a)\n" in nl
+    en = CliRunner().invoke(build_cli(), ["change", "validate", request, "--lang", "en"]).output
+    assert "\n- `availability`: 98.5\n" in en
+    assert ("| new >= 98.5 %; tendered 99.5 % (tender); margin bound 99.475 % (margin 0.05: 99.5 − (100 − 99.5) × 0.05) "
+            "| 2.2 (ii) |") in en
+    resolution = str(sample_dir() / "change-requests" / "cr-2026-01-stricter-resolution-p3.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", resolution]).output
+    assert ("| nieuw ≤ 20 werkuren; bij inschrijving 24 werkuren (leveranciersnorm); margegrens 25,2 werkuren "
+            "(marge 0,05: 24 + 24 × 0,05) | 2.2 (ii) |") in nl
 
 
 def test_cli_bad_request_exits_2_with_located_problems(tmp_path):

@@ -286,7 +286,10 @@ def test_dutch_markdown_names_the_days_and_the_sheet_in_dutch(catalogue, contrac
     assert "| Verklaring bij Inschrijving (§2.1) | invulblad | voldaan |" in md
     assert "| mon |" in render_markdown(verdict, "en")  # the English keeps the identifiers
     assert ("| Gelijk aan of beter dan de minimumdrempel | T2-impactful-change-lead-time/lead\\_time per\\_record | "
-            "voldaan | gelijk aan of beter dan de minimumdrempel | nieuw <= 12 working_days; ondergrens 15 working_days "
+            "voldaan | gelijk aan of beter dan de minimumdrempel | nieuw ≤ 12 werkdagen; ondergrens 15 werkdagen "
             "(bijlage 12a) | 2 |") in md
-    assert ("| O1-first-response-p3/response threshold | voldaan | gelijk aan of beter dan de minimumdrempel | nieuw >= "
+    assert ("| O4-network-availability/availability threshold | voldaan | gelijk aan of beter dan de minimumdrempel | "
+            "nieuw ≥ 99,5 %; ondergrens 99 % (bijlage 12a) | 2 |") in md  # a decimal comma, as the report writes it
+    assert "new >= 99.5 %; floor 99 % (annex)" in render_markdown(verdict, "en")
+    assert ("| O1-first-response-p3/response threshold | voldaan | gelijk aan of beter dan de minimumdrempel | nieuw ≥ "
             "90 %; ondergrens 80 % (contractinstellingen (change_control.tender_floors)) | 2 |") in md

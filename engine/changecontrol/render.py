@@ -54,7 +54,18 @@ def labels(lang: str) -> dict[str, Any]:
     return load_yaml(resources.templates_dir() / "change-labels.yaml")[lang]
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
 def render_markdown(v: Verdict, lang: str = "nl") -> str:
+    """Markdown in ``lang``. Dutch writes its figures as the report does (``fmt_num``): decimal comma, unit words,
+    ≥ and ≤; the English keeps the decimal point and the identifiers of the contract settings (``business_h``)."""
     data = to_data(v)
-    text = environment().get_template(TEMPLATES[v.kind]).render(d=data, t=labels(lang), lang=lang)
+    number_lang = "nl" if lang == "nl" else None
+    if number_lang:
+        for c in data["conditions"]:
+            if c["details"].get("margin_formula"):  # numbers only, so the comma is the only change
+                c["details"]["margin_formula"] = _DECIMAL_POINT.sub(",", c["details"]["margin_formula"])
+    text = environment().get_template(TEMPLATES[v.kind]).render(d=data, t=labels(lang), lang=lang,
+                                                               number_lang=number_lang)
     return re.sub(r"\n{3,}", "\n\n", text)
