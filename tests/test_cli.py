@@ -131,6 +131,22 @@ def test_closed_stdout_exits_141_quietly(args):
     assert (proc.returncode, proc.stderr.decode()) == (141, "")
 
 
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_a_reader_leaving_midway_through_a_large_report_exits_141_quietly(fmt):
+    """``slacheck audit … | head -5``: the year's report (~200 kB) is more than the pipe holds, and the reader goes
+    after a few bytes. One large write would return the part the pipe took and Python would drop the rest without
+    an error (exit 1, as if the report had been read); written in a loop, the next write fails: 141, nothing on
+    stderr."""
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "audit", "--sample", "--period", "2026", "--format",
+                             fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    assert (proc.wait(timeout=120), proc.stderr.read().decode()) == (141, "")
+    proc.stderr.close()
+
+
 def test_rules_list_shows_every_rule(run):
     res = run("rules", "list")
     assert res.exit_code == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import handle_errors
+from ..cli import echo_output, handle_errors
 
 
 def _load(request: Path, contract_path: Path | None, rules_dir: Path | None):
@@ -43,7 +43,7 @@ def change_validate(request: Path, contract_path: Path | None, rules_dir: Path |
     from ..changecontrol.render import render_markdown, to_json
 
     _, _, _, verdict = _load(request, contract_path, rules_dir)
-    click.echo(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang), nl=False)
+    echo_output(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang))
     sys.exit(verdict.exit_code)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _as_of, handle_errors
+from ..cli import _as_of, echo_output, handle_errors
 
 
 @click.command()
@@ -33,7 +33,7 @@ def explain(bundle: Path, record_id: str, rule_id: str | None, contract_path: Pa
     as_of = _as_of(as_of_text)
     items = explain_record(loaded, record_id, catalogue, contract, calendar,
                            loaded.exported_at if as_of is None else as_of, rule_id)
-    click.echo(render_explanations(record_id, items, lang), nl=False)
+    echo_output(render_explanations(record_id, items, lang))
 
 
 COMMANDS = [explain]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _as_of, bundle_or_sample, handle_errors
+from ..cli import _as_of, bundle_or_sample, echo_output, handle_errors
 
 
 @click.command()
@@ -46,9 +46,9 @@ def goals(bundle: Path | None, sample: bool, period_text: str | None, as_of_text
         kpi_status = {rid: s for g in result.goals for rid, s in g.kpi_statuses.items()}
         flagged = frozenset({g.goal for g in result.goals if g.deviation} | {d.rule_id for d in result.deviations})
     if fmt == "mermaid":
-        click.echo(mermaid(catalogue, goal_status, kpi_status, flagged), nl=False)
+        echo_output(mermaid(catalogue, goal_status, kpi_status, flagged))
     else:
-        click.echo(text_tree(catalogue, graph, lang, goal_status, kpi_status), nl=False)
+        echo_output(text_tree(catalogue, graph, lang, goal_status, kpi_status))
     sys.exit(0)
 
 
