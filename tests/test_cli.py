@@ -194,6 +194,21 @@ def test_rules_validate_names_the_files_by_the_path_given(run, tmp_path, monkeyp
         "40 rule file(s) valid\n")
 
 
+def test_rules_validate_of_a_file_or_a_missing_folder_says_so(run, tmp_path, monkeypatch):
+    """A rule file or a mistyped path given for DIRECTORY is named as such, not as a folder without rule files."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "O3-csat.yaml").write_text("id: O3-csat\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    expected = " (expected a folder with kpis/*.yaml, or the kpis folder)\n"
+    assert (run("rules", "validate", "O3-csat.yaml").exit_code, run("rules", "validate", "O3-csat.yaml").stderr) == (
+        2, "slacheck: 1 problem(s) in the input:\nO3-csat.yaml: is a file, not a rules folder" + expected)
+    assert run("rules", "validate", "rulez").stderr == (
+        "slacheck: 1 problem(s) in the input:\nrulez: no such folder" + expected)
+    assert run("rules", "validate", "empty").stderr == (
+        "slacheck: 1 problem(s) in the input:\nempty: no rule files (*.yaml) found\n")
+    assert run("rules", "list", "--rules", "rulez").exit_code == 2
+
+
 def test_evidence_check_valid_and_invalid(run, tmp_path):
     res = run("evidence", "check", str(sample_dir() / "bundle"))
     assert res.exit_code == 0 and "valid" in res.output
