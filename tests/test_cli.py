@@ -153,6 +153,10 @@ def test_rules_list_shows_every_rule(run):
     for rid in ("O1-first-response-p1", "T2-backlog-age", "T3-cvss-remediation"):
         assert rid in res.output
     assert "quarterly" in res.output and "tactical" in res.output and "always" in res.output
+    [csat] = [line for line in res.output.splitlines() if line.startswith("O3-csat ")]
+    assert csat == ("O3-csat                        O3    ≥ 75%; leverancier mag bij inschrijving een hogere norm aan…  "
+                    "yes                   monthly                 operational  on_deviation")  # cut, and marked
+    assert max(len(line) for line in res.output.splitlines()) < 200
 
 
 def test_rules_validate_reports_every_error_in_every_file(run, tmp_path):
