@@ -336,6 +336,14 @@ def test_dutch_markdown_writes_figures_with_a_decimal_comma_as_the_report_does()
             "(marge 0,05: 24 + 24 × 0,05) | 2.2 (ii) |") in nl
 
 
+def test_dutch_markdown_names_the_claim_in_the_annexs_words():
+    request = str(sample_dir() / "change-requests" / "cr-2026-08-price-claim-not-stricter.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", request]).output
+    assert ("de gewijzigde norm is deels lichter dan bij inschrijving | risico-opslag | 1, 2.1 |\n") in nl
+    en = CliRunner().invoke(build_cli(), ["change", "validate", request, "--lang", "en"]).output
+    assert "the changed norm is partly weaker than the tendered norm | risk_surcharge | 1, 2.1 |\n" in en
+
+
 def test_cli_bad_request_exits_2_with_located_problems(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("id: CR-X\ncontract_id: SIB-ICT-BEHEER-2026\nchange: norm\nrule: O3-csat\nclauses: {satisfied: {threshold: 82}}\n"
