@@ -73,6 +73,8 @@ def _rules_for(catalogue: Catalogue, bundle: Bundle, record_id: str) -> list[tup
 def explain_record(bundle: Bundle, record_id: str, catalogue: Catalogue, contract: Contract,
                    calendar: ServiceCalendar, as_of: int, rule_id: str | None = None
                    ) -> list[Explanation | DayExplanation]:
+    if rule_id and rule_id not in catalogue.rules:  # a typo is no rule "that does not apply" to the record
+        raise InputError(Problem("--rule", f"no rule {rule_id!r} (the rule ids are those of slacheck rules list)"))
     matches = _rules_for(catalogue, bundle, record_id)
     if rule_id:
         matches = [(r, row) for r, row in matches if r.id == rule_id]

@@ -245,6 +245,9 @@ def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
     assert "- norm per melding: ≤ 1 werkuur (bijlage 12a)\n" in nl  # the report's unit and origin words
     res = run("explain", str(bundle), "INC-404")
     assert res.exit_code == 2 and "no record with this id" in res.output
+    res = run("explain", str(bundle), "INC-7", "--rule", "O1-first-response-p9")
+    assert (res.exit_code, res.stderr) == (2, "slacheck: 1 problem(s) in the input:\n--rule: no rule "
+                                              "'O1-first-response-p9' (the rule ids are those of slacheck rules list)\n")
 
 
 def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as_of(run, tmp_path):
