@@ -52,7 +52,8 @@ def change_validate(request: Path, contract_path: Path | None, rules_dir: Path |
 @click.option("--contract", "contract_path", type=click.Path(path_type=Path), required=True,
               help="The contract settings file to record the change in (rewritten atomically).")
 @_rules
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="The language of the verdict printed when the request is refused.")
 @handle_errors
 def change_apply(request: Path, contract_path: Path, rules_dir: Path | None, lang: str) -> None:
     """Record an allowed REQUEST in the contract's append-only norm register; refuse one that is not (exit 1)."""
@@ -61,7 +62,7 @@ def change_apply(request: Path, contract_path: Path, rules_dir: Path | None, lan
 
     doc, _, catalogue, verdict = _load(request, contract_path, rules_dir)
     if not verdict.valid:
-        click.echo(render_markdown(verdict, lang), nl=False)
+        echo_output(render_markdown(verdict, lang))
         click.echo(f"slacheck: {verdict.subject_id} is not allowed; nothing was recorded", err=True)
         sys.exit(verdict.exit_code)
     entry = record(doc, verdict, contract_path, catalogue)
