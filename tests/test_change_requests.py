@@ -216,9 +216,9 @@ def test_unknown_rule_clause_and_contract_are_bad_input(tmp_path, catalogue, con
         judge(tmp_path, req, contract, catalogue)
     src = str(tmp_path / "request.yaml")
     assert [str(p) for p in exc.value.problems] == [
-        f"{src}: $.contract_id: request is for contract 'OTHER', the contract settings are 'SIB-ICT-BEHEER-2026'",
-        f"{src}: $.clauses.satisfied.per_record: clause 'satisfied' of O3-csat has no per-record limit",
-        f"{src}: $.clauses.nope: rule O3-csat has no clause 'nope' (clauses: satisfied)",
+        f"{src}: line 2: $.contract_id: request is for contract 'OTHER', the contract settings are 'SIB-ICT-BEHEER-2026'",
+        f"{src}: line 8: $.clauses.satisfied.per_record: clause 'satisfied' of O3-csat has no per-record limit",
+        f"{src}: line 10: $.clauses.nope: rule O3-csat has no clause 'nope' (clauses: satisfied)",
     ]
     with pytest.raises(ChangeRequestError, match="no rule file 'O3-nothing'"):
         judge(tmp_path, merge(SPEC["base"], {"rule": "O3-nothing"}), contract, catalogue)
@@ -230,7 +230,7 @@ def test_a_threshold_outside_0_to_100_percent_is_bad_input(tmp_path, catalogue, 
     with pytest.raises(ChangeRequestError) as exc:
         judge(tmp_path, req, contract, catalogue)
     assert [str(p) for p in exc.value.problems] == [
-        f"{tmp_path / 'request.yaml'}: $.clauses.availability.threshold: threshold 150 % of "
+        f"{tmp_path / 'request.yaml'}: line 7: $.clauses.availability.threshold: threshold 150 % of "
         "O1-servicedesk-availability/availability is not a percentage (expected 0 to 100)"]
 
 

@@ -52,35 +52,36 @@ def materiality_margin(contract: Contract) -> float:
 def _check_input(req: Mapping[str, Any], doc: Document, contract: Contract, catalogue: Catalogue) -> None:
     """Problems that make the request impossible to judge (exit 2), all at once and located."""
     problems: list[Problem] = []
-    add = lambda msg, field: problems.append(Problem(doc.source, msg, field=field))  # noqa: E731
+    add = lambda msg, *where: problems.append(doc.problem(msg, *where))  # noqa: E731
     if req["contract_id"] != contract.contract_id:
         add(f"request is for contract {req['contract_id']!r}, the contract settings are {contract.contract_id!r}",
-            "$.contract_id")
+            "contract_id")
     for key in ("rule", "replaces"):
         rid = req.get(key)
         if rid and rid not in catalogue.rules:
-            add(f"no rule file {rid!r} (a new KPI needs its rule file in the rules folder first)", f"$.{key}")
+            add(f"no rule file {rid!r} (a new KPI needs its rule file in the rules folder first)", key)
     if req.get("goal") and req["goal"] not in catalogue.goals.ids:
-        add(f"unknown goal {req['goal']!r} (known: {', '.join(sorted(catalogue.goals.ids))})", "$.goal")
+        add(f"unknown goal {req['goal']!r} (known: {', '.join(sorted(catalogue.goals.ids))})", "goal")
     rule = catalogue.rules.get(req.get("rule") or "")
     if req["change"] == "remove_kpi" and req.get("clauses"):
-        add("a removal takes no new clauses", "$.clauses")
+        add("a removal takes no new clauses", "clauses")
     if rule is not None and req["change"] != "goal":
         by_id = {c.id: c for c in rule.norm.clauses}
         for cid, change in (req.get("clauses") or {}).items():
             clause = by_id.get(cid)
             if clause is None:
-                add(f"rule {rule.id} has no clause {cid!r} (clauses: {', '.join(by_id)})", f"$.clauses.{cid}")
+                add(f"rule {rule.id} has no clause {cid!r} (clauses: {', '.join(by_id)})", "clauses", cid)
                 continue
             threshold = change.get("threshold")
             if threshold is not None and not percentage_ok(clause, threshold):
                 add(f"threshold {threshold:g} % of {rule.id}/{cid} is not a percentage (expected 0 to 100)",
-                    f"$.clauses.{cid}.threshold")
+                    "clauses", cid, "threshold")
             pr = change.get("per_record")
             if pr and clause.per_record is None:
-                add(f"clause {cid!r} of {rule.id} has no per-record limit", f"$.clauses.{cid}.per_record")
+                add(f"clause {cid!r} of {rule.id} has no per-record limit", "clauses", cid, "per_record")
             elif pr and pr.get("unit") and pr["unit"] != clause.per_record.unit:
-                add(f"unit {pr['unit']!r} differs from the rule's {clause.per_record.unit!r}", f"$.clauses.{cid}.per_record.unit")
+                add(f"unit {pr['unit']!r} differs from the rule's {clause.per_record.unit!r}",
+                    "clauses", cid, "per_record", "unit")
     if problems:
         raise ChangeRequestError(problems)
 
