@@ -78,7 +78,8 @@ def run_from_options(bundle: Path | None, sample: bool, period_text: str, as_of_
               help="Bundles audited at once when several are given (0: one per core).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write report.md, report.json and (year or range) charts/*.svg to this folder, atomically.")
+              help="Write report.md, report.json and (year or range) charts/*.svg to this folder, atomically "
+                   "(several bundles: to a subfolder per bundle, named after it).")
 @handle_errors
 def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str | None, contract_path: Path | None,
           rules_dir: Path | None, signal_pairs: tuple[str, ...], lang: str, template_dir: Path | None,
