@@ -336,6 +336,26 @@ def test_dutch_markdown_writes_figures_with_a_decimal_comma_as_the_report_does()
             "(marge 0,05: 24 + 24 × 0,05) | 2.2 (ii) |") in nl
 
 
+def test_dutch_markdown_words_the_kpi_set_in_dutch_and_the_json_keeps_the_engines_sentences(tmp_path, catalogue,
+                                                                                               contract):
+    """The KPI set on the effective date was English in the Dutch verdict of every norm change; it is worded from
+    the reason codes the details now carry (``kpi_states``), and the JSON keeps the English text as before."""
+    request = str(sample_dir() / "change-requests" / "cr-2026-02-csat-within-margin.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", request]).output
+    assert ("| de KPI-samenstelling laat de wijziging toe | O3-csat op 2026-10-01: een KPI van doel O3 volgens bijlage "
+            "12a, niet verwijderd via het normregister | 1 |\n") in nl
+    v = judge(tmp_path, merge(SPEC["base"], {"change": "add_kpi", "rule": "O3-csat", "goal": "O3"}), contract, catalogue)
+    [comp] = [c for c in to_data(v)["conditions"] if c["condition"] == "composition"]
+    assert comp["details"]["problems"] == [
+        "O3-csat is already a KPI on 2026-10-01: a KPI of goal O3 by the annex, not removed by the register"]
+    assert comp["details"]["kpi_states"] == [{"kpi": "O3-csat", "day": "2026-10-01", "problem": "already_kpi",
+                                              "entries": "", "why": {"code": "kpi_of_annex", "args": {"goal": "O3"}}}]
+    assert ("O3-csat is op 2026-10-01 al een KPI: een KPI van doel O3 volgens bijlage 12a, niet verwijderd via het "
+            "normregister | 1 |\n") in render_markdown(v, "nl")
+    assert ("O3-csat is already a KPI on 2026-10-01: a KPI of goal O3 by the annex, not removed by the register | 1 |\n"
+            in render_markdown(v, "en"))
+
+
 def test_dutch_markdown_names_the_claim_in_the_annexs_words():
     request = str(sample_dir() / "change-requests" / "cr-2026-08-price-claim-not-stricter.yaml")
     nl = CliRunner().invoke(build_cli(), ["change", "validate", request]).output
