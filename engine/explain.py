@@ -19,7 +19,7 @@ from .bundle import Bundle
 from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
-from .explain_days import DayExplanation, explain_day_limit, explain_within_days, render_days
+from .explain_days import DayExplanation, explain_day_limit, explain_within_days, render_days, term
 from .measures.common import DURATION_UNITS, MeasureContext, limit_seconds, select
 from .measures.known import known_at
 from .model import PerRecordLimit, Rule
@@ -182,7 +182,7 @@ def render_explanations(record_id: str, items: list[Explanation | DayExplanation
         minutes = f"{ex.timeline.counted_seconds / 60:.1f}"
         limit = ("—" if ex.limit is None else
                  f"{fmt_limit_in(ex.limit.op, ex.limit.limit, ex.limit.unit, lang)} ({origin_words(ex.origin, lang)})")
-        lines += [f"## {ex.rule_id}: {ex.measurement}", "",
+        lines += [f"## {ex.rule_id}: {term(ex.measurement, lang)}", "",
                   f"- {'klok' if lang == 'nl' else 'clock'}: {clock}",
                   f"- {'gemeten' if lang == 'nl' else 'measured'}: {ex.timeline.counted_seconds} s"
                   f" ({minutes.replace('.', ',') if lang == 'nl' else minutes} min)"

@@ -24,6 +24,7 @@ import numpy as np
 from . import operators
 from .calendar import CLOSED, HOLIDAY
 from .calendar_explain import weekday, when
+from .details import TERMS
 from .measures.changes import elapsed_days, within_days_terms
 from .measures.common import MeasureContext
 from .measures.known import not_after
@@ -222,6 +223,15 @@ _TEXT = {
 }
 
 
+def term(label: str, lang: str) -> str:
+    """A measurement's label (a rule file's, e.g. "first substantive response"; "containment (P2)") in the annex's
+    words in Dutch, as the Dutch breach details word it (``details.TERMS``); a label without one as it is."""
+    if lang != "nl":
+        return label
+    base, sep, rest = label.partition(" (")
+    return TERMS.get(label) or TERMS.get(base, base) + sep + rest
+
+
 def render_days(ex: DayExplanation, lang: str = "en") -> list[str]:
     """Markdown lines: the reading of the term, start, end, limit, term end, count and verdict, then the day table."""
     t = _TEXT[lang]
@@ -240,7 +250,7 @@ def render_days(ex: DayExplanation, lang: str = "en") -> list[str]:
               for rid, fields in ex.end_detail]
     if ex.joined and not detail:
         detail = [f"  - {t['no_joined'].format(ex.joined)}"]
-    lines = [f"## {ex.rule_id}: {ex.label}", "",
+    lines = [f"## {ex.rule_id}: {term(ex.label, lang)}", "",
              f"- {reading}",
              f"- {t['start']}: {when(ex.start, lang)} ({ex.start_field})",
              f"- {t['end']}: {end}", *detail,

@@ -241,6 +241,7 @@ def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
     assert "verdict: within the limit" in res.output
     assert "weekend" in res.output
     nl = run("explain", str(bundle), "INC-7", "--rule", "O1-first-response-p2").output  # Dutch by default
+    assert "## O1-first-response-p2: eerste inhoudelijke reactie\n" in nl  # the annex's words, as breach details
     assert "- gemeten: 900 s (15,0 min)\n" in nl  # decimal comma, as the report writes figures
     assert "- norm per melding: ≤ 1 werkuur (bijlage 12a)\n" in nl  # the report's unit and origin words
     res = run("explain", str(bundle), "INC-404")
@@ -275,6 +276,7 @@ def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as
     assert "gepauzeerd (klok stilgezet)" in nl and "business" not in nl
     assert "- gemeten: 23400 s (390,0 min) — geen eindmoment; gemeten tot de peildatum\n" in nl
     assert "- norm per melding: ≤ 24 werkuren (regel O1-time-to-containment)\n" in nl
+    assert "## O1-time-to-containment: inperking (P2)\n" in nl
 
 
 def _day_rows(output: str) -> list[str]:
@@ -323,6 +325,7 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
     nl = run("explain", str(bundle), "WPL-2").output  # Dutch by default
     assert "- oordeel: OVERSCHRIJDING" in nl and "- termijn eindigt: di 2026-05-05 23:59:59" in nl
     assert "- norm per melding: ≤ 5 werkdagen (bijlage 12a)\n" in nl
+    assert "## O4-workplace-issuance: werkplek gereed voor gebruik\n" in nl
     assert "| 2026-05-05 | di | feestdag: Bevrijdingsdag | nee | 5 | termijn eindigt 23:59:59 |" in nl
     # before the end is known and while the term runs: pending, the table up to as-of
     res = run("explain", str(bundle), "WPL-1", "--lang", "en", "--as-of", "2026-04-30T12:00:00+02:00")
