@@ -161,4 +161,20 @@ class ProblemCollector:
 
     def raise_if_any(self, cls: type[InputError] = InputError) -> None:
         if self:
-            raise cls(self.problems, cap_note=self.cap_note(), total=sum(self._counts.values()))
+            raise cls(self.in_file_order(), cap_note=self.cap_note(), total=sum(self._counts.values()))
+
+    def in_file_order(self) -> list[Problem]:
+        """The problems shown, each file's together in the order the files were first named, and within a file by
+        line (or record) number: the checks run in passes (parsing, each record's schema, across records), so a
+        file's problems are found out of order ("line 10" before "line 2"). A problem of the file as a whole
+        comes before its numbered ones."""
+        first = {}
+        for p in self.problems:
+            first.setdefault(p.file, len(first))
+        return sorted(self.problems, key=lambda p: (first[p.file], _number_of(p.record)))
+
+
+def _number_of(record: str | None) -> int:
+    """12 for "line 12" or "line 12 (INC-7)", "record 12"; 0 for none."""
+    m = re.match(r"(?:line|record) (\d+)", record or "")
+    return int(m.group(1)) if m else 0

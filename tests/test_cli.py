@@ -226,6 +226,9 @@ def test_evidence_check_valid_and_invalid(run, tmp_path):
     assert res.exit_code == 2
     assert "b/tickets.jsonl: line 3" in res.output and "$.priority" in res.output
     assert "b/tickets.jsonl: line 5: not valid JSON" in res.output
+    # a file's problems in line order, though parsing finds line 5's before the schema finds line 3's
+    lines = res.stderr.splitlines()
+    assert lines[1].startswith("b/tickets.jsonl: line 3 (") and lines[2].startswith("b/tickets.jsonl: line 5: ")
 
 
 def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
