@@ -189,7 +189,7 @@ def run_audit(bundle: Bundle | Path | str, span: Period, *, as_of: int | None = 
             results.append(KpiResult(rule.id, rule.goal, period.label, cadence, status, clause_results[j], m,
                                       rule.minimum_requirement, error or reasons.text(why), reasons=why))
         results.extend(KpiResult(rule.id, rule.goal, p.label, c, Status.NOT_APPLICABLE, (), None,
-                                 rule.minimum_requirement, why) for rule, p, c, why in retired)
+                                 rule.minimum_requirement, why.text(), reasons=(why,)) for rule, p, c, why in retired)
         results.extend(_not_due(catalogue, span))
         verdicts = judge.verdicts([
             {"id": str(i), "status": r.status.value, "minimum": r.minimum_requirement.value, "primary": int(r.primary)}

@@ -64,6 +64,23 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def echo_output(data: str | bytes) -> None:
+    """A command's whole output on stdout, every byte or ``BrokenPipeError``. One large write into a pipe whose
+    reader goes away midway (``slacheck audit … | head -5``) returns the part the pipe took, and Python's buffered
+    writer then drops the rest without an error, so the command would exit 0 or 1 as if all had been read. Written
+    to the file descriptor in a loop, the next write fails with EPIPE and the command exits 141."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (click's test runner): nothing can be lost there
+        click.echo(data, nl=False)
+        return
+    raw = data.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict") if isinstance(data, str) else data
+    sys.stdout.flush()
+    view, done = memoryview(raw), 0
+    while done < len(view):
+        done += os.write(fd, view[done:])
+
+
 def output_closed() -> None:
     """The reader of stdout went away (``slacheck rules list | head -5``): that is no bad input, and nothing is
     left to tell. Exit quietly with 141, as a process killed by SIGPIPE would; stdout goes to /dev/null so that

@@ -247,7 +247,8 @@ TERMS = {
     "resolution": "oplossing", "definitive resolution": "definitieve oplossing", "stabilisation": "stabilisatie",
     "first substantive response": "eerste inhoudelijke reactie", "response": "reactie",
     "RCA documented and shared": "RCA gedocumenteerd en gedeeld", "document update": "bijwerking van de documenten",
-    "completion": "afronding", "execution": "uitvoering", "ready for use": "werkplek gereed voor gebruik"}
+    "completion": "afronding", "execution": "uitvoering", "ready for use": "werkplek gereed voor gebruik",
+    "containment": "inperking"}  # (the last: slacheck explain's heading of a security incident's measurement)
 # The units a duration, a day count or a limit is written in (``common.fmt_duration``/``fmt_limit``/``fmt_days``),
 # as identifiers of the labels' ``units``; longest first, so "h (business)" is not read as "h".
 UNITS = {"h (business)": "business_h", "min (business)": "business_min", "working days": "working_days",

@@ -91,10 +91,18 @@ class InputError(SlacheckError):
                    cap_note="\n".join(e.cap_note for e in errors if e.cap_note) or None)
 
     def render(self) -> str:
-        lines = [str(p) for p in self.problems]
-        if self.cap_note:
-            lines.append(self.cap_note)
-        return "\n".join(lines)
+        """Every problem, one a line; a file's cap note ("f: … and N more problem(s) not shown") right after that
+        file's last problem shown, not after other files' (or other bundles') problems."""
+        notes: dict[str, list[str]] = {}
+        for note in self.cap_note.split("\n") if self.cap_note else ():
+            notes.setdefault(note.split(CAP_NOTE_SEPARATOR, 1)[0], []).append(note)
+        last = {p.file: i for i, p in enumerate(self.problems) if isinstance(p, Problem)}
+        lines = []
+        for i, p in enumerate(self.problems):
+            lines.append(str(p))
+            if isinstance(p, Problem) and last[p.file] == i:
+                lines.extend(notes.pop(p.file, ()))
+        return "\n".join(lines + [n for left in notes.values() for n in left])
 
 
 class RuleFileError(InputError):
@@ -119,6 +127,9 @@ class ChangeRequestError(InputError):
 
 class EngineError(SlacheckError):
     """An internal inconsistency: a bug in slacheck, never the user's fault."""
+
+
+CAP_NOTE_SEPARATOR = ": … and "  # between the file and the count in a cap note
 
 
 @dataclass
@@ -146,8 +157,24 @@ class ProblemCollector:
         over = {f: n - self.cap_per_file for f, n in self._counts.items() if n > self.cap_per_file}
         if not over:
             return None
-        return "\n".join(f"{f}: … and {n} more problem(s) not shown" for f, n in sorted(over.items()))
+        return "\n".join(f"{f}{CAP_NOTE_SEPARATOR}{n} more problem(s) not shown" for f, n in sorted(over.items()))
 
     def raise_if_any(self, cls: type[InputError] = InputError) -> None:
         if self:
-            raise cls(self.problems, cap_note=self.cap_note(), total=sum(self._counts.values()))
+            raise cls(self.in_file_order(), cap_note=self.cap_note(), total=sum(self._counts.values()))
+
+    def in_file_order(self) -> list[Problem]:
+        """The problems shown, each file's together in the order the files were first named, and within a file by
+        line (or record) number: the checks run in passes (parsing, each record's schema, across records), so a
+        file's problems are found out of order ("line 10" before "line 2"). A problem of the file as a whole
+        comes before its numbered ones."""
+        first = {}
+        for p in self.problems:
+            first.setdefault(p.file, len(first))
+        return sorted(self.problems, key=lambda p: (first[p.file], _number_of(p.record)))
+
+
+def _number_of(record: str | None) -> int:
+    """12 for "line 12" or "line 12 (INC-7)", "record 12"; 0 for none."""
+    m = re.match(r"(?:line|record) (\d+)", record or "")
+    return int(m.group(1)) if m else 0

@@ -19,11 +19,12 @@ from .bundle import Bundle
 from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
-from .explain_days import DayExplanation, explain_day_limit, explain_within_days, render_days
+from .explain_days import DayExplanation, explain_day_limit, explain_within_days, render_days, term
 from .measures.common import DURATION_UNITS, MeasureContext, limit_seconds, select
 from .measures.known import known_at
 from .model import PerRecordLimit, Rule
 from .norms import norms_in_force
+from .report import fmt_limit_in, origin_words
 from .rulefiles import Catalogue
 from .settings import Contract
 from .tables import Table
@@ -35,7 +36,8 @@ class Explanation:
     rule_id: str
     measurement: str  # e.g. "response"
     timeline: Timeline
-    limit: str
+    limit: PerRecordLimit | None  # the per-record limit in force (None: none)
+    origin: str                   # where it comes from: a norm's origin, or ``rule:<id>`` for the rule's own
     within: bool | None  # None: no end yet and the limit has not passed (pending)
     ended: bool
 
@@ -71,6 +73,8 @@ def _rules_for(catalogue: Catalogue, bundle: Bundle, record_id: str) -> list[tup
 def explain_record(bundle: Bundle, record_id: str, catalogue: Catalogue, contract: Contract,
                    calendar: ServiceCalendar, as_of: int, rule_id: str | None = None
                    ) -> list[Explanation | DayExplanation]:
+    if rule_id and rule_id not in catalogue.rules:  # a typo is no rule "that does not apply" to the record
+        raise InputError(Problem("--rule", f"no rule {rule_id!r} (the rule ids are those of slacheck rules list)"))
     matches = _rules_for(catalogue, bundle, record_id)
     if rule_id:
         matches = [(r, row) for r, row in matches if r.id == rule_id]
@@ -111,15 +115,11 @@ def _durations(rule: Rule, table: Table, row: int, contract: Contract, calendar:
     for name, spec in p["durations"].items():
         norm = next((n for n in norms.values() if n.clause.metric == f"{name}_share"), None)
         limit = norm.per_record if norm is not None else None
-        shown = "—"
-        if limit is not None and limit.limit is not None:
-            shown = f"{limit.op} {limit.limit:g} {limit.unit} ({norm.origin})"
-        else:
+        if limit is not None and limit.limit is None:
             limit = None
         out.append(_timed(rule.id, spec.get("label", name), table, row, start, _known_end(table, spec["end"], row, as_of),
                           "clock" if p["clock"] == "clock" else "business", bool(p.get("pause_third_party")),
-                          limit.op if limit else None, limit_seconds(limit) if limit else None, shown,
-                          calendar, as_of))
+                          limit, norm.origin if limit else "", calendar, as_of))
     return out
 
 
@@ -134,8 +134,7 @@ def _containment(rule: Rule, table: Table, row: int, contract: Contract, calenda
     limit = PerRecordLimit("<=", float(lim["limit"]), lim["unit"])
     return [_timed(rule.id, f"containment ({priority})", table, row, int(table.col(p.get("start", "detected_at"))[row]),
                    _known_end(table, p.get("end", "contained_at"), row, as_of), DURATION_UNITS[limit.unit].clock,
-                   priority in p.get("pause_third_party", ()), limit.op, limit_seconds(limit),
-                   f"{limit.op} {limit.limit:g} {limit.unit} (rule {rule.id})", calendar, as_of)]
+                   priority in p.get("pause_third_party", ()), limit, f"rule:{rule.id}", calendar, as_of)]
 
 
 def _known_end(table: Table, column: str, row: int, as_of: int) -> int:
@@ -144,7 +143,7 @@ def _known_end(table: Table, column: str, row: int, as_of: int) -> int:
 
 
 def _timed(rule_id: str, label: str, table: Table, row: int, start: int, end: int, clock: str, paused: bool,
-           op: str | None, limit: float | None, shown: str, calendar: ServiceCalendar, as_of: int) -> Explanation:
+           limit: PerRecordLimit | None, origin: str, calendar: ServiceCalendar, as_of: int) -> Explanation:
     """One measurement's timeline and verdict (``end`` as known at as-of): a limit already passed without an end
     is a breach, one not yet passed is pending."""
     ended = end != NAT
@@ -157,10 +156,10 @@ def _timed(rule_id: str, label: str, table: Table, row: int, start: int, end: in
                 pauses.append((int(ps[i]), int(pe[i]) if pe[i] != NAT and pe[i] <= until else until))
     tl = explain(calendar, start, until, pauses, clock=clock)
     within = None
-    if op is not None and limit is not None:
-        ok = bool(operators.get(op).apply(tl.counted_seconds, limit))
+    if limit is not None:
+        ok = bool(operators.get(limit.op).apply(tl.counted_seconds, limit_seconds(limit)))
         within = ok if (ended or not ok) else None
-    return Explanation(rule_id, label, tl, shown, within, ended)
+    return Explanation(rule_id, label, tl, limit, origin, within, ended)
 
 
 def _month_of(instant: int, calendar: ServiceCalendar) -> date:
@@ -180,13 +179,16 @@ def render_explanations(record_id: str, items: list[Explanation | DayExplanation
             verdict = {True: "binnen de norm", False: "OVERSCHRIJDING",
                        None: "lopend (nog geen eind, termijn niet verstreken)"}[ex.within]
             clock = {"business": "werkuren", "clock": "klokuren (24/7)"}[clock]
-        lines += [f"## {ex.rule_id}: {ex.measurement}", "",
+        minutes = f"{ex.timeline.counted_seconds / 60:.1f}"
+        limit = ("—" if ex.limit is None else
+                 f"{fmt_limit_in(ex.limit.op, ex.limit.limit, ex.limit.unit, lang)} ({origin_words(ex.origin, lang)})")
+        lines += [f"## {ex.rule_id}: {term(ex.measurement, lang)}", "",
                   f"- {'klok' if lang == 'nl' else 'clock'}: {clock}",
                   f"- {'gemeten' if lang == 'nl' else 'measured'}: {ex.timeline.counted_seconds} s"
-                  f" ({ex.timeline.counted_seconds / 60:.1f} min)"
+                  f" ({minutes.replace('.', ',') if lang == 'nl' else minutes} min)"
                   + ("" if ex.ended else (" — geen eindmoment; gemeten tot de peildatum" if lang == "nl"
                                           else " — no end yet; measured up to as-of")),
-                  f"- {'norm per melding' if lang == 'nl' else 'per-record limit'}: {ex.limit}",
+                  f"- {'norm per melding' if lang == 'nl' else 'per-record limit'}: {limit}",
                   f"- {'oordeel' if lang == 'nl' else 'verdict'}: {verdict}", "",
                   render_timeline(ex.timeline, lang=lang).rstrip(), ""]
     return "\n".join(lines) + "\n"

@@ -24,11 +24,13 @@ import numpy as np
 from . import operators
 from .calendar import CLOSED, HOLIDAY
 from .calendar_explain import weekday, when
+from .details import TERMS
 from .measures.changes import elapsed_days, within_days_terms
 from .measures.common import MeasureContext
 from .measures.known import not_after
 from .measures.workplace import day_limit, day_terms
 from .model import NormInForce, Rule
+from .report import fmt_limit_in, fmt_op, origin_words
 from .tables import Table
 from .timeparse import NAT, local_midnight
 
@@ -221,17 +223,26 @@ _TEXT = {
 }
 
 
+def term(label: str, lang: str) -> str:
+    """A measurement's label (a rule file's, e.g. "first substantive response"; "containment (P2)") in the annex's
+    words in Dutch, as the Dutch breach details word it (``details.TERMS``); a label without one as it is."""
+    if lang != "nl":
+        return label
+    base, sep, rest = label.partition(" (")
+    return TERMS.get(label) or TERMS.get(base, base) + sep + rest
+
+
 def render_days(ex: DayExplanation, lang: str = "en") -> list[str]:
     """Markdown lines: the reading of the term, start, end, limit, term end, count and verdict, then the day table."""
     t = _TEXT[lang]
     unit = t["units"].get(ex.unit, ex.unit)
     n = f"{ex.limit:g}" if ex.limit is not None else "?"
     reading = t[ex.measure] + (t[ex.measure + "_working"] if ex.unit == "working_days" and ex.limit is not None else "")
-    reading = reading.format(unit=unit, op=ex.op, n=n, one=t["one"].get(ex.unit, ex.unit))
+    reading = reading.format(unit=unit, op=fmt_op(ex.op), n=n, one=t["one"].get(ex.unit, ex.unit))
     end = (f"{when(ex.end, lang)} ({ex.end_field})" if ex.end is not None
            else t["no_end"].format(when(ex.as_of, lang)))
-    limit = (f"{ex.op} {ex.limit:g} {unit} ({ex.source})" if ex.limit is not None
-             else t["unknown"].format(ex.source))
+    limit = (f"{fmt_limit_in(ex.op, ex.limit, ex.unit, lang)} ({origin_words(ex.source, lang)})"
+             if ex.limit is not None else t["unknown"].format(ex.source))
 
     def instant(x: dt.datetime | None) -> str:
         return "—" if x is None else when(x, lang) + (t["after_as_of"] if x > ex.as_of else "")
@@ -239,7 +250,7 @@ def render_days(ex: DayExplanation, lang: str = "en") -> list[str]:
               for rid, fields in ex.end_detail]
     if ex.joined and not detail:
         detail = [f"  - {t['no_joined'].format(ex.joined)}"]
-    lines = [f"## {ex.rule_id}: {ex.label}", "",
+    lines = [f"## {ex.rule_id}: {term(ex.label, lang)}", "",
              f"- {reading}",
              f"- {t['start']}: {when(ex.start, lang)} ({ex.start_field})",
              f"- {t['end']}: {end}", *detail,

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 from . import operators, resources
 from .errors import Problem
 from .model import Clause, NormInForce, NormStatus, PerRecordLimit, Rule
+from .reasons import Reason, reason
 from .settings import Contract
 
 #: register change kinds and what they do to the KPI set
@@ -171,8 +172,9 @@ def _events(rule_id: str, contract: Contract) -> list[tuple[str, int, str, Mappi
     return sorted(out, key=lambda x: (x[0], x[1]))  # stable: an entry's add before its remove
 
 
-def kpi_not_in_force(rule: Rule, contract: Contract, first_day: date) -> str | None:
-    """Why the KPI is not part of its goal's KPI set on ``first_day`` (``None`` when it is).
+def kpi_not_in_force(rule: Rule, contract: Contract, first_day: date) -> Reason | None:
+    """Why the KPI is not part of its goal's KPI set on ``first_day`` (``None`` when it is), as a reason code so
+    that the report and change control word it in their language.
 
     The last register entry on or before that day that adds or removes the KPI decides; a KPI that the register
     adds later is not judged before that entry's effective date.
@@ -182,14 +184,14 @@ def kpi_not_in_force(rule: Rule, contract: Contract, first_day: date) -> str | N
     if past:
         when, _, what, entry = past[-1]
         if what == "remove":
-            return f"removed from goal {rule.goal} by register entry {entry.get('id')} from {when}"
+            return reason("kpi_removed", goal=rule.goal, entry=entry.get("id"), date=when)
         return None
     future_adds = [ev for ev in events if ev[2] == "add"]
     if future_adds:
         when, _, _, entry = future_adds[0]
-        return f"not in force yet: added to goal {rule.goal} by register entry {entry.get('id')} from {when}"
+        return reason("kpi_not_added_yet", goal=rule.goal, entry=entry.get("id"), date=when)
     if rule.id not in annex_kpis():
-        return f"a new rule file that no register entry adds to goal {rule.goal} (not a KPI of the annex)"
+        return reason("kpi_new_rule_file", goal=rule.goal)
     return None
 
 

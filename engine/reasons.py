@@ -64,6 +64,22 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "no case decided in {period}: {pending} pending at the as-of time (neither pass nor fail yet)",
         "nl": "geen geval beslist in {period}: {pending} nog lopend op de peildatum (nog geen voldoende of "
               "onvoldoende)"},
+    # why a KPI is no part of its goal's KPI set on a day (engine/norms.py, kpi_state), and why it is
+    "kpi_removed": {
+        "en": "removed from goal {goal} by register entry {entry} from {date}",
+        "nl": "per {date} uit doel {goal} verwijderd door normregisteritem {entry}"},
+    "kpi_not_added_yet": {
+        "en": "not in force yet: added to goal {goal} by register entry {entry} from {date}",
+        "nl": "nog niet van kracht: per {date} aan doel {goal} toegevoegd door normregisteritem {entry}"},
+    "kpi_new_rule_file": {
+        "en": "a new rule file that no register entry adds to goal {goal} (not a KPI of the annex)",
+        "nl": "een nieuw regelbestand dat geen normregisteritem aan doel {goal} toevoegt (geen KPI van bijlage 12a)"},
+    "kpi_added": {
+        "en": "added to goal {goal} by register entry {entry} from {date}",
+        "nl": "per {date} aan doel {goal} toegevoegd door normregisteritem {entry}"},
+    "kpi_of_annex": {
+        "en": "a KPI of goal {goal} by the annex, not removed by the register",
+        "nl": "een KPI van doel {goal} volgens bijlage 12a, niet verwijderd via het normregister"},
 }
 LANGUAGES = ("en", "nl")
 

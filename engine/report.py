@@ -54,8 +54,8 @@ def fmt_num(value: Any, unit: str = "", lang: str | None = None, digits: int = 2
     """A figure with its unit, for people: at most ``digits`` decimals (more where a bound must show exactly,
     e.g. 99.475 %). With ``lang``: the unit in that language's words, singular or plural (``labels.yaml``
     ``units``; an unknown unit as given), and in Dutch a decimal comma as the annex writes ("99,5%"). Without
-    (the change-control documents): decimal point and the unit identifier. Only text changes: the JSON keeps
-    the numbers."""
+    (the English change-control documents): decimal point and the unit identifier. Only text changes: the JSON
+    keeps the numbers."""
     if value is None:
         return "—"
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
@@ -97,7 +97,7 @@ def fmt_op(op: str) -> str:
 
 @jinja2.pass_context
 def _num_filter(ctx: Any, value: Any, unit: str = "", digits: int = 2) -> str:
-    """``num``: the render's ``number_lang`` (the report gives its language; change control gives none)."""
+    """``num``: the render's ``number_lang`` (the report gives its language; change control gives Dutch only)."""
     return fmt_num(value, unit, ctx.get("number_lang"), digits)
 
 
@@ -105,12 +105,31 @@ def _num_filter(ctx: Any, value: Any, unit: str = "", digits: int = 2) -> str:
 def _origin_filter(ctx: Any, origin: Any) -> str:
     """``origin``: where a norm in force comes from (``annex``, ``tender``, ``register:<id>``) in the report's
     words (labels ``origin``); an origin without a label is shown as it is."""
-    words = ctx.get("t", {}).get("origin", {})
+    return md_escape(_origin_in(ctx.get("t", {}).get("origin", {}), origin))
+
+
+def origin_words(origin: Any, lang: str) -> str:
+    """Where a norm in force comes from, in the words of ``lang`` as the report names it ("inschrijving",
+    "normregister CR-1"), for output rendered without a template (``slacheck explain``); unescaped."""
+    return _origin_in(_labels_file(resources.templates_dir() / "labels.yaml")[lang]["origin"], origin)
+
+
+def _origin_in(words: dict[str, str], origin: Any) -> str:
     text = str(origin)
     kind, sep, entry = text.partition(":")
     if sep and kind in words:
-        return md_escape(words[kind].format(id=entry))
-    return md_escape(words.get(text, text))
+        return words[kind].format(id=entry)
+    return words.get(text, text)
+
+
+def fmt_limit_in(op: str, limit: float, unit: str, lang: str) -> str:
+    """A per-record limit for people: in English as a breach states it (``fmt_limit``: "≤ 4 h (business)"), in
+    Dutch with the report's unit words and decimal comma ("≤ 4 werkuren", "≤ 1 werkuur", "≤ 0,5 uur")."""
+    if lang != "nl":
+        from .measures.common import fmt_limit  # (numpy and Arrow: not for the change-control commands)
+
+        return fmt_limit(op, limit, unit)
+    return f"{fmt_op(op)} {fmt_num(float(limit), unit, lang)}"
 
 
 def labels(lang: str) -> dict[str, Any]:

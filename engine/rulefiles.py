@@ -151,6 +151,9 @@ def load_catalogue(root: Path | None = None, registry: MeasureRegistry | None = 
         except InputError as exc:
             problems.extend(exc.problems)
             raise RuleFileError(problems) from None
+    if not root.is_dir():  # a rule file or a mistyped path: say so, rather than that the "folder" holds no rules
+        said = "is a file, not a rules folder" if root.exists() else "no such folder"
+        raise RuleFileError(Problem(str(root), f"{said} (expected a folder with kpis/*.yaml, or the kpis folder)"))
     files = rule_files(root)
     if not files:
         raise RuleFileError(Problem(str(root), "no rule files (*.yaml) found"))

@@ -148,8 +148,8 @@ def test_apply_refuses_a_second_change_of_a_clause_from_the_same_date_as_validat
         assert r.exit_code == 1
         assert ("| (iii) Eenduidig in het contractdossier: geen andere wijziging van dezelfde norm per dezelfde datum | "
                 "verzoek | **NIET voldaan** | een ander item in het normregister stelt deze norm per dezelfde datum al vast: "
-                "welke norm geldt, is niet eenduidig | O1-first-response-p3/response is also set from 2026-10-01 by register entry "
-                "CR-2026-06 | 2.2 (iii) |") in r.output
+                "welke norm geldt, is niet eenduidig | O1-first-response-p3/response wordt per 2026-10-01 ook vastgesteld door "
+                "normregisteritem CR-2026-06 | 2.2 (iii) |") in r.output  # the engine's English worded in Dutch
     assert "CR-2026-06B is not allowed; nothing was recorded" in result.output
     assert (workspace / "contract.yaml").read_bytes() == before
 
@@ -257,6 +257,16 @@ def test_a_removed_kpi_is_not_judged_after_its_effective_date(tmp_path, patch_bu
                                                      "2026-07": Status.NOT_APPLICABLE, "2026-08": Status.NOT_APPLICABLE}
     assert got["2026-07"].message == "removed from goal O5 by register entry CR-R from 2026-07-01"
     assert got["2026-07"].measurement is None and got["2026-06"].clauses[0].origin == "annex"
+    from engine import reasons
+    from engine.serialize import to_data
+
+    one = Catalogue(rules={"O5-patch-compliance": catalogue.rules["O5-patch-compliance"]}, goals=catalogue.goals,
+                    root=catalogue.root)
+    data = to_data(run_audit(patch_bundle, parse_period("2026-07"), contract=load_contract(path, catalogue=catalogue),
+                             catalogue=one))
+    [row] = [r for r in data["results"] if r["rule"] == "O5-patch-compliance" and r["period"] == "2026-07"]
+    assert row["reasons"] == [{"code": "kpi_removed", "args": {"goal": "O5", "entry": "CR-R", "date": "2026-07-01"}}]
+    assert reasons.from_data(row["reasons"], "nl") == "per 2026-07-01 uit doel O5 verwijderd door normregisteritem CR-R"
 
 
 def test_an_added_kpi_is_judged_from_its_effective_date(tmp_path, catalogue):
@@ -266,8 +276,10 @@ def test_an_added_kpi_is_judged_from_its_effective_date(tmp_path, catalogue):
     rule = catalogue.rules["O5-patch-compliance"]
     from datetime import date
 
-    assert kpi_not_in_force(rule, contract, date(2026, 6, 1)) == \
-        "not in force yet: added to goal O5 by register entry CR-A from 2026-07-01"
+    why = kpi_not_in_force(rule, contract, date(2026, 6, 1))
+    assert (why.code, why.text()) == ("kpi_not_added_yet",
+                                      "not in force yet: added to goal O5 by register entry CR-A from 2026-07-01")
+    assert why.text("nl") == "nog niet van kracht: per 2026-07-01 aan doel O5 toegevoegd door normregisteritem CR-A"
     assert kpi_not_in_force(rule, contract, date(2026, 7, 1)) is None
     norms = norms_in_force(rule, contract, date(2026, 7, 1))
     assert (norms["compliant"].threshold, norms["compliant"].origin) == (92, "register:CR-A")

@@ -216,9 +216,9 @@ def test_unknown_rule_clause_and_contract_are_bad_input(tmp_path, catalogue, con
         judge(tmp_path, req, contract, catalogue)
     src = str(tmp_path / "request.yaml")
     assert [str(p) for p in exc.value.problems] == [
-        f"{src}: $.contract_id: request is for contract 'OTHER', the contract settings are 'SIB-ICT-BEHEER-2026'",
-        f"{src}: $.clauses.satisfied.per_record: clause 'satisfied' of O3-csat has no per-record limit",
-        f"{src}: $.clauses.nope: rule O3-csat has no clause 'nope' (clauses: satisfied)",
+        f"{src}: line 2: $.contract_id: request is for contract 'OTHER', the contract settings are 'SIB-ICT-BEHEER-2026'",
+        f"{src}: line 8: $.clauses.satisfied.per_record: clause 'satisfied' of O3-csat has no per-record limit",
+        f"{src}: line 10: $.clauses.nope: rule O3-csat has no clause 'nope' (clauses: satisfied)",
     ]
     with pytest.raises(ChangeRequestError, match="no rule file 'O3-nothing'"):
         judge(tmp_path, merge(SPEC["base"], {"rule": "O3-nothing"}), contract, catalogue)
@@ -230,7 +230,7 @@ def test_a_threshold_outside_0_to_100_percent_is_bad_input(tmp_path, catalogue, 
     with pytest.raises(ChangeRequestError) as exc:
         judge(tmp_path, req, contract, catalogue)
     assert [str(p) for p in exc.value.problems] == [
-        f"{tmp_path / 'request.yaml'}: $.clauses.availability.threshold: threshold 150 % of "
+        f"{tmp_path / 'request.yaml'}: line 7: $.clauses.availability.threshold: threshold 150 % of "
         "O1-servicedesk-availability/availability is not a percentage (expected 0 to 100)"]
 
 
@@ -283,7 +283,7 @@ def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalog
     assert "**Oordeel: NIET TOEGESTAAN: niet aan alle voorwaarden is voldaan**" in md
     assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied threshold | "
             "**NIET voldaan** | wezenlijk lichter zonder technisch objectieve rechtvaardiging met verwijzing | "
-            "nieuw >= 78 %; bij inschrijving 80 % (leveranciersnorm); margegrens 79 % (marge 0.05: 80 − (100 − 80) × 0.05) | "
+            "nieuw ≥ 78 %; bij inschrijving 80 % (leveranciersnorm); margegrens 79 % (marge 0,05: 80 − (100 − 80) × 0,05) | "
             "2.2 (ii) |") in md
     assert "> (ii) de gewijzigde norm niet wezenlijk lichter is dan de bij inschrijving opgegeven norm tenzij" in md
     en = render_markdown(v, "en")
@@ -314,6 +314,54 @@ def test_sample_requests_exit_codes(name, code, failing):
     data = json.loads(result.output)
     assert data["valid"] is (code == 0)
     assert [(c["condition"], c["reasons"]) for c in data["conditions"] if c["outcome"] == "not_met"] == failing
+
+
+def test_dutch_markdown_writes_figures_with_a_decimal_comma_as_the_report_does():
+    """Dutch change-control output writes its figures as the report does (``fmt_num`` in Dutch): decimal comma,
+    unit words, ≥ and ≤, also inside the margin's formula; the English keeps the decimal point and identifiers."""
+    request = str(sample_dir() / "change-requests" / "cr-2026-07-below-floor.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", request]).output  # Dutch by default
+    assert "| Materialiteitsmarge (change_control.materiality_margin) | 0,05 |\n" in nl
+    assert "\n- `availability`: 98,5\n" in nl
+    assert ("| nieuw ≥ 98,5 %; bij inschrijving 99,5 % (leveranciersnorm); margegrens 99,475 % "
+            "(marge 0,05: 99,5 − (100 − 99,5) × 0,05) | 2.2 (ii) |") in nl
+    assert "(altijd gemarkeerd, ook met rechtvaardiging). nieuw ≥ 98,5 %; ondergrens 99 % (bijlage 12a)\n" in nl
+    en = CliRunner().invoke(build_cli(), ["change", "validate", request, "--lang", "en"]).output
+    assert "\n- `availability`: 98.5\n" in en
+    assert ("| new >= 98.5 %; tendered 99.5 % (tender); margin bound 99.475 % (margin 0.05: 99.5 − (100 − 99.5) × 0.05) "
+            "| 2.2 (ii) |") in en
+    resolution = str(sample_dir() / "change-requests" / "cr-2026-01-stricter-resolution-p3.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", resolution]).output
+    assert ("| nieuw ≤ 20 werkuren; bij inschrijving 24 werkuren (leveranciersnorm); margegrens 25,2 werkuren "
+            "(marge 0,05: 24 + 24 × 0,05) | 2.2 (ii) |") in nl
+
+
+def test_dutch_markdown_words_the_kpi_set_in_dutch_and_the_json_keeps_the_engines_sentences(tmp_path, catalogue,
+                                                                                               contract):
+    """The KPI set on the effective date was English in the Dutch verdict of every norm change; it is worded from
+    the reason codes the details now carry (``kpi_states``), and the JSON keeps the English text as before."""
+    request = str(sample_dir() / "change-requests" / "cr-2026-02-csat-within-margin.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", request]).output
+    assert ("| de KPI-samenstelling laat de wijziging toe | O3-csat op 2026-10-01: een KPI van doel O3 volgens bijlage "
+            "12a, niet verwijderd via het normregister | 1 |\n") in nl
+    v = judge(tmp_path, merge(SPEC["base"], {"change": "add_kpi", "rule": "O3-csat", "goal": "O3"}), contract, catalogue)
+    [comp] = [c for c in to_data(v)["conditions"] if c["condition"] == "composition"]
+    assert comp["details"]["problems"] == [
+        "O3-csat is already a KPI on 2026-10-01: a KPI of goal O3 by the annex, not removed by the register"]
+    assert comp["details"]["kpi_states"] == [{"kpi": "O3-csat", "day": "2026-10-01", "problem": "already_kpi",
+                                              "entries": "", "why": {"code": "kpi_of_annex", "args": {"goal": "O3"}}}]
+    assert ("O3-csat is op 2026-10-01 al een KPI: een KPI van doel O3 volgens bijlage 12a, niet verwijderd via het "
+            "normregister | 1 |\n") in render_markdown(v, "nl")
+    assert ("O3-csat is already a KPI on 2026-10-01: a KPI of goal O3 by the annex, not removed by the register | 1 |\n"
+            in render_markdown(v, "en"))
+
+
+def test_dutch_markdown_names_the_claim_in_the_annexs_words():
+    request = str(sample_dir() / "change-requests" / "cr-2026-08-price-claim-not-stricter.yaml")
+    nl = CliRunner().invoke(build_cli(), ["change", "validate", request]).output
+    assert ("de gewijzigde norm is deels lichter dan bij inschrijving | risico-opslag | 1, 2.1 |\n") in nl
+    en = CliRunner().invoke(build_cli(), ["change", "validate", request, "--lang", "en"]).output
+    assert "the changed norm is partly weaker than the tendered norm | risk_surcharge | 1, 2.1 |\n" in en
 
 
 def test_cli_bad_request_exits_2_with_located_problems(tmp_path):

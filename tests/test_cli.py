@@ -131,12 +131,32 @@ def test_closed_stdout_exits_141_quietly(args):
     assert (proc.returncode, proc.stderr.decode()) == (141, "")
 
 
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_a_reader_leaving_midway_through_a_large_report_exits_141_quietly(fmt):
+    """``slacheck audit … | head -5``: the year's report (~200 kB) is more than the pipe holds, and the reader goes
+    after a few bytes. One large write would return the part the pipe took and Python would drop the rest without
+    an error (exit 1, as if the report had been read); written in a loop, the next write fails: 141, nothing on
+    stderr."""
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "audit", "--sample", "--period", "2026", "--format",
+                             fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    assert (proc.wait(timeout=120), proc.stderr.read().decode()) == (141, "")
+    proc.stderr.close()
+
+
 def test_rules_list_shows_every_rule(run):
     res = run("rules", "list")
     assert res.exit_code == 0
     for rid in ("O1-first-response-p1", "T2-backlog-age", "T3-cvss-remediation"):
         assert rid in res.output
     assert "quarterly" in res.output and "tactical" in res.output and "always" in res.output
+    [csat] = [line for line in res.output.splitlines() if line.startswith("O3-csat ")]
+    assert csat == ("O3-csat                        O3    ≥ 75%; leverancier mag bij inschrijving een hogere norm aan…  "
+                    "yes                   monthly                 operational  on_deviation")  # cut, and marked
+    assert max(len(line) for line in res.output.splitlines()) < 200
 
 
 def test_rules_validate_reports_every_error_in_every_file(run, tmp_path):
@@ -178,6 +198,21 @@ def test_rules_validate_names_the_files_by_the_path_given(run, tmp_path, monkeyp
         "40 rule file(s) valid\n")
 
 
+def test_rules_validate_of_a_file_or_a_missing_folder_says_so(run, tmp_path, monkeypatch):
+    """A rule file or a mistyped path given for DIRECTORY is named as such, not as a folder without rule files."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "O3-csat.yaml").write_text("id: O3-csat\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    expected = " (expected a folder with kpis/*.yaml, or the kpis folder)\n"
+    assert (run("rules", "validate", "O3-csat.yaml").exit_code, run("rules", "validate", "O3-csat.yaml").stderr) == (
+        2, "slacheck: 1 problem(s) in the input:\nO3-csat.yaml: is a file, not a rules folder" + expected)
+    assert run("rules", "validate", "rulez").stderr == (
+        "slacheck: 1 problem(s) in the input:\nrulez: no such folder" + expected)
+    assert run("rules", "validate", "empty").stderr == (
+        "slacheck: 1 problem(s) in the input:\nempty: no rule files (*.yaml) found\n")
+    assert run("rules", "list", "--rules", "rulez").exit_code == 2
+
+
 def test_evidence_check_valid_and_invalid(run, tmp_path):
     res = run("evidence", "check", str(sample_dir() / "bundle"))
     assert res.exit_code == 0 and "valid" in res.output
@@ -191,6 +226,9 @@ def test_evidence_check_valid_and_invalid(run, tmp_path):
     assert res.exit_code == 2
     assert "b/tickets.jsonl: line 3" in res.output and "$.priority" in res.output
     assert "b/tickets.jsonl: line 5: not valid JSON" in res.output
+    # a file's problems in line order, though parsing finds line 5's before the schema finds line 3's
+    lines = res.stderr.splitlines()
+    assert lines[1].startswith("b/tickets.jsonl: line 3 (") and lines[2].startswith("b/tickets.jsonl: line 5: ")
 
 
 def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
@@ -202,10 +240,18 @@ def test_explain_shows_the_timeline_of_a_disputed_figure(run, tmp_path):
     res = run("explain", str(bundle), "INC-7", "--lang", "en", "--rule", "O1-first-response-p2")
     assert res.exit_code == 0, res.output
     assert "measured: 900 s (15.0 min)" in res.output
+    assert "- per-record limit: ≤ 1 h (business) (annex)\n" in res.output  # as a breach states it, no unit ids
     assert "verdict: within the limit" in res.output
     assert "weekend" in res.output
+    nl = run("explain", str(bundle), "INC-7", "--rule", "O1-first-response-p2").output  # Dutch by default
+    assert "## O1-first-response-p2: eerste inhoudelijke reactie\n" in nl  # the annex's words, as breach details
+    assert "- gemeten: 900 s (15,0 min)\n" in nl  # decimal comma, as the report writes figures
+    assert "- norm per melding: ≤ 1 werkuur (bijlage 12a)\n" in nl  # the report's unit and origin words
     res = run("explain", str(bundle), "INC-404")
     assert res.exit_code == 2 and "no record with this id" in res.output
+    res = run("explain", str(bundle), "INC-7", "--rule", "O1-first-response-p9")
+    assert (res.exit_code, res.stderr) == (2, "slacheck: 1 problem(s) in the input:\n--rule: no rule "
+                                              "'O1-first-response-p9' (the rule ids are those of slacheck rules list)\n")
 
 
 def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as_of(run, tmp_path):
@@ -220,7 +266,7 @@ def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as
     # 6 h + 0.5 h + 10 h + 1.5 h of the window counted; 2.5 h on Tuesday and 9.5 h on Wednesday paused
     assert "## O1-time-to-containment: containment (P2)" in res.output
     assert "measured: 64800 s (1080.0 min)" in res.output and "paused 12:00:00" in res.output
-    assert "per-record limit: <= 24 business_h (rule O1-time-to-containment)" in res.output
+    assert "- per-record limit: ≤ 24 h (business) (rule O1-time-to-containment)\n" in res.output
     assert "verdict: within the limit" in res.output
     # at an as-of before containment, the end is not known yet: measured up to as-of, and within the limit so far
     res = run("explain", str(bundle), "SEC-9", "--lang", "en", "--as-of", "2026-09-10T08:00:00+02:00")
@@ -230,7 +276,10 @@ def test_explain_containment_pauses_third_party_waits_and_knows_nothing_after_as
     nl = run("explain", str(bundle), "SEC-9", "--as-of", "2026-09-10T08:00:00+02:00").output  # Dutch by default
     assert "- klok: werkuren" in nl and "(Europe/Amsterdam): geteld 6:30:00 (23400 s), gepauzeerd " in nl
     assert "- oordeel: lopend (nog geen eind, termijn niet verstreken)" in nl
-    assert "gepauzeerd (klok stilgezet)" in nl and "business" not in nl.split("- norm per melding")[0]
+    assert "gepauzeerd (klok stilgezet)" in nl and "business" not in nl
+    assert "- gemeten: 23400 s (390,0 min) — geen eindmoment; gemeten tot de peildatum\n" in nl
+    assert "- norm per melding: ≤ 24 werkuren (regel O1-time-to-containment)\n" in nl
+    assert "## O1-time-to-containment: inperking (P2)\n" in nl
 
 
 def _day_rows(output: str) -> list[str]:
@@ -253,7 +302,7 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
             "the term ends at 23:59:59 of the last day on which that count is still 5, and an end after that instant "
             "is late, so an end on a weekend or holiday right after working day 5 is still in time" in res.output)
     assert "- end: Tue 2026-05-05 11:00:00 (ready_at)" in res.output
-    assert "- per-record limit: <= 5 working days (annex)" in res.output
+    assert "- per-record limit: ≤ 5 working days (annex)\n" in res.output
     assert "- term ends: Tue 2026-05-05 23:59:59" in res.output
     assert "- counted: 5 working days" in res.output and "- verdict: within the limit" in res.output
     assert _day_rows(res.output) == [
@@ -278,6 +327,8 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
     assert [b["id"] for b in o4["breaches"]] == ["WPL-2"] and o4["clauses"][0]["value"] == 50.0
     nl = run("explain", str(bundle), "WPL-2").output  # Dutch by default
     assert "- oordeel: OVERSCHRIJDING" in nl and "- termijn eindigt: di 2026-05-05 23:59:59" in nl
+    assert "- norm per melding: ≤ 5 werkdagen (bijlage 12a)\n" in nl
+    assert "## O4-workplace-issuance: werkplek gereed voor gebruik\n" in nl
     assert "| 2026-05-05 | di | feestdag: Bevrijdingsdag | nee | 5 | termijn eindigt 23:59:59 |" in nl
     # before the end is known and while the term runs: pending, the table up to as-of
     res = run("explain", str(bundle), "WPL-1", "--lang", "en", "--as-of", "2026-04-30T12:00:00+02:00")
@@ -326,13 +377,16 @@ def test_explain_counts_an_rca_term_day_by_day(run, tmp_path):
     res = run("explain", str(bundle), "MI-1", "--lang", "en", "--rule", "T2-rca-timeliness")
     assert res.exit_code == 0, res.output
     assert ("- counted as the working days elapsed after the start day up to the end day (the start day is day 0; "
-            "`within_days`): the end is in time while that count is <= 10, so an end on a weekend or holiday right "
+            "`within_days`): the end is in time while that count is ≤ 10, so an end on a weekend or holiday right "
             "after working day 10 still counts 10: in time" in res.output)
     assert "- start: Wed 2026-04-22 10:00:00 (closed_at)" in res.output
     assert ("- end: Sat 2026-05-09 10:00:00 (rcas: documented_at, shared_at)\n"
             "  - rcas RCA-1b: documented_at Wed 2026-05-20 10:00:00, shared_at Thu 2026-05-21 10:00:00\n"
             "  - rcas RCA-1: documented_at Fri 2026-05-08 16:00:00, shared_at Sat 2026-05-09 10:00:00\n" in res.output)
-    assert "- per-record limit: <= 10 working days (annex)" in res.output
+    assert "- per-record limit: ≤ 10 working days (annex)\n" in res.output
+    nl = run("explain", str(bundle), "MI-1", "--rule", "T2-rca-timeliness").output
+    assert "het eind is op tijd zolang die telling ≤ 10 is" in nl
+    assert "- norm per melding: ≤ 10 werkdagen (bijlage 12a)\n" in nl
     assert "- term ends: Sun 2026-05-10 23:59:59" in res.output
     assert "- counted: 10 working days" in res.output and "- verdict: within the limit" in res.output
     assert _day_rows(res.output) == [

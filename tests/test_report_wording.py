@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import build_cli
-from engine.report import fmt_num, fmt_op, render_report
+from engine.report import fmt_limit_in, fmt_num, fmt_op, origin_words, render_report
 
 
 def _audit_json(period: str) -> dict:
@@ -181,6 +181,24 @@ def test_json_keeps_numbers_and_identifiers(q3):
 def test_fmt_num(value, unit, lang, text):
     """With a language: its words and decimal mark; without (change control): identifiers and a decimal point."""
     assert fmt_num(value, unit, lang) == text
+
+
+@pytest.mark.parametrize("op,limit,unit,lang,text", [
+    ("<=", 1, "business_h", "nl", "≤ 1 werkuur"), ("<=", 4.0, "business_h", "nl", "≤ 4 werkuren"),
+    ("<=", 0.5, "h", "nl", "≤ 0,5 uur"), ("<=", 15, "min", "nl", "≤ 15 min"), ("<=", 5, "working_days", "nl", "≤ 5 werkdagen"),
+    ("<=", 1, "business_h", "en", "≤ 1 h (business)"), ("<=", 0.5, "h", "en", "≤ 0.5 h"),
+    ("<=", 10, "working_days", "en", "≤ 10 working days"),
+])
+def test_a_per_record_limit_reads_in_the_outputs_language(op, limit, unit, lang, text):
+    """``slacheck explain``: English as a breach states it (``fmt_limit``), Dutch in the report's unit words."""
+    assert fmt_limit_in(op, limit, unit, lang) == text
+
+
+def test_a_norms_origin_reads_in_the_outputs_language():
+    assert [origin_words(o, "nl") for o in ("annex", "tender", "register:CR-1", "rule:O1-x", "catalogue 'X'")] == [
+        "bijlage 12a", "inschrijving", "normregister CR-1", "regel O1-x", "catalogue 'X'"]
+    assert [origin_words(o, "en") for o in ("annex", "tender", "register:CR-1", "rule:O1-x")] == [
+        "annex", "tender", "norm register CR-1", "rule O1-x"]
 
 
 def test_an_operator_reads_as_the_sign_the_operator_table_gives():

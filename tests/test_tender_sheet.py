@@ -91,8 +91,8 @@ def test_bad_sheets_are_located(tmp_path, catalogue, contract):
         validate_sheet(doc, contract, catalogue)
     src = str(tmp_path / "sheet2.yaml")
     assert [str(p) for p in exc.value.problems] == [
-        f"{src}: $.contract_id: sheet is for contract 'OTHER', the contract settings are 'SIB-ICT-BEHEER-2026'",
-        f"{src}: $.service_window.tue: closes at 08:00, not after it opens at 18:00"]
+        f"{src}: line 2: $.contract_id: sheet is for contract 'OTHER', the contract settings are 'SIB-ICT-BEHEER-2026'",
+        f"{src}: line 61: $.service_window.tue: closes at 08:00, not after it opens at 18:00"]
 
 
 def test_a_percentage_norm_outside_0_to_100_is_bad_input(tmp_path, catalogue, contract):
@@ -103,8 +103,9 @@ def test_a_percentage_norm_outside_0_to_100_is_bad_input(tmp_path, catalogue, co
     with pytest.raises(ChangeRequestError) as exc:
         validate_sheet(load_document(src, "tender-sheet.schema.json"), contract, catalogue)
     assert [str(p) for p in exc.value.problems] == [
-        f"{src}: $.norms.O3-csat.satisfied.threshold: 150 % is not a percentage (expected 0 to 100)",
-        f"{src}: $.norms.O4-network-availability.availability.threshold: -5 % is not a percentage (expected 0 to 100)"]
+        f"{src}: line 49: $.norms.O3-csat.satisfied.threshold: 150 % is not a percentage (expected 0 to 100)",
+        f"{src}: line 55: $.norms.O4-network-availability.availability.threshold: -5 % is not a percentage "
+        "(expected 0 to 100)"]
     assert tender(src).exit_code == 2
 
 
@@ -198,7 +199,7 @@ def test_write_contract_judges_against_the_contract_it_writes(tmp_path):
     other = awarded_contract(tmp_path, contract_id="OTHER-CONTRACT-2027")
     result = tender(sheet, "--write-contract", other)
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == (f"{sheet}: $.contract_id: sheet is for contract 'SIB-ICT-BEHEER-2026', "
+    assert result.output.splitlines()[-1] == (f"{sheet}: line 2: $.contract_id: sheet is for contract 'SIB-ICT-BEHEER-2026', "
                                               "the contract settings are 'OTHER-CONTRACT-2027'")
     stricter = awarded_contract(tmp_path / "f", change_control={"tender_floors": {
         "O1-resolution-p3": {"resolution": {"threshold": 95, "per_record": {"limit": 40, "unit": "business_h"}}}}})
@@ -286,7 +287,10 @@ def test_dutch_markdown_names_the_days_and_the_sheet_in_dutch(catalogue, contrac
     assert "| Verklaring bij Inschrijving (§2.1) | invulblad | voldaan |" in md
     assert "| mon |" in render_markdown(verdict, "en")  # the English keeps the identifiers
     assert ("| Gelijk aan of beter dan de minimumdrempel | T2-impactful-change-lead-time/lead\\_time per\\_record | "
-            "voldaan | gelijk aan of beter dan de minimumdrempel | nieuw <= 12 working_days; ondergrens 15 working_days "
+            "voldaan | gelijk aan of beter dan de minimumdrempel | nieuw ≤ 12 werkdagen; ondergrens 15 werkdagen "
             "(bijlage 12a) | 2 |") in md
-    assert ("| O1-first-response-p3/response threshold | voldaan | gelijk aan of beter dan de minimumdrempel | nieuw >= "
+    assert ("| O4-network-availability/availability threshold | voldaan | gelijk aan of beter dan de minimumdrempel | "
+            "nieuw ≥ 99,5 %; ondergrens 99 % (bijlage 12a) | 2 |") in md  # a decimal comma, as the report writes it
+    assert "new >= 99.5 %; floor 99 % (annex)" in render_markdown(verdict, "en")
+    assert ("| O1-first-response-p3/response threshold | voldaan | gelijk aan of beter dan de minimumdrempel | nieuw ≥ "
             "90 %; ondergrens 80 % (contractinstellingen (change_control.tender_floors)) | 2 |") in md

@@ -29,6 +29,7 @@ from ..errors import ChangeRequestError, Problem, SettingsError
 from ..model import Clause, Rule
 from ..norms import added_by, adding, buyer_floor, kpi_not_in_force, percentage_ok, tendered_norm
 from ..operators import OPERATORS
+from ..reasons import Reason, reason
 from ..rulefiles import Catalogue
 from ..settings import Contract
 from .documents import Document
@@ -52,35 +53,36 @@ def materiality_margin(contract: Contract) -> float:
 def _check_input(req: Mapping[str, Any], doc: Document, contract: Contract, catalogue: Catalogue) -> None:
     """Problems that make the request impossible to judge (exit 2), all at once and located."""
     problems: list[Problem] = []
-    add = lambda msg, field: problems.append(Problem(doc.source, msg, field=field))  # noqa: E731
+    add = lambda msg, *where: problems.append(doc.problem(msg, *where))  # noqa: E731
     if req["contract_id"] != contract.contract_id:
         add(f"request is for contract {req['contract_id']!r}, the contract settings are {contract.contract_id!r}",
-            "$.contract_id")
+            "contract_id")
     for key in ("rule", "replaces"):
         rid = req.get(key)
         if rid and rid not in catalogue.rules:
-            add(f"no rule file {rid!r} (a new KPI needs its rule file in the rules folder first)", f"$.{key}")
+            add(f"no rule file {rid!r} (a new KPI needs its rule file in the rules folder first)", key)
     if req.get("goal") and req["goal"] not in catalogue.goals.ids:
-        add(f"unknown goal {req['goal']!r} (known: {', '.join(sorted(catalogue.goals.ids))})", "$.goal")
+        add(f"unknown goal {req['goal']!r} (known: {', '.join(sorted(catalogue.goals.ids))})", "goal")
     rule = catalogue.rules.get(req.get("rule") or "")
     if req["change"] == "remove_kpi" and req.get("clauses"):
-        add("a removal takes no new clauses", "$.clauses")
+        add("a removal takes no new clauses", "clauses")
     if rule is not None and req["change"] != "goal":
         by_id = {c.id: c for c in rule.norm.clauses}
         for cid, change in (req.get("clauses") or {}).items():
             clause = by_id.get(cid)
             if clause is None:
-                add(f"rule {rule.id} has no clause {cid!r} (clauses: {', '.join(by_id)})", f"$.clauses.{cid}")
+                add(f"rule {rule.id} has no clause {cid!r} (clauses: {', '.join(by_id)})", "clauses", cid)
                 continue
             threshold = change.get("threshold")
             if threshold is not None and not percentage_ok(clause, threshold):
                 add(f"threshold {threshold:g} % of {rule.id}/{cid} is not a percentage (expected 0 to 100)",
-                    f"$.clauses.{cid}.threshold")
+                    "clauses", cid, "threshold")
             pr = change.get("per_record")
             if pr and clause.per_record is None:
-                add(f"clause {cid!r} of {rule.id} has no per-record limit", f"$.clauses.{cid}.per_record")
+                add(f"clause {cid!r} of {rule.id} has no per-record limit", "clauses", cid, "per_record")
             elif pr and pr.get("unit") and pr["unit"] != clause.per_record.unit:
-                add(f"unit {pr['unit']!r} differs from the rule's {clause.per_record.unit!r}", f"$.clauses.{cid}.per_record.unit")
+                add(f"unit {pr['unit']!r} differs from the rule's {clause.per_record.unit!r}",
+                    "clauses", cid, "per_record", "unit")
     if problems:
         raise ChangeRequestError(problems)
 
@@ -118,15 +120,15 @@ def _components(rule: Rule, clause: Clause, change: Mapping[str, Any], contract:
     return out
 
 
-def kpi_membership(rule: Rule, contract: Contract, day: date) -> tuple[bool, str]:
+def kpi_membership(rule: Rule, contract: Contract, day: date) -> tuple[bool, Reason]:
     """Whether ``rule`` is a KPI of its goal on ``day`` (``engine.norms`` decides removals and additions), and why."""
     why_not = kpi_not_in_force(rule, contract, day)
     if why_not:
         return False, why_not
     entry = added_by(rule, contract, day)
     if entry is not None:
-        return True, f"added to goal {rule.goal} by register entry {entry.get('id')} from {entry.get('effective_from')}"
-    return True, f"a KPI of goal {rule.goal} by the annex, not removed by the register"
+        return True, reason("kpi_added", goal=rule.goal, entry=entry.get("id"), date=entry.get("effective_from"))
+    return True, reason("kpi_of_annex", goal=rule.goal)
 
 
 def _approval_facts(req: Mapping[str, Any]) -> tuple[Fact, date | None, dict[str, Any]]:
@@ -217,11 +219,12 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                       {"effective_from": effective.isoformat(), "consent_date": consent_day.isoformat() if consent_day else None,
                        **consent_basis}))
     sets = [(rule.id, cid, effective.isoformat()) for cid in req.get("clauses") or {}] if rule is not None else []
-    conflicts = [f"{rule_id}/{cid} is also set from {day} by register entry {e.get('id')}"
-                 for rule_id, cid, day in sets for e in contract.register
-                 if e.get("id") != req["id"] and (rule_id, cid, day) in clause_keys(e)]
+    clashes = [{"clause": f"{rule_id}/{cid}", "day": day, "entry": str(e.get("id"))}
+               for rule_id, cid, day in sets for e in contract.register
+               if e.get("id") != req["id"] and (rule_id, cid, day) in clause_keys(e)]
+    conflicts = [f"{c['clause']} is also set from {c['day']} by register entry {c['entry']}" for c in clashes]
     facts.append(Fact("unambiguous", "request", {"applicable": int(bool(req.get("clauses")) and rule is not None),
-                                                 "ok": int(not conflicts)}, {"problems": conflicts}))
+                                                 "ok": int(not conflicts)}, {"problems": conflicts, "clashes": clashes}))
     facts.extend(_composition_facts(req, kind, rule, old, effective, contract, catalogue))
 
     with Session("change_control", change_rules) as session:
@@ -263,21 +266,24 @@ def _composition_facts(req: Mapping[str, Any], kind: str, rule: Rule | None, old
     day = effective.isoformat()
     problems: list[str] = []
     in_force: list[str] = []
+    states: list[dict[str, Any]] = []  # the same as codes (``kpi_states``), so the Dutch Markdown words them in Dutch
     checks = [(rule, kind in ("norm", "remove_kpi"))] if applicable else []  # (KPI, must it be in force?)
     if applicable and kind == "replace_kpi" and old is not None:
         checks.append((old, True))
     for subject, must_be_in in checks:
-        member, how = kpi_membership(subject, contract, effective)
+        member, why = kpi_membership(subject, contract, effective)
+        how = why.text()
         in_force.append(f"{subject.id} on {day}: {how}")
-        added = [str(e.get("id")) for _, e in adding(subject.id, contract)]
-        if not must_be_in and added:
-            problems.append(f"{subject.id} is already added by register entry {', '.join(added)}")
-        elif not must_be_in and member:
-            problems.append(f"{subject.id} is already a KPI on {day}: {how}")
-        elif must_be_in and not member:
-            problems.append(f"{subject.id} is not a KPI on {day}: {how}")
+        added = ", ".join(str(e.get("id")) for _, e in adding(subject.id, contract))
+        problem = ("already_added" if not must_be_in and added else "already_kpi" if not must_be_in and member
+                   else "not_kpi" if must_be_in and not member else None)
+        problems.extend([] if problem is None else [{
+            "already_added": f"{subject.id} is already added by register entry {added}",
+            "already_kpi": f"{subject.id} is already a KPI on {day}: {how}",
+            "not_kpi": f"{subject.id} is not a KPI on {day}: {how}"}[problem]])
+        states.append({"kpi": subject.id, "day": day, "why": why.as_dict(), "problem": problem, "entries": added})
     facts.append(Fact("composition", "request", {"applicable": int(applicable), "ok": int(not problems)},
-                      {"problems": problems, "in_force": in_force}))
+                      {"problems": problems, "in_force": in_force, "kpi_states": states}))
     removed = _dropped(kind, rule, old)
     # a minimum requirement may never be missing: it cannot be removed or replaced
     if removed is not None:

@@ -27,6 +27,11 @@ class Document:
     source: str
     sha256: str
     path: Path
+    text: str = ""  # as read, for the line of a value found wrong after the schema pass
+
+    def problem(self, message: str, *where: Any) -> Problem:
+        """A problem at the value ``where`` (a JSON path's parts), located by its line and its JSON path."""
+        return Problem(self.source, message, record=_line(self.text, where), field=json_path(where))
 
 
 def _node_at(root: yaml.Node | None, path: Iterable[Any]) -> yaml.Node | None:
@@ -128,7 +133,7 @@ def load_document(path: Path | str, schema_name: str, *, error: type = ChangeReq
                                         field=json_path(where)))
     if problems:
         raise error(problems)
-    return Document(doc, source, hashlib.sha256(raw).hexdigest(), path)
+    return Document(doc, source, hashlib.sha256(raw).hexdigest(), path, text)
 
 
 def _line(text: str, where: Iterable[Any]) -> str | None:

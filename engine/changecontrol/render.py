@@ -9,7 +9,7 @@ import json
 import re
 from typing import Any
 
-from .. import resources
+from .. import reasons, resources
 from ..report import environment
 from ..yamlio import load_yaml
 from .model import Verdict
@@ -54,7 +54,32 @@ def labels(lang: str) -> dict[str, Any]:
     return load_yaml(resources.templates_dir() / "change-labels.yaml")[lang]
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
 def render_markdown(v: Verdict, lang: str = "nl") -> str:
+    """Markdown in ``lang``. Dutch writes its figures as the report does (``fmt_num``): decimal comma, unit words,
+    ≥ and ≤; the English keeps the decimal point and the identifiers of the contract settings (``business_h``)."""
     data = to_data(v)
-    text = environment().get_template(TEMPLATES[v.kind]).render(d=data, t=labels(lang), lang=lang)
+    number_lang = "nl" if lang == "nl" else None
+    if number_lang:
+        _in_dutch(data, labels(lang)["kpi_set"])
+    text = environment().get_template(TEMPLATES[v.kind]).render(d=data, t=labels(lang), lang=lang,
+                                                               number_lang=number_lang)
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def _in_dutch(data: dict[str, Any], words: dict[str, str]) -> None:
+    """The sentences the engine writes in English into a condition's details, in Dutch from their codes (the KPI
+    set on the effective date, another register entry for the same clause), and the margin's formula with a
+    decimal comma. Only the Markdown's copy of the data changes; the JSON keeps the engine's text."""
+    for c in data["conditions"]:
+        d = c["details"]
+        if d.get("margin_formula"):  # numbers only, so the comma is the only change
+            d["margin_formula"] = _DECIMAL_POINT.sub(",", d["margin_formula"])
+        if "kpi_states" in d:
+            said = [dict(x, why=reasons.from_data([x["why"]], "nl")) for x in d["kpi_states"]]
+            d["in_force"] = [words["in_force"].format(**x) for x in said]
+            d["problems"] = [words[x["problem"]].format(**x) for x in said if x["problem"]]
+        if "clashes" in d:
+            d["problems"] = [words["clash"].format(**x) for x in d["clashes"]]

@@ -54,24 +54,24 @@ def _minutes(hhmm: str) -> int:
 def _input_problems(sheet: Mapping[str, Any], doc: Document, contract: Contract, catalogue: Catalogue) -> None:
     problems = []
     if sheet.get("contract_id") and sheet["contract_id"] != contract.contract_id:
-        problems.append(Problem(doc.source, f"sheet is for contract {sheet['contract_id']!r}, the contract settings are "
-                                f"{contract.contract_id!r}", field="$.contract_id"))
+        problems.append(doc.problem(f"sheet is for contract {sheet['contract_id']!r}, the contract settings are "
+                                    f"{contract.contract_id!r}", "contract_id"))
     for day, hours in (sheet.get("service_window") or {}).items():
         if hours and _minutes(hours["close"]) <= _minutes(hours["open"]):
-            problems.append(Problem(doc.source, f"closes at {hours['close']}, not after it opens at {hours['open']}",
-                                    field=f"$.service_window.{day}"))
+            problems.append(doc.problem(f"closes at {hours['close']}, not after it opens at {hours['open']}",
+                                        "service_window", day))
     for rid, clauses in sheet["norms"].items():
         rule = catalogue.rules.get(rid)
         for cid, item in clauses.items():
             clause = next((c for c in rule.norm.clauses if c.id == cid), None) if rule else None
             t = item.get("threshold")
             if clause is not None and t is not None and not percentage_ok(clause, t):
-                problems.append(Problem(doc.source, f"{t:g} % is not a percentage (expected 0 to 100)",
-                                        field=f"$.norms.{rid}.{cid}.threshold"))
+                problems.append(doc.problem(f"{t:g} % is not a percentage (expected 0 to 100)",
+                                            "norms", rid, cid, "threshold"))
             pr = item.get("per_record")
             if clause is not None and pr and pr.get("unit") and clause.per_record and pr["unit"] != clause.per_record.unit:
-                problems.append(Problem(doc.source, f"unit {pr['unit']!r} differs from the rule's {clause.per_record.unit!r}",
-                                        field=f"$.norms.{rid}.{cid}.per_record.unit"))
+                problems.append(doc.problem(f"unit {pr['unit']!r} differs from the rule's {clause.per_record.unit!r}",
+                                            "norms", rid, cid, "per_record", "unit"))
     if problems:
         raise ChangeRequestError(problems)
 

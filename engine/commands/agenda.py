@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import handle_errors
+from ..cli import echo_output, handle_errors
 from .audit import audit_options, run_from_options
 
 
@@ -30,9 +30,9 @@ def agenda(bundle: Path | None, sample: bool, period_text: str, as_of_text: str 
     if meeting != "all":
         data["agendas"] = [a for a in data["agendas"] if a["meeting"] == meeting]
     if fmt == "json":
-        click.echo(to_json_data(agenda_data(data, meeting)), nl=False)
+        echo_output(to_json_data(agenda_data(data, meeting)))
     else:
-        click.echo(render_agenda(data, lang, template_dir), nl=False)
+        echo_output(render_agenda(data, lang, template_dir))
     sys.exit(result.exit_code)
 
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, TextIO
 
 import click
 
-from ..cli import _as_of, bundle_or_sample, handle_errors
+from ..cli import _as_of, bundle_or_sample, echo_output, handle_errors
 
 
 def terminal_progress(stream: TextIO | None = None) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -78,7 +78,8 @@ def run_from_options(bundle: Path | None, sample: bool, period_text: str, as_of_
               help="Bundles audited at once when several are given (0: one per core).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write report.md, report.json and (year or range) charts/*.svg to this folder, atomically.")
+              help="Write report.md, report.json and (year or range) charts/*.svg to this folder, atomically "
+                   "(several bundles: to a subfolder per bundle, named after it).")
 @handle_errors
 def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str | None, contract_path: Path | None,
           rules_dir: Path | None, signal_pairs: tuple[str, ...], lang: str, template_dir: Path | None,
@@ -97,7 +98,10 @@ def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str |
             [bundle_or_sample(bundle, sample), *more_bundles], period=period_text, as_of=_as_of(as_of_text),
             contract=contract_path, rules=rules_dir, signals=signal_pairs, lang=lang, templates=template_dir,
             fmt=fmt, out_dir=out_dir, jobs=jobs or None)
-        click.echo(text, nl=False, err=to_stderr)
+        if to_stderr:
+            click.echo(text, nl=False, err=True)
+        else:
+            echo_output(text)
         sys.exit(code)
 
     result = run_from_options(bundle, sample, period_text, as_of_text, contract_path, rules_dir, signal_pairs)
@@ -109,9 +113,9 @@ def audit(bundle: Path | None, sample: bool, period_text: str, as_of_text: str |
         click.echo(f"wrote {out_dir / 'report.md'}, {out_dir / 'report.json'}"
                    + (f" and {charts} chart(s) in {out_dir / 'charts'}" if charts else ""), err=True)
     elif fmt == "json":
-        click.echo(to_json_bytes(data), nl=False)  # bytes: the UTF-8 orjson wrote, not decoded and encoded again
+        echo_output(to_json_bytes(data))  # bytes: the UTF-8 orjson wrote, not decoded and encoded again
     else:
-        click.echo(render_report(data, lang, template_dir), nl=False)
+        echo_output(render_report(data, lang, template_dir))
     sys.exit(result.exit_code)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import handle_errors
+from ..cli import echo_output, handle_errors
 
 
 def _load(request: Path, contract_path: Path | None, rules_dir: Path | None):
@@ -43,7 +43,7 @@ def change_validate(request: Path, contract_path: Path | None, rules_dir: Path |
     from ..changecontrol.render import render_markdown, to_json
 
     _, _, _, verdict = _load(request, contract_path, rules_dir)
-    click.echo(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang), nl=False)
+    echo_output(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang))
     sys.exit(verdict.exit_code)
 
 
@@ -52,7 +52,8 @@ def change_validate(request: Path, contract_path: Path | None, rules_dir: Path |
 @click.option("--contract", "contract_path", type=click.Path(path_type=Path), required=True,
               help="The contract settings file to record the change in (rewritten atomically).")
 @_rules
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="The language of the verdict printed when the request is refused.")
 @handle_errors
 def change_apply(request: Path, contract_path: Path, rules_dir: Path | None, lang: str) -> None:
     """Record an allowed REQUEST in the contract's append-only norm register; refuse one that is not (exit 1)."""
@@ -61,7 +62,7 @@ def change_apply(request: Path, contract_path: Path, rules_dir: Path | None, lan
 
     doc, _, catalogue, verdict = _load(request, contract_path, rules_dir)
     if not verdict.valid:
-        click.echo(render_markdown(verdict, lang), nl=False)
+        echo_output(render_markdown(verdict, lang))
         click.echo(f"slacheck: {verdict.subject_id} is not allowed; nothing was recorded", err=True)
         sys.exit(verdict.exit_code)
     entry = record(doc, verdict, contract_path, catalogue)

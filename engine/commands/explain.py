@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _as_of, handle_errors
+from ..cli import _as_of, echo_output, handle_errors
 
 
 @click.command()
@@ -13,7 +13,8 @@ from ..cli import _as_of, handle_errors
 @click.argument("record_id")
 @click.option("--rule", "rule_id", help="Only this rule (default: every time rule that applies to the record).")
 @click.option("--contract", "contract_path", type=click.Path(path_type=Path), help="Contract settings (default: the sample's).")
-@click.option("--as-of", "as_of_text", help="What is known (default: the bundle's export time).")
+@click.option("--as-of", "as_of_text",
+              help="What is known: ISO timestamp with offset (default: the bundle's export time).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 @handle_errors
 def explain(bundle: Path, record_id: str, rule_id: str | None, contract_path: Path | None, as_of_text: str | None,
@@ -33,7 +34,7 @@ def explain(bundle: Path, record_id: str, rule_id: str | None, contract_path: Pa
     as_of = _as_of(as_of_text)
     items = explain_record(loaded, record_id, catalogue, contract, calendar,
                            loaded.exported_at if as_of is None else as_of, rule_id)
-    click.echo(render_explanations(record_id, items, lang), nl=False)
+    echo_output(render_explanations(record_id, items, lang))
 
 
 COMMANDS = [explain]

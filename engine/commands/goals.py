@@ -9,15 +9,19 @@ from pathlib import Path
 
 import click
 
-from ..cli import _as_of, bundle_or_sample, handle_errors
+from ..cli import _as_of, bundle_or_sample, echo_output, handle_errors
 
 
 @click.command()
 @click.argument("bundle", required=False, type=click.Path(path_type=Path))
 @click.option("--sample", is_flag=True, help="Colour by the status of an audit of the embedded sample.")
-@click.option("--period", "period_text", help="Audit this period and show statuses (needs BUNDLE or --sample).")
-@click.option("--as-of", "as_of_text", help="What is known (default: the bundle's export time).")
-@click.option("--contract", "contract_path", type=click.Path(path_type=Path), help="Contract settings.")
+@click.option("--period", "period_text",
+              help="Audit this period (2026-09, 2026-Q3, 2026 or 2026-01..2026-12) and show statuses (needs BUNDLE "
+                   "or --sample).")
+@click.option("--as-of", "as_of_text",
+              help="What is known: ISO timestamp with offset (default: the bundle's export time).")
+@click.option("--contract", "contract_path", type=click.Path(path_type=Path),
+              help="Contract settings (default: the sample's).")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), help="A rules folder instead of the built-in one.")
 @click.option("--format", "fmt", type=click.Choice(["text", "mermaid"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
@@ -46,9 +50,9 @@ def goals(bundle: Path | None, sample: bool, period_text: str | None, as_of_text
         kpi_status = {rid: s for g in result.goals for rid, s in g.kpi_statuses.items()}
         flagged = frozenset({g.goal for g in result.goals if g.deviation} | {d.rule_id for d in result.deviations})
     if fmt == "mermaid":
-        click.echo(mermaid(catalogue, goal_status, kpi_status, flagged), nl=False)
+        echo_output(mermaid(catalogue, goal_status, kpi_status, flagged))
     else:
-        click.echo(text_tree(catalogue, graph, lang, goal_status, kpi_status), nl=False)
+        echo_output(text_tree(catalogue, graph, lang, goal_status, kpi_status))
     sys.exit(0)
 
 

@@ -22,12 +22,22 @@ def rules_list(rules_dir: Path | None) -> None:
 
     cat = load_catalogue(rules_dir)
     header = ("id", "goal", "norm", "min. req.", "reporting", "meeting", "agenda")
-    rows = [header] + [(r.id, r.goal, r.annex_norm, r.minimum_requirement.value,
-                        "+".join(c.value for c in r.reporting), r.meeting.value, r.agenda.value)
+    rows = [header] + [tuple(map(_cell, (r.id, r.goal, r.annex_norm, r.minimum_requirement.value,
+                                         "+".join(c.value for c in r.reporting), r.meeting.value, r.agenda.value)))
                        for r in cat.rules.values()]
-    widths = [min(max(len(str(row[i])) for row in rows), 60) for i in range(len(header))]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
-        click.echo("  ".join(str(v)[:60].ljust(w) for v, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+_CELL = 60  # characters; a longer norm text is cut, and marked as cut
+
+
+def _cell(value: object) -> str:
+    """A column's text, at most ``_CELL`` characters: a norm cut mid-word ("… hogere norm aanb") would read as the
+    annex's own words, so a cut one ends in "…" (the whole text is in the rule file and every report)."""
+    text = str(value)
+    return text if len(text) <= _CELL else text[:_CELL - 1] + "…"
 
 
 @rules.command("validate")

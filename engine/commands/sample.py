@@ -19,7 +19,8 @@ def sample() -> None:
 @click.option("--tickets", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Number of tickets; every other document kind follows in proportion.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="The same seed and size give identical files.")
-@click.option("--year", type=click.IntRange(2000, 2100), default=2026, show_default=True)
+@click.option("--year", type=click.IntRange(2000, 2100), default=2026, show_default=True,
+              help="The calendar year the evidence covers (exported early in the next year).")
 @click.option("--force", is_flag=True, help="Replace OUT if it is not empty (only once the new bundle is complete).")
 @handle_errors
 def generate(out: Path, tickets: int, seed: int, year: int, force: bool) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import handle_errors
+from ..cli import echo_output, handle_errors
 from ..errors import InputError, Problem
 
 
@@ -54,7 +54,7 @@ def tender_validate(sheet: Path, contract_path: Path | None, rules_dir: Path | N
             note = f"wrote the tendered norms of {sheet} into {write_path}"
         else:
             note = f"{write_path} already holds the tendered norms of this sheet (same SHA-256); not changed"
-    click.echo(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang), nl=False)
+    echo_output(to_json(verdict) if fmt == "json" else render_markdown(verdict, lang))
     if note:
         click.echo(note, err=True)
     sys.exit(verdict.exit_code)
