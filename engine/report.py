@@ -252,6 +252,16 @@ def _signal_text(t: dict[str, Any], lang: str) -> Callable[[dict[str, Any]], str
     return text
 
 
+_PLACE = re.compile(r"^(.*): (line|record) (\d+)$", re.DOTALL)
+
+
+def place(source: str, words: dict[str, str]) -> str:
+    """Where a record is in its file, as the loader wrote it ("bundle/tickets.jsonl: line 472", "…: record 3"),
+    with the word before the number in the report's language (labels ``places``); any other text as it is."""
+    m = _PLACE.match(source)
+    return f"{m.group(1)}: {words.get(m.group(2), m.group(2))} {m.group(3)}" if m else source
+
+
 def _why(x: dict[str, Any], lang: str) -> str:
     """A result's message in the report's language: its reason codes worded, or the message as the engine wrote
     it (an ERROR's exception text has no code)."""
@@ -279,7 +289,7 @@ def render_report(data: dict[str, Any], lang: str = "nl", template_dir: Path | N
         rule_name=lambda rid: names.get(rid, rid), results_for_goal=lambda gid: by_goal.get(gid, []),
         signals_for_goal=lambda gid: signals_by_goal.get(gid, []), signal_text=_signal_text(t, lang),
         say=lambda label, **figures: say(label, lang, **figures), why=lambda x: _why(x, lang),
-        detail=lambda text: details.word(text, lang, t["units"]))
+        detail=lambda text: details.word(text, lang, t["units"]), place=lambda text: place(text, t["places"]))
     return re.sub(r"\n{3,}", "\n\n", text)
 
 

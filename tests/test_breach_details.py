@@ -240,7 +240,7 @@ def test_the_measures_use_every_template_and_no_other():
 
 def test_the_dutch_report_words_the_breaches_and_the_english_one_does_not(year):
     nl, en = render_report(year, "nl"), render_report(year, "en")
-    assert "- `INC-2026-00205`: oplossing na 8,96 werkuren (norm ≤ 8 werkuren) (bundle/tickets.jsonl: line 349)" \
+    assert "- `INC-2026-00205`: oplossing na 8,96 werkuren (norm ≤ 8 werkuren) (bundle/tickets.jsonl: regel 349)" \
         in nl.splitlines()
     assert "- `INC-2026-00205`: resolution after 8.96 h (business) (limit ≤ 8 h (business)) " \
            "(bundle/tickets.jsonl: line 349)" in en.splitlines()

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import build_cli
-from engine.report import fmt_limit_in, fmt_num, fmt_op, origin_words, render_report
+from engine.report import fmt_limit_in, fmt_num, fmt_op, origin_words, place, render_report
 
 
 def _audit_json(period: str) -> dict:
@@ -70,7 +70,7 @@ def test_not_due_rows_show_a_dash_in_every_empty_cell(q3):
 
 def test_breach_details_show_no_python_booleans(q3):
     text = lines(q3, "nl")
-    assert "- `SWC-2026-0246`: rework: ja, rolled\\_back: nee (bundle/changes.jsonl: line 248)" in text
+    assert "- `SWC-2026-0246`: rework: ja, rolled\\_back: nee (bundle/changes.jsonl: regel 248)" in text
     assert "True" not in "\n".join(text) and "False" not in "\n".join(text)
     assert "- `SWC-2026-0246`: rework: yes, rolled\\_back: no (bundle/changes.jsonl: line 248)" in lines(q3, "en")
 
@@ -224,3 +224,18 @@ def test_insufficient_evidence_is_worded_in_the_reports_language_and_coded_in_th
     data = copy.deepcopy(q3)
     data["summary"]["needs_evidence"][0].update(reasons=[], message="measure failed: boom")
     assert "- O4-workplace-issuance (2026-09, NO-DATA): measure failed: boom" in lines(data, "nl")
+
+
+def test_where_a_breaching_record_is_reads_in_the_reports_language(q3):
+    nl, en = render_report(q3, "nl"), render_report(q3, "en")
+    assert nl.count(": regel ") == en.count(": line ") == 53 and ": line " not in nl
+
+
+@pytest.mark.parametrize("source, text", [
+    ("bundle/tickets.jsonl: line 472", "bundle/tickets.jsonl: regel 472"),
+    ("bundle/register.json: record 3", "bundle/register.json: record 3"),
+    ("bundle/a: line 5.csv: line 7", "bundle/a: line 5.csv: regel 7"),  # only the place the loader wrote is worded
+    ("elsewhere", "elsewhere"),
+])
+def test_place(source, text):
+    assert place(source, {"line": "regel", "record": "record"}) == text
