@@ -81,7 +81,9 @@ def json_problem(text: bytes, exc: Exception, source: str, line: int | None = No
 
 def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, schema: dict,
                  csv_options: CsvOptions | None = None) -> Iterator[tuple[str, Any]]:
-    """Yield ``(location, record)`` pairs; unreadable parts are added to ``problems``."""
+    """Yield ``(location, record)`` pairs; unreadable parts are added to ``problems``. A location is what a person
+    finds in the file: "line 12" (JSON Lines, CSV), "record 3" (the third record of a JSON or YAML list, counted
+    from 1 as lines are)."""
     bom = len(BOM) if fmt in ("json", "jsonl") and raw.startswith(BOM) else 0
     raw = raw[bom:]
     if fmt == "jsonl":
@@ -125,14 +127,14 @@ def read_records(raw: bytes, fmt: str, source: str, problems: ProblemCollector, 
             return
         for i, rec in enumerate(data):
             if i in repeated:
-                problems.add(Problem(source, jsonkeys.message(repeated[i]), record=f"record {i}"))
+                problems.add(Problem(source, jsonkeys.message(repeated[i]), record=f"record {i + 1}"))
                 continue
             if fmt == "yaml":
                 bad = _non_json(rec, "$")
                 if bad:
-                    problems.add(Problem(source, bad[1], record=f"record {i}", field=bad[0]))
+                    problems.add(Problem(source, bad[1], record=f"record {i + 1}", field=bad[0]))
                     continue
-            yield f"record {i}", rec
+            yield f"record {i + 1}", rec
         return
     if fmt == "csv":
         text = _decode(raw, source, problems)

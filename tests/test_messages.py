@@ -161,7 +161,7 @@ def test_order_check_quotes_a_json_document_s_text_by_record(tmp_path):
                                                  ("2026-02-01T10:00:00+01:00", "2026-02-01T08:59:59Z")], 1)]
     bundle = written(tmp_path / "b", manifest, [ticket(1)], vulns_json=json.dumps(vulns, indent=1))
     assert problems_in(bundle) == [
-        "b/vulns.json: record 1 (V-2): $.mitigated_at: found mitigated_at 2026-02-01T08:59:59Z before identified_at "
+        "b/vulns.json: record 2 (V-2): $.mitigated_at: found mitigated_at 2026-02-01T08:59:59Z before identified_at "
         "2026-02-01T10:00:00+01:00; expected identified_at ≤ mitigated_at"]
 
 
