@@ -281,7 +281,7 @@ def test_json_and_markdown_carry_each_condition_with_its_quote(tmp_path, catalog
     assert m["details"]["margin_bound"] == 79 and m["details"]["reference"] == 80
     md = render_markdown(v, "nl")
     assert "**Oordeel: NIET TOEGESTAAN: niet aan alle voorwaarden is voldaan**" in md
-    assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied threshold | "
+    assert ("| (ii) Niet wezenlijk lichter dan de bij inschrijving opgegeven norm | O3-csat/satisfied normwaarde | "
             "**NIET voldaan** | wezenlijk lichter zonder technisch objectieve rechtvaardiging met verwijzing | "
             "nieuw ≥ 78 %; bij inschrijving 80 % (leveranciersnorm); margegrens 79 % (marge 0,05: 80 − (100 − 80) × 0,05) | "
             "2.2 (ii) |") in md
@@ -332,8 +332,11 @@ def test_dutch_markdown_writes_figures_with_a_decimal_comma_as_the_report_does()
             "| 2.2 (ii) |") in en
     resolution = str(sample_dir() / "change-requests" / "cr-2026-01-stricter-resolution-p3.yaml")
     nl = CliRunner().invoke(build_cli(), ["change", "validate", resolution]).output
-    assert ("| nieuw ≤ 20 werkuren; bij inschrijving 24 werkuren (leveranciersnorm); margegrens 25,2 werkuren "
+    assert ("| O1-resolution-p3/resolution norm per record | voldaan | niet lichter dan de bij inschrijving opgegeven "
+            "norm | nieuw ≤ 20 werkuren; bij inschrijving 24 werkuren (leveranciersnorm); margegrens 25,2 werkuren "
             "(marge 0,05: 24 + 24 × 0,05) | 2.2 (ii) |") in nl
+    en = CliRunner().invoke(build_cli(), ["change", "validate", resolution, "--lang", "en"]).output
+    assert "| O1-resolution-p3/resolution per\\_record | met |" in en  # the English keeps the identifiers
 
 
 def test_dutch_markdown_words_the_kpi_set_in_dutch_and_the_json_keeps_the_engines_sentences(tmp_path, catalogue,

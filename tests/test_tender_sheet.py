@@ -274,7 +274,7 @@ def test_dutch_markdown_asks_to_set_an_unknown_floor(catalogue, contract):
 
     settings = with_settings(contract, {"change_control": {"tender_floors": {"O2-standard-change-quality": None}}})
     md = render_markdown(validate_sheet(load_document(SHEET, "tender-sheet.schema.json"), settings, catalogue), "nl")
-    assert ("| Gelijk aan of beter dan de minimumdrempel | O2-standard-change-quality/first\\_time\\_right threshold | "
+    assert ("| Gelijk aan of beter dan de minimumdrempel | O2-standard-change-quality/first\\_time\\_right normwaarde | "
             "**NIET voldaan** | minimumdrempel onbekend: niet te toetsen (stel change_control.tender_floors in) |") in md
 
 
@@ -286,11 +286,11 @@ def test_dutch_markdown_names_the_days_and_the_sheet_in_dutch(catalogue, contrac
     assert "| Servicevenster bevat werkdagen 08:00–18:00 | maandag | voldaan | bevat 08:00–18:00 | 08:00–18:00 | 3 |" in md
     assert "| Verklaring bij Inschrijving (§2.1) | invulblad | voldaan |" in md
     assert "| mon |" in render_markdown(verdict, "en")  # the English keeps the identifiers
-    assert ("| Gelijk aan of beter dan de minimumdrempel | T2-impactful-change-lead-time/lead\\_time per\\_record | "
+    assert ("| Gelijk aan of beter dan de minimumdrempel | T2-impactful-change-lead-time/lead\\_time norm per record | "
             "voldaan | gelijk aan of beter dan de minimumdrempel | nieuw ≤ 12 werkdagen; ondergrens 15 werkdagen "
             "(bijlage 12a) | 2 |") in md
-    assert ("| O4-network-availability/availability threshold | voldaan | gelijk aan of beter dan de minimumdrempel | "
+    assert ("| O4-network-availability/availability normwaarde | voldaan | gelijk aan of beter dan de minimumdrempel | "
             "nieuw ≥ 99,5 %; ondergrens 99 % (bijlage 12a) | 2 |") in md  # a decimal comma, as the report writes it
     assert "new >= 99.5 %; floor 99 % (annex)" in render_markdown(verdict, "en")
-    assert ("| O1-first-response-p3/response threshold | voldaan | gelijk aan of beter dan de minimumdrempel | nieuw ≥ "
+    assert ("| O1-first-response-p3/response normwaarde | voldaan | gelijk aan of beter dan de minimumdrempel | nieuw ≥ "
             "90 %; ondergrens 80 % (contractinstellingen (change_control.tender_floors)) | 2 |") in md
