@@ -162,9 +162,12 @@ def test_a_new_kpi_without_a_threshold_has_an_incomplete_norm(tmp_path, catalogu
     req = merge(SPEC["base"], {"change": "add_kpi", "rule": new.id, "goal": "O2", "clauses": None})
     v = judge(tmp_path, req, contract, cat)
     nc = pick(v.conditions, "norm_complete")[0]
-    assert (nc.outcome, nc.details["missing"]) == (Outcome.NOT_MET, [f"{base.norm.clauses[0].id} threshold"])
-    assert (f"### Nieuwe KPI heeft een volledige norm · O2-standard-change-rework: NIET voldaan\n\n"
-            f"een normdeel heeft geen drempelwaarde. {base.norm.clauses[0].id} threshold\n") in render_markdown(v, "nl")
+    assert base.norm.clauses[0].id == "first_time_right"
+    assert (nc.outcome, nc.details["missing"]) == (Outcome.NOT_MET, ["first_time_right threshold"])
+    assert nc.details["missing_parts"] == [{"clause": "first_time_right", "part": "threshold"}]
+    assert ("### Nieuwe KPI heeft een volledige norm · O2-standard-change-rework: NIET voldaan\n\n"
+            "een normdeel heeft geen drempelwaarde. first\\_time\\_right normwaarde\n") in render_markdown(v, "nl")
+    assert "first\\_time\\_right threshold\n" in render_markdown(v, "en")
 
 
 def test_a_goal_without_kpis_by_design_is_not_flagged(tmp_path, catalogue, contract):

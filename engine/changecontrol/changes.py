@@ -199,15 +199,17 @@ def validate_request(doc: Document, contract: Contract, catalogue: Catalogue) ->
                           {"rule": dropped.id, "removed": True, "replaced_by": rule.id if kind == "replace_kpi" else None,
                            "margin": margin, "justification": justification or None}))
     if kind in ("add_kpi", "replace_kpi") and rule is not None:
-        missing = []
+        missing = []  # (clause, part): the parts of the norm neither the request nor the tender sets
         for clause in rule.norm.clauses:
             given = (req.get("clauses") or {}).get(clause.id) or {}
             ref_t, ref_pr, _ = tendered_norm(rule, clause, contract)
             if given.get("threshold") is None and ref_t is None:
-                missing.append(f"{clause.id} threshold")
+                missing.append((clause.id, "threshold"))
             if clause.per_record is not None and not given.get("per_record") and ref_pr is not None and ref_pr.limit is None:
-                missing.append(f"{clause.id} per-record limit")
-        facts.append(Fact("norm_complete", rule.id, {"ok": int(not missing)}, {"missing": missing}))
+                missing.append((clause.id, "per_record"))
+        facts.append(Fact("norm_complete", rule.id, {"ok": int(not missing)},
+                          {"missing": [f"{c} {_PART_TEXT[part]}" for c, part in missing],
+                           "missing_parts": [{"clause": c, "part": part} for c, part in missing]}))
 
     facts.append(Fact("quarter_boundary", "request", {"month": effective.month, "day": effective.day},
                       {"effective_from": effective.isoformat()}))
@@ -306,6 +308,7 @@ def _composition_facts(req: Mapping[str, Any], kind: str, rule: Rule | None, old
     return facts
 
 
+_PART_TEXT = {"threshold": "threshold", "per_record": "per-record limit"}  # the JSON's English for a missing part
 _ORDER = ("goal_fixed", "consent", "materiality", "floor", "norm_complete", "quarter_boundary", "recorded",
           "not_retroactive", "unambiguous", "same_goal", "composition", "minimum_requirement", "goal_not_empty",
           "price_claim")
