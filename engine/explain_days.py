@@ -202,7 +202,7 @@ _TEXT = {
     "nl": dict(
         start="start", end="eind", no_end="nog niet bekend op de peildatum ({})", as_of="peildatum",
         after_as_of=" (na de peildatum)", no_joined="geen {}-record verwijst ernaar",
-        limit="norm per melding", unknown="onbekend: {}", term="termijn eindigt", no_term="—", counted="geteld",
+        limit="norm per record", unknown="onbekend: {}", term="termijn eindigt", no_term="—", counted="geteld",
         verdict="oordeel",
         verdicts={True: "binnen de norm", False: "OVERSCHRIJDING",
                   None: "lopend (nog geen eind, termijn niet verstreken)"},

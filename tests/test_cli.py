@@ -327,7 +327,7 @@ def test_explain_counts_a_workplace_term_day_by_day(run, tmp_path):
     assert [b["id"] for b in o4["breaches"]] == ["WPL-2"] and o4["clauses"][0]["value"] == 50.0
     nl = run("explain", str(bundle), "WPL-2").output  # Dutch by default
     assert "- oordeel: OVERSCHRIJDING" in nl and "- termijn eindigt: di 2026-05-05 23:59:59" in nl
-    assert "- norm per melding: ≤ 5 werkdagen (bijlage 12a)\n" in nl
+    assert "- norm per record: ≤ 5 werkdagen (bijlage 12a)\n" in nl
     assert "## O4-workplace-issuance: werkplek gereed voor gebruik\n" in nl
     assert "| 2026-05-05 | di | feestdag: Bevrijdingsdag | nee | 5 | termijn eindigt 23:59:59 |" in nl
     # before the end is known and while the term runs: pending, the table up to as-of
@@ -386,7 +386,7 @@ def test_explain_counts_an_rca_term_day_by_day(run, tmp_path):
     assert "- per-record limit: ≤ 10 working days (annex)\n" in res.output
     nl = run("explain", str(bundle), "MI-1", "--rule", "T2-rca-timeliness").output
     assert "het eind is op tijd zolang die telling ≤ 10 is" in nl
-    assert "- norm per melding: ≤ 10 werkdagen (bijlage 12a)\n" in nl
+    assert "- norm per record: ≤ 10 werkdagen (bijlage 12a)\n" in nl
     assert "- term ends: Sun 2026-05-10 23:59:59" in res.output
     assert "- counted: 10 working days" in res.output and "- verdict: within the limit" in res.output
     assert _day_rows(res.output) == [
