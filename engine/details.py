@@ -262,7 +262,7 @@ KINDS = {"label": "term", "elapsed": "quantity", "age": "quantity", "limit": "li
          "minimum": "number", "minutes": "number", "figure": "number", "covered": "number", "needed": "number",
          "cvss": "number", "term": "number", "score": "number", "days": "number", "lead": "number",
          "conditions": "conditions", "missing": "missing"}
-_TEXT = r"(?:(?!; ).)+?"  # evidence text: never across the "; " that joins findings
+_TEXT = r"(?:(?!; ).)*?."  # evidence text: never across the "; " that joins findings (a ";" may end it)
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
 _QUANTITY = _NUMBER + " (?:" + "|".join(map(re.escape, UNITS)) + ")"
 # a field's value as ``changes._shown`` writes it: yes/no, or a repr (a comma only inside quotes)

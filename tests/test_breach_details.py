@@ -246,3 +246,12 @@ def test_the_dutch_report_words_the_breaches_and_the_english_one_does_not(year):
            "(bundle/tickets.jsonl: line 349)" in en.splitlines()
     assert "- `VULN-0031`: niet gemitigeerd binnen 14 dagen; formele uitzondering van kracht (EXC-2026-003)" \
         in nl.splitlines()
+
+
+def test_an_evidence_value_ending_in_a_semicolon_is_still_matched():
+    """A value may end with ";" where the template's next word follows a space: "; " there is no join."""
+    text = detail("mi_ticket_unknown", ticket="INC-1;")
+    assert match(text) == ("mi_ticket_unknown", {"ticket": "INC-1;"})
+    assert word(text, "nl", NL_UNITS) == "ticket INC-1; staat niet in de ticketexport: de oplossing is onbekend"
+    assert word(detail("linked_incident", incident=";", reported="2026-09-10T10:17:00+02:00"), "nl", NL_UNITS) == \
+        "gekoppeld incident ; gemeld 2026-09-10T10:17:00+02:00"
