@@ -239,6 +239,10 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "{job}: {status}",
         "nl": "{job}: {status}"},
 }
+# Details a measure only ever writes alone (a change's unmet fields, a backup run's status): a part of a
+# "; "-joined text in this shape is evidence text that contains "; " (a device's "Defender: no; BitLocker: no"),
+# not a finding of its own, and is not re-worded.
+ALONE = frozenset({"conditions", "backup_run"})
 LANGUAGES = ("en", "nl")
 JOIN = "; "  # several findings on one record
 
@@ -326,14 +330,15 @@ _MOST_PARTS = max(w["en"].count(JOIN) for w in WORDING.values()) + 1
 
 
 @functools.lru_cache(maxsize=8192)
-def match(text: str) -> tuple[str, dict[str, str]] | None:
+def match(text: str, joined: bool = False) -> tuple[str, dict[str, str]] | None:
     """The template whose English form is the whole ``text``, and the values it captured. Of several, the one
     that leaves the least of the text to placeholders taking any text ("P1 contained after …" is
-    ``contained_late``, not ``late`` with the label "P1 contained"); of those, the first in the table. (Cached:
-    a record's detail recurs in its month, quarter and year; callers must not change the values.)"""
+    ``contained_late``, not ``late`` with the label "P1 contained"); of those, the first in the table. With
+    ``joined`` (``text`` is part of a "; "-joined detail) no template of ``ALONE``. (Cached: a record's detail
+    recurs in its month, quarter and year; callers must not change the values.)"""
     best, most = None, -1
     for key, needle, pattern, free in _compiled():
-        if needle not in text:
+        if needle not in text or (joined and key in ALONE):
             continue
         m = pattern.fullmatch(text)
         if m is not None:
@@ -345,7 +350,8 @@ def match(text: str) -> tuple[str, dict[str, str]] | None:
 
 def parts(text: str) -> list[tuple[str, tuple[str, dict[str, str]] | None]]:
     """``text`` as its findings: the whole when a template matches it, else runs of its "; "-joined parts, each
-    the longest run a template matches (a part no template matches stands alone, with None)."""
+    the longest run a template other than ``ALONE``'s matches (a part no template matches stands alone, with
+    None)."""
     whole = match(text)
     if whole is not None:
         return [(text, whole)]
@@ -355,7 +361,7 @@ def parts(text: str) -> list[tuple[str, tuple[str, dict[str, str]] | None]]:
     while i < len(pieces):
         for j in range(min(len(pieces), i + _MOST_PARTS), i, -1):
             run = JOIN.join(pieces[i:j])
-            found = match(run)
+            found = match(run, joined=True)
             if found is not None:
                 out.append((run, found))
                 i = j

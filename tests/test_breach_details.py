@@ -255,3 +255,14 @@ def test_an_evidence_value_ending_in_a_semicolon_is_still_matched():
     assert word(text, "nl", NL_UNITS) == "ticket INC-1; staat niet in de ticketexport: de oplossing is onbekend"
     assert word(detail("linked_incident", incident=";", reported="2026-09-10T10:17:00+02:00"), "nl", NL_UNITS) == \
         "gekoppeld incident ; gemeld 2026-09-10T10:17:00+02:00"
+
+
+def test_a_field_and_value_inside_joined_evidence_text_is_not_reworded():
+    """A device's reason "Defender: no; BitLocker: no" holds "; ": its second half is evidence text, not a
+    change's unmet condition, so its "no" stays as the evidence wrote it."""
+    text = detail("device_reason", day="2026-06-30", reason="Defender: no; BitLocker: no")
+    assert [(run, found and found[0]) for run, found in parts(text)] == [
+        ("non-compliant on 2026-06-30: Defender: no", "device_reason"), ("BitLocker: no", None)]
+    assert word(text, "nl", NL_UNITS) == "niet compliant op 2026-06-30: Defender: no; BitLocker: no"
+    assert word("rework: yes, rolled_back: no", "nl", NL_UNITS) == "rework: ja, rolled_back: nee"
+    assert word("JOB-SQL: failed", "nl", NL_UNITS) == "JOB-SQL: failed"
