@@ -306,7 +306,7 @@ def missing_text(names: list[str]) -> str:
 def _compiled() -> tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...]:
     """Each template's longest literal piece (a text lacking it cannot match: a quick test before the regex), its
     regex, made from its English template (literal text as is, a placeholder as its kind's pattern; a repeated
-    placeholder must repeat its value), and its placeholders that take any text."""
+    placeholder must repeat its value), and its placeholders that take any text (``_unexplained``)."""
     out = []
     for key, wording in WORDING.items():
         parts, seen, needles = [], set(), []
@@ -321,7 +321,7 @@ def _compiled() -> tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...]
             else:
                 seen.add(name)
                 parts.append(f"(?P<{name}>{PATTERNS[KINDS.get(name, 'text')]})")
-        free = tuple(n for n in seen if PATTERNS[KINDS.get(n, "text")] == _TEXT)
+        free = tuple(n for n in seen if KINDS.get(n, "text") in ("text", "term", "conditions"))
         out.append((key, max(needles, key=len, default=""), re.compile("".join(parts), re.DOTALL), free))
     return tuple(out)
 
@@ -342,10 +342,19 @@ def match(text: str, joined: bool = False) -> tuple[str, dict[str, str]] | None:
             continue
         m = pattern.fullmatch(text)
         if m is not None:
-            explained = len(text) - sum(len(m.group(n)) for n in free)
+            explained = len(text) - sum(_unexplained(KINDS.get(n, "text"), m.group(n)) for n in free)
             if explained > most:
                 best, most = (key, m.groupdict()), explained
     return best
+
+
+def _unexplained(kind: str, value: str) -> int:
+    """How much of a placeholder's value is any text: all of an evidence text; of unmet conditions, the values
+    other than yes/no (their field names and separators are structure: "rework: yes" is a condition, but
+    "Koningsdag: is a working day …" is a holiday, not a field "Koningsdag" with a value)."""
+    if kind != "conditions":
+        return len(value)
+    return sum(len(item.split(": ", 1)[1]) for item in _ITEM.findall(value) if item.split(": ", 1)[1] not in ANSWERS)
 
 
 def parts(text: str) -> list[tuple[str, tuple[str, dict[str, str]] | None]]:

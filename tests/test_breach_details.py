@@ -266,3 +266,17 @@ def test_a_field_and_value_inside_joined_evidence_text_is_not_reworded():
     assert word(text, "nl", NL_UNITS) == "niet compliant op 2026-06-30: Defender: no; BitLocker: no"
     assert word("rework: yes, rolled_back: no", "nl", NL_UNITS) == "rework: ja, rolled_back: nee"
     assert word("JOB-SQL: failed", "nl", NL_UNITS) == "JOB-SQL: failed"
+
+
+def test_a_text_that_only_looks_like_a_field_and_value_is_worded_by_its_own_template():
+    """"x: anything" fits ``conditions`` too; its values other than yes/no are any text, so a template that
+    explains more of the text wins (before, ``conditions`` counted as explaining all and took these)."""
+    text = detail("holiday_worked", holiday="Koningsdag:")
+    assert match(text)[0] == "holiday_worked"
+    assert word(text, "nl", NL_UNITS) == "Koningsdag: is een werkdag in de contractkalender (niet uitgesloten)"
+    text = detail("unknown_catalogue_item", key="catalogue:", reference="'SWC-99'", document="swc_catalogue")
+    assert word(text, "nl", NL_UNITS) == "catalogue: 'SWC-99' staat niet in het document swc_catalogue"
+    assert match("rework: yes, rolled_back: no")[0] == "conditions"
+    assert match("incomplete: no reason")[0] == "exception_incomplete"
+    assert match("JOB-SQL: failed")[0] == "backup_run"
+    assert match("JOB_SQL: failed")[0] == "conditions"  # the same words either way: a status is never yes/no
