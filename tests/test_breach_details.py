@@ -280,3 +280,9 @@ def test_a_text_that_only_looks_like_a_field_and_value_is_worded_by_its_own_temp
     assert match("incomplete: no reason")[0] == "exception_incomplete"
     assert match("JOB-SQL: failed")[0] == "backup_run"
     assert match("JOB_SQL: failed")[0] == "conditions"  # the same words either way: a status is never yes/no
+
+
+def test_the_measures_join_findings_with_the_joiner_the_dutch_wording_splits_on():
+    source = "\n".join(open(f, encoding="utf-8").read() for f in sorted(glob.glob("engine/measures/*.py")))
+    assert re.findall(r'"; "\.join', source) == []
+    assert len(re.findall(r"\bJOIN\.join\(", source)) == 9
