@@ -106,7 +106,7 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "niet gecoördineerd met {parties}"},
     "handovers_without_note": {
         "en": "{count} handover(s) without a note",
-        "nl": "{count} overdracht(en) zonder notitie"},
+        "nl": "{count:overdracht|overdrachten} zonder notitie"},
     "ownership_lapsed": {
         "en": "ownership changed or lapsed",
         "nl": "eigenaarschap gewisseld of vervallen"},
@@ -129,7 +129,7 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "{minutes} min binnen het servicevenster ({start} → {end}, afgekapt op de periode)"},
     "location_below": {
         "en": "{figure} % available ({minutes} business min down; outages {outages})",
-        "nl": "{figure} % beschikbaar ({minutes} werkminuten uitval; storingen {outages})"},
+        "nl": "{figure} % beschikbaar ({minutes:werkminuut|werkminuten} uitval; storingen {outages})"},
     "not_working_day": {
         "en": "not a working day in the contract calendar",
         "nl": "geen werkdag in de contractkalender"},
@@ -151,13 +151,13 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "uitzondering {exception} was aan het eind van de termijn niet van kracht"},
     "not_mitigated": {
         "en": "CVSS {cvss}; term {term} calendar days; mitigated: not mitigated at as-of",
-        "nl": "CVSS {cvss}; termijn {term} kalenderdagen; gemitigeerd: niet gemitigeerd op de peildatum"},
+        "nl": "CVSS {cvss}; termijn {term:kalenderdag|kalenderdagen}; gemitigeerd: niet gemitigeerd op de peildatum"},
     "mitigated_late": {
         "en": "CVSS {cvss}; term {term} calendar days; mitigated: {mitigated}",
-        "nl": "CVSS {cvss}; termijn {term} kalenderdagen; gemitigeerd: {mitigated}"},
+        "nl": "CVSS {cvss}; termijn {term:kalenderdag|kalenderdagen}; gemitigeerd: {mitigated}"},
     "waived": {
         "en": "not mitigated within {term} days; formal exception in force",
-        "nl": "niet gemitigeerd binnen {term} dagen; formele uitzondering van kracht"},
+        "nl": "niet gemitigeerd binnen {term:dag|dagen}; formele uitzondering van kracht"},
     "patch_not_installed": {
         "en": "{patch} due {due}, not installed",
         "nl": "{patch} uiterlijk {due}, niet geïnstalleerd"},
@@ -182,10 +182,10 @@ WORDING: dict[str, dict[str, str]] = {
     # lifecycle and backups
     "eos_not_signalled": {
         "en": "EoS {eos}: not signalled (needed ≥ {lead} days before)",
-        "nl": "EoS {eos}: niet gesignaleerd (nodig: ≥ {lead} dagen vooraf)"},
+        "nl": "EoS {eos}: niet gesignaleerd (nodig: ≥ {lead:dag|dagen} vooraf)"},
     "eos_signalled_late": {
         "en": "EoS {eos}: signalled {signalled}, {days} days before (needed ≥ {lead} days before)",
-        "nl": "EoS {eos}: gesignaleerd {signalled}, {days} dagen vooraf (nodig: ≥ {lead} dagen vooraf)"},
+        "nl": "EoS {eos}: gesignaleerd {signalled}, {days:dag|dagen} vooraf (nodig: ≥ {lead:dag|dagen} vooraf)"},
     "no_lifecycle_review": {
         "en": "no lifecycle review held in the quarter",
         "nl": "geen lifecyclereview gehouden in het kwartaal"},
@@ -222,13 +222,13 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "geen beslismoment"},
     "not_updated": {
         "en": "not updated in the last {days} days",
-        "nl": "niet bijgewerkt in de laatste {days} dagen"},
+        "nl": "niet bijgewerkt in de laatste {days:dag|dagen}"},
     "decision_overdue": {
         "en": "decision moment passed without a decision",
         "nl": "beslismoment verstreken zonder besluit"},
     "too_few_items": {
         "en": "{count} active ranked item(s); at least {minimum} required",
-        "nl": "{count} actieve gerangschikte verbeterpunt(en); ten minste {minimum} vereist"},
+        "nl": "{count:actief gerangschikt verbeterpunt|actieve gerangschikte verbeterpunten}; ten minste {minimum} vereist"},
     # a record's unmet conditions as "field: value" (late in the table: of two templates that explain a text
     # equally, "incomplete: no reason" is an exception's, not a field "incomplete")
     "conditions": {
@@ -390,9 +390,30 @@ def word(text: str, lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
                      for part, found in parts(text))
 
 
+class _CountedFormatter(string.Formatter):
+    """A template's ``{count:one|other}``: the figure and the word after it, singular after 1 ("1 dag", "14
+    dagen"), as Dutch needs where English writes "day(s)" or a plural after any number."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, other = format_spec.split("|", 1)
+        return f"{value} {one if _is_one(str(value)) else other}"
+
+
+def _is_one(figure: str) -> bool:
+    try:
+        return float(figure.replace(",", ".")) == 1
+    except ValueError:
+        return False
+
+
+_COUNTED = _CountedFormatter()
+
+
 def _fill(key: str, values: dict[str, str], lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
-    return WORDING[key][lang].format(**{name: _value(KINDS.get(name, "text"), value, lang, units)
-                                        for name, value in values.items()})
+    return _COUNTED.format(WORDING[key][lang], **{name: _value(KINDS.get(name, "text"), value, lang, units)
+                                                  for name, value in values.items()})
 
 
 def _value(kind: str, value: str, lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
@@ -407,7 +428,7 @@ def _value(kind: str, value: str, lang: str, units: Mapping[str, Mapping[str, st
         forms = units.get(UNITS[unit])
         if forms is None:
             return f"{_number(figure, lang)} {unit}"
-        return f"{_number(figure, lang)} {forms['one'] if float(figure) == 1 else forms['other']}"
+        return f"{_number(figure, lang)} {forms['one'] if _is_one(figure) else forms['other']}"
     if kind == "limit":
         sign, _, quantity = value.partition(" ")
         return f"{sign} {_value('quantity', quantity, lang, units)}"

@@ -74,7 +74,7 @@ CASES: dict[str, tuple[dict, str]] = {
                                  "niet met elke partij gecoördineerd op de peildatum 2026-12-31T23:59:00+01:00"),
     "not_coordinated_with": ({"parties": "KPN Zakelijk, Voorbeeld Managed Services"},
                              "niet gecoördineerd met KPN Zakelijk, Voorbeeld Managed Services"),
-    "handovers_without_note": ({"count": 1}, "1 overdracht(en) zonder notitie"),
+    "handovers_without_note": ({"count": 1}, "1 overdracht zonder notitie"),
     "ownership_lapsed": ({}, "eigenaarschap gewisseld of vervallen"),
     "user_not_updated": ({}, "gebruiker niet op de hoogte gehouden terwijl de partijen eraan werkten"),
     "conditions": ({"conditions": details.conditions_text([("rework", "yes"), ("rolled_back", "no"),
@@ -137,7 +137,7 @@ CASES: dict[str, tuple[dict, str]] = {
     "not_updated": ({"days": 90}, "niet bijgewerkt in de laatste 90 dagen"),
     "decision_overdue": ({}, "beslismoment verstreken zonder besluit"),
     "too_few_items": ({"count": 2, "minimum": 3},
-                      "2 actieve gerangschikte verbeterpunt(en); ten minste 3 vereist"),
+                      "2 actieve gerangschikte verbeterpunten; ten minste 3 vereist"),
     "backup_run": ({"job": "JOB-SQL", "status": "failed"}, "JOB-SQL: failed"),
 }
 
@@ -173,7 +173,7 @@ def test_joined_findings_are_worded_part_by_part_and_an_unknown_part_stays_as_wr
     text = ("no party_coordination recorded; not coordinated with KPN Zakelijk; 2 handover(s) without a note; "
             "something new; 1 keer")
     assert word(text, "nl", NL_UNITS) == ("geen coördinatie tussen partijen vastgelegd; niet gecoördineerd met KPN "
-                                          "Zakelijk; 2 overdracht(en) zonder notitie; something new; 1 keer")
+                                          "Zakelijk; 2 overdrachten zonder notitie; something new; 1 keer")
     assert [found is None for _, found in parts(text)] == [False, False, False, True, True]
 
 
@@ -286,3 +286,23 @@ def test_the_measures_join_findings_with_the_joiner_the_dutch_wording_splits_on(
     source = "\n".join(open(f, encoding="utf-8").read() for f in sorted(glob.glob("engine/measures/*.py")))
     assert re.findall(r'"; "\.join', source) == []
     assert len(re.findall(r"\bJOIN\.join\(", source)) == 9
+
+
+@pytest.mark.parametrize("key, values, dutch", [
+    ("waived", {"term": 1}, "niet gemitigeerd binnen 1 dag; formele uitzondering van kracht"),
+    ("waived", {"term": 14}, "niet gemitigeerd binnen 14 dagen; formele uitzondering van kracht"),
+    ("not_mitigated", {"cvss": "9.8", "term": 1},
+     "CVSS 9,8; termijn 1 kalenderdag; gemitigeerd: niet gemitigeerd op de peildatum"),
+    ("eos_signalled_late", {"eos": "2026-08-10", "signalled": "2026-08-09", "days": 1, "lead": 90},
+     "EoS 2026-08-10: gesignaleerd 2026-08-09, 1 dag vooraf (nodig: ≥ 90 dagen vooraf)"),
+    ("not_updated", {"days": 1}, "niet bijgewerkt in de laatste 1 dag"),
+    ("too_few_items", {"count": 1, "minimum": 5}, "1 actief gerangschikt verbeterpunt; ten minste 5 vereist"),
+    ("handovers_without_note", {"count": 2}, "2 overdrachten zonder notitie"),
+    ("location_below", {"figure": "99.983", "minutes": "1", "outages": "OUT-1"},
+     "99,983 % beschikbaar (1 werkminuut uitval; storingen OUT-1)"),
+    ("location_below", {"figure": "99.983", "minutes": "1.5", "outages": "OUT-1"},
+     "99,983 % beschikbaar (1,5 werkminuten uitval; storingen OUT-1)"),
+])
+def test_a_count_of_one_takes_the_singular_in_dutch(key, values, dutch):
+    """Dutch has no "day(s)": after 1 the word is singular ("1 dag"), after any other figure plural."""
+    assert word(detail(key, **values), "nl", NL_UNITS) == dutch

@@ -5,6 +5,7 @@ missing parts in Dutch, and evidence text as it is, whatever it holds (regex and
 digits with units, a ";" at its end, line breaks), but for the "; " that joins findings."""
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -72,6 +73,14 @@ def _value(name: str) -> st.SearchStrategy[tuple[str, str]]:
     return (DATE if name in DATES else TEXT).map(lambda v: (v, v))
 
 
+def _dutch(template: str, values: dict[str, str]) -> str:
+    """The Dutch template filled: ``{name:one|other}`` as the figure and its word, singular after 1."""
+    def counted(m: re.Match) -> str:
+        figure = values[m.group(1)]
+        return f"{figure} {m.group(2) if float(figure.replace(',', '.')) == 1 else m.group(3)}"
+    return re.sub(r"\{(\w+):([^|}]*)\|([^}]*)\}", counted, template).format(**values)
+
+
 def _placeholders(key: str) -> list[str]:
     names = [n for _, n, _, _ in string.Formatter().parse(WORDING[key]["en"]) if n]
     return list(dict.fromkeys(names))
@@ -83,7 +92,7 @@ def test_every_template_with_generated_values_is_matched_and_worded_in_dutch(key
     @given(st.fixed_dictionaries({n: _value(n) for n in _placeholders(key)}))
     def check(values):
         english = detail(key, **{n: en for n, (en, _) in values.items()})
-        dutch = WORDING[key]["nl"].format(**{n: nl for n, (_, nl) in values.items()})
+        dutch = _dutch(WORDING[key]["nl"], {n: nl for n, (_, nl) in values.items()})
         found = match(english)
         assert found is not None, english
         assert found[0] == key or {found[0], key} == SAME_SHAPE, (found[0], english)
