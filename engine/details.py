@@ -265,7 +265,13 @@ SIGNS = ("≤", "≥", "<", ">", "=", "≠")
 KINDS = {"label": "term", "elapsed": "quantity", "age": "quantity", "limit": "limit", "count": "number",
          "minimum": "number", "minutes": "number", "figure": "number", "covered": "number", "needed": "number",
          "cvss": "number", "term": "number", "score": "number", "days": "number", "lead": "number",
-         "conditions": "conditions", "missing": "missing"}
+         "conditions": "conditions", "missing": "missing",
+         # one word: an instant, a day, a time or a period as the engine writes it, a rule file's field or document
+         # kind, a backup run's status (an enum); so a template's text placeholders cannot trade characters with
+         # them, which made a failing match backtrack for seconds on a long evidence value
+         **dict.fromkeys(("day", "due", "done", "eos", "signalled", "changed", "reported", "expected", "at",
+                          "deadline", "installed", "start", "end", "as_of", "mitigated", "time", "period", "open",
+                          "close", "key", "document", "status"), "word")}
 _TEXT = r"(?:(?!; ).)*?."  # evidence text: never across the "; " that joins findings (a ";" may end it)
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
 _QUANTITY = _NUMBER + " (?:" + "|".join(map(re.escape, UNITS)) + ")"
@@ -273,7 +279,7 @@ _QUANTITY = _NUMBER + " (?:" + "|".join(map(re.escape, UNITS)) + ")"
 _CONDITION = r"""[A-Za-z_][A-Za-z0-9_]*: (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,;'"]+?)"""
 _GAP = "no (?:" + "|".join(map(re.escape, MISSING)) + ")"
 _ITEM = re.compile(f"(?:^|(?<=, )){_CONDITION}(?=, |$)")
-PATTERNS = {"text": _TEXT, "term": _TEXT, "number": _NUMBER, "quantity": _QUANTITY,
+PATTERNS = {"text": _TEXT, "term": _TEXT, "word": r"\S+", "number": _NUMBER, "quantity": _QUANTITY,
             "limit": "(?:" + "|".join(map(re.escape, SIGNS)) + ") " + _QUANTITY,
             "conditions": f"{_CONDITION}(?:, {_CONDITION})*", "missing": f"{_GAP}(?:, {_GAP})*"}
 
@@ -321,7 +327,7 @@ def _compiled() -> tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...]
             else:
                 seen.add(name)
                 parts.append(f"(?P<{name}>{PATTERNS[KINDS.get(name, 'text')]})")
-        free = tuple(n for n in seen if KINDS.get(n, "text") in ("text", "term", "conditions"))
+        free = tuple(n for n in seen if KINDS.get(n, "text") in ("text", "term", "word", "conditions"))
         out.append((key, max(needles, key=len, default=""), re.compile("".join(parts), re.DOTALL), free))
     return tuple(out)
 
@@ -417,7 +423,7 @@ def _fill(key: str, values: dict[str, str], lang: str, units: Mapping[str, Mappi
 
 
 def _value(kind: str, value: str, lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
-    if kind == "text":
+    if kind in ("text", "word"):
         return value
     if kind == "term":
         return TERMS.get(value, value) if lang == "nl" else value

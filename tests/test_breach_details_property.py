@@ -69,8 +69,11 @@ def _value(name: str) -> st.SearchStrategy[tuple[str, str]]:
     if kind == "missing":
         return st.lists(st.sampled_from(sorted(MISSING)), min_size=1, max_size=3, unique=True).map(
             lambda names: (details.missing_text(names), ", ".join(f"geen {MISSING[n]}" for n in names)))
+    if kind == "word":  # an instant or day as the engine writes it; a field, document kind or status
+        return (DATE if name in DATES else st.one_of(IDENT, st.sampled_from(["rca_reports", "failed"]))).map(
+            lambda v: (v, v))
     assert kind == "text", kind
-    return (DATE if name in DATES else TEXT).map(lambda v: (v, v))
+    return TEXT.map(lambda v: (v, v))
 
 
 def _dutch(template: str, values: dict[str, str]) -> str:
