@@ -228,7 +228,8 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "beslismoment verstreken zonder besluit"},
     "too_few_items": {
         "en": "{count} active ranked item(s); at least {minimum} required",
-        "nl": "{count:actief gerangschikt verbeterpunt|actieve gerangschikte verbeterpunten}; ten minste {minimum} vereist"},
+        "nl": "{count:actief gerangschikt verbeterpunt|actieve gerangschikte verbeterpunten}; "
+              "ten minste {minimum} vereist"},
     # a record's unmet conditions as "field: value" (late in the table: of two templates that explain a text
     # equally, "incomplete: no reason" is an exception's, not a field "incomplete")
     "conditions": {
