@@ -106,7 +106,7 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "niet gecoördineerd met {parties}"},
     "handovers_without_note": {
         "en": "{count} handover(s) without a note",
-        "nl": "{count} overdracht(en) zonder notitie"},
+        "nl": "{count:overdracht|overdrachten} zonder notitie"},
     "ownership_lapsed": {
         "en": "ownership changed or lapsed",
         "nl": "eigenaarschap gewisseld of vervallen"},
@@ -129,7 +129,7 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "{minutes} min binnen het servicevenster ({start} → {end}, afgekapt op de periode)"},
     "location_below": {
         "en": "{figure} % available ({minutes} business min down; outages {outages})",
-        "nl": "{figure} % beschikbaar ({minutes} werkminuten uitval; storingen {outages})"},
+        "nl": "{figure} % beschikbaar ({minutes:werkminuut|werkminuten} uitval; storingen {outages})"},
     "not_working_day": {
         "en": "not a working day in the contract calendar",
         "nl": "geen werkdag in de contractkalender"},
@@ -151,13 +151,13 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "uitzondering {exception} was aan het eind van de termijn niet van kracht"},
     "not_mitigated": {
         "en": "CVSS {cvss}; term {term} calendar days; mitigated: not mitigated at as-of",
-        "nl": "CVSS {cvss}; termijn {term} kalenderdagen; gemitigeerd: niet gemitigeerd op de peildatum"},
+        "nl": "CVSS {cvss}; termijn {term:kalenderdag|kalenderdagen}; gemitigeerd: niet gemitigeerd op de peildatum"},
     "mitigated_late": {
         "en": "CVSS {cvss}; term {term} calendar days; mitigated: {mitigated}",
-        "nl": "CVSS {cvss}; termijn {term} kalenderdagen; gemitigeerd: {mitigated}"},
+        "nl": "CVSS {cvss}; termijn {term:kalenderdag|kalenderdagen}; gemitigeerd: {mitigated}"},
     "waived": {
         "en": "not mitigated within {term} days; formal exception in force",
-        "nl": "niet gemitigeerd binnen {term} dagen; formele uitzondering van kracht"},
+        "nl": "niet gemitigeerd binnen {term:dag|dagen}; formele uitzondering van kracht"},
     "patch_not_installed": {
         "en": "{patch} due {due}, not installed",
         "nl": "{patch} uiterlijk {due}, niet geïnstalleerd"},
@@ -182,10 +182,10 @@ WORDING: dict[str, dict[str, str]] = {
     # lifecycle and backups
     "eos_not_signalled": {
         "en": "EoS {eos}: not signalled (needed ≥ {lead} days before)",
-        "nl": "EoS {eos}: niet gesignaleerd (nodig: ≥ {lead} dagen vooraf)"},
+        "nl": "EoS {eos}: niet gesignaleerd (nodig: ≥ {lead:dag|dagen} vooraf)"},
     "eos_signalled_late": {
         "en": "EoS {eos}: signalled {signalled}, {days} days before (needed ≥ {lead} days before)",
-        "nl": "EoS {eos}: gesignaleerd {signalled}, {days} dagen vooraf (nodig: ≥ {lead} dagen vooraf)"},
+        "nl": "EoS {eos}: gesignaleerd {signalled}, {days:dag|dagen} vooraf (nodig: ≥ {lead:dag|dagen} vooraf)"},
     "no_lifecycle_review": {
         "en": "no lifecycle review held in the quarter",
         "nl": "geen lifecyclereview gehouden in het kwartaal"},
@@ -222,13 +222,14 @@ WORDING: dict[str, dict[str, str]] = {
         "nl": "geen beslismoment"},
     "not_updated": {
         "en": "not updated in the last {days} days",
-        "nl": "niet bijgewerkt in de laatste {days} dagen"},
+        "nl": "niet bijgewerkt in de laatste {days:dag|dagen}"},
     "decision_overdue": {
         "en": "decision moment passed without a decision",
         "nl": "beslismoment verstreken zonder besluit"},
     "too_few_items": {
         "en": "{count} active ranked item(s); at least {minimum} required",
-        "nl": "{count} actieve gerangschikte verbeterpunt(en); ten minste {minimum} vereist"},
+        "nl": "{count:actief gerangschikt verbeterpunt|actieve gerangschikte verbeterpunten}; "
+              "ten minste {minimum} vereist"},
     # a record's unmet conditions as "field: value" (late in the table: of two templates that explain a text
     # equally, "incomplete: no reason" is an exception's, not a field "incomplete")
     "conditions": {
@@ -239,6 +240,10 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "{job}: {status}",
         "nl": "{job}: {status}"},
 }
+# Details a measure only ever writes alone (a change's unmet fields, a backup run's status): a part of a
+# "; "-joined text in this shape is evidence text that contains "; " (a device's "Defender: no; BitLocker: no"),
+# not a finding of its own, and is not re-worded.
+ALONE = frozenset({"conditions", "backup_run"})
 LANGUAGES = ("en", "nl")
 JOIN = "; "  # several findings on one record
 
@@ -261,15 +266,21 @@ SIGNS = ("≤", "≥", "<", ">", "=", "≠")
 KINDS = {"label": "term", "elapsed": "quantity", "age": "quantity", "limit": "limit", "count": "number",
          "minimum": "number", "minutes": "number", "figure": "number", "covered": "number", "needed": "number",
          "cvss": "number", "term": "number", "score": "number", "days": "number", "lead": "number",
-         "conditions": "conditions", "missing": "missing"}
-_TEXT = r"(?:(?!; ).)+?"  # evidence text: never across the "; " that joins findings
+         "conditions": "conditions", "missing": "missing",
+         # one word: an instant, a day, a time or a period as the engine writes it, a rule file's field or document
+         # kind, a backup run's status (an enum); so a template's text placeholders cannot trade characters with
+         # them, which made a failing match backtrack for seconds on a long evidence value
+         **dict.fromkeys(("day", "due", "done", "eos", "signalled", "changed", "reported", "expected", "at",
+                          "deadline", "installed", "start", "end", "as_of", "mitigated", "time", "period", "open",
+                          "close", "key", "document", "status"), "word")}
+_TEXT = r"(?:(?!; ).)*?."  # evidence text: never across the "; " that joins findings (a ";" may end it)
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
 _QUANTITY = _NUMBER + " (?:" + "|".join(map(re.escape, UNITS)) + ")"
 # a field's value as ``changes._shown`` writes it: yes/no, or a repr (a comma only inside quotes)
 _CONDITION = r"""[A-Za-z_][A-Za-z0-9_]*: (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,;'"]+?)"""
 _GAP = "no (?:" + "|".join(map(re.escape, MISSING)) + ")"
 _ITEM = re.compile(f"(?:^|(?<=, )){_CONDITION}(?=, |$)")
-PATTERNS = {"text": _TEXT, "term": _TEXT, "number": _NUMBER, "quantity": _QUANTITY,
+PATTERNS = {"text": _TEXT, "term": _TEXT, "word": r"\S+", "number": _NUMBER, "quantity": _QUANTITY,
             "limit": "(?:" + "|".join(map(re.escape, SIGNS)) + ") " + _QUANTITY,
             "conditions": f"{_CONDITION}(?:, {_CONDITION})*", "missing": f"{_GAP}(?:, {_GAP})*"}
 
@@ -302,7 +313,7 @@ def missing_text(names: list[str]) -> str:
 def _compiled() -> tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...]:
     """Each template's longest literal piece (a text lacking it cannot match: a quick test before the regex), its
     regex, made from its English template (literal text as is, a placeholder as its kind's pattern; a repeated
-    placeholder must repeat its value), and its placeholders that take any text."""
+    placeholder must repeat its value), and its placeholders that take any text (``_unexplained``)."""
     out = []
     for key, wording in WORDING.items():
         parts, seen, needles = [], set(), []
@@ -317,7 +328,7 @@ def _compiled() -> tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...]
             else:
                 seen.add(name)
                 parts.append(f"(?P<{name}>{PATTERNS[KINDS.get(name, 'text')]})")
-        free = tuple(n for n in seen if PATTERNS[KINDS.get(n, "text")] == _TEXT)
+        free = tuple(n for n in seen if KINDS.get(n, "text") in ("text", "term", "word", "conditions"))
         out.append((key, max(needles, key=len, default=""), re.compile("".join(parts), re.DOTALL), free))
     return tuple(out)
 
@@ -326,26 +337,37 @@ _MOST_PARTS = max(w["en"].count(JOIN) for w in WORDING.values()) + 1
 
 
 @functools.lru_cache(maxsize=8192)
-def match(text: str) -> tuple[str, dict[str, str]] | None:
+def match(text: str, joined: bool = False) -> tuple[str, dict[str, str]] | None:
     """The template whose English form is the whole ``text``, and the values it captured. Of several, the one
     that leaves the least of the text to placeholders taking any text ("P1 contained after …" is
-    ``contained_late``, not ``late`` with the label "P1 contained"); of those, the first in the table. (Cached:
-    a record's detail recurs in its month, quarter and year; callers must not change the values.)"""
+    ``contained_late``, not ``late`` with the label "P1 contained"); of those, the first in the table. With
+    ``joined`` (``text`` is part of a "; "-joined detail) no template of ``ALONE``. (Cached: a record's detail
+    recurs in its month, quarter and year; callers must not change the values.)"""
     best, most = None, -1
     for key, needle, pattern, free in _compiled():
-        if needle not in text:
+        if needle not in text or (joined and key in ALONE):
             continue
         m = pattern.fullmatch(text)
         if m is not None:
-            explained = len(text) - sum(len(m.group(n)) for n in free)
+            explained = len(text) - sum(_unexplained(KINDS.get(n, "text"), m.group(n)) for n in free)
             if explained > most:
                 best, most = (key, m.groupdict()), explained
     return best
 
 
+def _unexplained(kind: str, value: str) -> int:
+    """How much of a placeholder's value is any text: all of an evidence text; of unmet conditions, the values
+    other than yes/no (their field names and separators are structure: "rework: yes" is a condition, but
+    "Koningsdag: is a working day …" is a holiday, not a field "Koningsdag" with a value)."""
+    if kind != "conditions":
+        return len(value)
+    return sum(len(item.split(": ", 1)[1]) for item in _ITEM.findall(value) if item.split(": ", 1)[1] not in ANSWERS)
+
+
 def parts(text: str) -> list[tuple[str, tuple[str, dict[str, str]] | None]]:
     """``text`` as its findings: the whole when a template matches it, else runs of its "; "-joined parts, each
-    the longest run a template matches (a part no template matches stands alone, with None)."""
+    the longest run a template other than ``ALONE``'s matches (a part no template matches stands alone, with
+    None)."""
     whole = match(text)
     if whole is not None:
         return [(text, whole)]
@@ -355,7 +377,7 @@ def parts(text: str) -> list[tuple[str, tuple[str, dict[str, str]] | None]]:
     while i < len(pieces):
         for j in range(min(len(pieces), i + _MOST_PARTS), i, -1):
             run = JOIN.join(pieces[i:j])
-            found = match(run)
+            found = match(run, joined=True)
             if found is not None:
                 out.append((run, found))
                 i = j
@@ -375,13 +397,34 @@ def word(text: str, lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
                      for part, found in parts(text))
 
 
+class _CountedFormatter(string.Formatter):
+    """A template's ``{count:one|other}``: the figure and the word after it, singular after 1 ("1 dag", "14
+    dagen"), as Dutch needs where English writes "day(s)" or a plural after any number."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, other = format_spec.split("|", 1)
+        return f"{value} {one if _is_one(str(value)) else other}"
+
+
+def _is_one(figure: str) -> bool:
+    try:
+        return float(figure.replace(",", ".")) == 1
+    except ValueError:
+        return False
+
+
+_COUNTED = _CountedFormatter()
+
+
 def _fill(key: str, values: dict[str, str], lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
-    return WORDING[key][lang].format(**{name: _value(KINDS.get(name, "text"), value, lang, units)
-                                        for name, value in values.items()})
+    return _COUNTED.format(WORDING[key][lang], **{name: _value(KINDS.get(name, "text"), value, lang, units)
+                                                  for name, value in values.items()})
 
 
 def _value(kind: str, value: str, lang: str, units: Mapping[str, Mapping[str, str]]) -> str:
-    if kind == "text":
+    if kind in ("text", "word"):
         return value
     if kind == "term":
         return TERMS.get(value, value) if lang == "nl" else value
@@ -392,7 +435,7 @@ def _value(kind: str, value: str, lang: str, units: Mapping[str, Mapping[str, st
         forms = units.get(UNITS[unit])
         if forms is None:
             return f"{_number(figure, lang)} {unit}"
-        return f"{_number(figure, lang)} {forms['one'] if float(figure) == 1 else forms['other']}"
+        return f"{_number(figure, lang)} {forms['one'] if _is_one(figure) else forms['other']}"
     if kind == "limit":
         sign, _, quantity = value.partition(" ")
         return f"{sign} {_value('quantity', quantity, lang, units)}"

@@ -74,7 +74,7 @@ CASES: dict[str, tuple[dict, str]] = {
                                  "niet met elke partij gecoördineerd op de peildatum 2026-12-31T23:59:00+01:00"),
     "not_coordinated_with": ({"parties": "KPN Zakelijk, Voorbeeld Managed Services"},
                              "niet gecoördineerd met KPN Zakelijk, Voorbeeld Managed Services"),
-    "handovers_without_note": ({"count": 1}, "1 overdracht(en) zonder notitie"),
+    "handovers_without_note": ({"count": 1}, "1 overdracht zonder notitie"),
     "ownership_lapsed": ({}, "eigenaarschap gewisseld of vervallen"),
     "user_not_updated": ({}, "gebruiker niet op de hoogte gehouden terwijl de partijen eraan werkten"),
     "conditions": ({"conditions": details.conditions_text([("rework", "yes"), ("rolled_back", "no"),
@@ -137,7 +137,7 @@ CASES: dict[str, tuple[dict, str]] = {
     "not_updated": ({"days": 90}, "niet bijgewerkt in de laatste 90 dagen"),
     "decision_overdue": ({}, "beslismoment verstreken zonder besluit"),
     "too_few_items": ({"count": 2, "minimum": 3},
-                      "2 actieve gerangschikte verbeterpunt(en); ten minste 3 vereist"),
+                      "2 actieve gerangschikte verbeterpunten; ten minste 3 vereist"),
     "backup_run": ({"job": "JOB-SQL", "status": "failed"}, "JOB-SQL: failed"),
 }
 
@@ -173,7 +173,7 @@ def test_joined_findings_are_worded_part_by_part_and_an_unknown_part_stays_as_wr
     text = ("no party_coordination recorded; not coordinated with KPN Zakelijk; 2 handover(s) without a note; "
             "something new; 1 keer")
     assert word(text, "nl", NL_UNITS) == ("geen coördinatie tussen partijen vastgelegd; niet gecoördineerd met KPN "
-                                          "Zakelijk; 2 overdracht(en) zonder notitie; something new; 1 keer")
+                                          "Zakelijk; 2 overdrachten zonder notitie; something new; 1 keer")
     assert [found is None for _, found in parts(text)] == [False, False, False, True, True]
 
 
@@ -246,3 +246,84 @@ def test_the_dutch_report_words_the_breaches_and_the_english_one_does_not(year):
            "(bundle/tickets.jsonl: line 349)" in en.splitlines()
     assert "- `VULN-0031`: niet gemitigeerd binnen 14 dagen; formele uitzondering van kracht (EXC-2026-003)" \
         in nl.splitlines()
+
+
+def test_an_evidence_value_ending_in_a_semicolon_is_still_matched():
+    """A value may end with ";" where the template's next word follows a space: "; " there is no join."""
+    text = detail("mi_ticket_unknown", ticket="INC-1;")
+    assert match(text) == ("mi_ticket_unknown", {"ticket": "INC-1;"})
+    assert word(text, "nl", NL_UNITS) == "ticket INC-1; staat niet in de ticketexport: de oplossing is onbekend"
+    assert word(detail("linked_incident", incident=";", reported="2026-09-10T10:17:00+02:00"), "nl", NL_UNITS) == \
+        "gekoppeld incident ; gemeld 2026-09-10T10:17:00+02:00"
+
+
+def test_a_field_and_value_inside_joined_evidence_text_is_not_reworded():
+    """A device's reason "Defender: no; BitLocker: no" holds "; ": its second half is evidence text, not a
+    change's unmet condition, so its "no" stays as the evidence wrote it."""
+    text = detail("device_reason", day="2026-06-30", reason="Defender: no; BitLocker: no")
+    assert [(run, found and found[0]) for run, found in parts(text)] == [
+        ("non-compliant on 2026-06-30: Defender: no", "device_reason"), ("BitLocker: no", None)]
+    assert word(text, "nl", NL_UNITS) == "niet compliant op 2026-06-30: Defender: no; BitLocker: no"
+    assert word("rework: yes, rolled_back: no", "nl", NL_UNITS) == "rework: ja, rolled_back: nee"
+    assert word("JOB-SQL: failed", "nl", NL_UNITS) == "JOB-SQL: failed"
+
+
+def test_a_text_that_only_looks_like_a_field_and_value_is_worded_by_its_own_template():
+    """"x: anything" fits ``conditions`` too; its values other than yes/no are any text, so a template that
+    explains more of the text wins (before, ``conditions`` counted as explaining all and took these)."""
+    text = detail("holiday_worked", holiday="Koningsdag:")
+    assert match(text)[0] == "holiday_worked"
+    assert word(text, "nl", NL_UNITS) == "Koningsdag: is een werkdag in de contractkalender (niet uitgesloten)"
+    text = detail("unknown_catalogue_item", key="catalogue:", reference="'SWC-99'", document="swc_catalogue")
+    assert word(text, "nl", NL_UNITS) == "catalogue: 'SWC-99' staat niet in het document swc_catalogue"
+    assert match("rework: yes, rolled_back: no")[0] == "conditions"
+    assert match("incomplete: no reason")[0] == "exception_incomplete"
+    assert match("JOB-SQL: failed")[0] == "backup_run"
+    assert match("JOB_SQL: failed")[0] == "conditions"  # the same words either way: a status is never yes/no
+
+
+def test_the_measures_join_findings_with_the_joiner_the_dutch_wording_splits_on():
+    source = "\n".join(open(f, encoding="utf-8").read() for f in sorted(glob.glob("engine/measures/*.py")))
+    assert re.findall(r'"; "\.join', source) == []
+    assert len(re.findall(r"\bJOIN\.join\(", source)) == 9
+
+
+@pytest.mark.parametrize("key, values, dutch", [
+    ("waived", {"term": 1}, "niet gemitigeerd binnen 1 dag; formele uitzondering van kracht"),
+    ("waived", {"term": 14}, "niet gemitigeerd binnen 14 dagen; formele uitzondering van kracht"),
+    ("not_mitigated", {"cvss": "9.8", "term": 1},
+     "CVSS 9,8; termijn 1 kalenderdag; gemitigeerd: niet gemitigeerd op de peildatum"),
+    ("eos_signalled_late", {"eos": "2026-08-10", "signalled": "2026-08-09", "days": 1, "lead": 90},
+     "EoS 2026-08-10: gesignaleerd 2026-08-09, 1 dag vooraf (nodig: ≥ 90 dagen vooraf)"),
+    ("not_updated", {"days": 1}, "niet bijgewerkt in de laatste 1 dag"),
+    ("too_few_items", {"count": 1, "minimum": 5}, "1 actief gerangschikt verbeterpunt; ten minste 5 vereist"),
+    ("handovers_without_note", {"count": 2}, "2 overdrachten zonder notitie"),
+    ("location_below", {"figure": "99.983", "minutes": "1", "outages": "OUT-1"},
+     "99,983 % beschikbaar (1 werkminuut uitval; storingen OUT-1)"),
+    ("location_below", {"figure": "99.983", "minutes": "1.5", "outages": "OUT-1"},
+     "99,983 % beschikbaar (1,5 werkminuten uitval; storingen OUT-1)"),
+])
+def test_a_count_of_one_takes_the_singular_in_dutch(key, values, dutch):
+    """Dutch has no "day(s)": after 1 the word is singular ("1 dag"), after any other figure plural."""
+    assert word(detail(key, **values), "nl", NL_UNITS) == dutch
+
+
+def test_a_template_has_at_most_one_placeholder_taking_any_text():
+    """Instants, days, statuses and the rule files' field and document names are one word each (kind "word"):
+    with two placeholders taking any text, a detail that fails to match backtracks over every split of them."""
+    for key, wording in WORDING.items():
+        free = {n for _, n, _, _ in string.Formatter().parse(wording["en"])
+                if n and details.KINDS.get(n, "text") in ("text", "term")}
+        assert len(free) <= 1, (key, free)
+
+
+def test_a_long_evidence_value_repeating_the_templates_words_is_worded_at_once():
+    """A reference of 4,500 characters repeating " is not in the " took 13 s to word (three placeholders taking any
+    text, the whole failing to match before its parts were tried); now it is immediate."""
+    import time
+
+    reference = repr(" is not in the " * 300)
+    text = detail("unknown_catalogue_item", key="catalogue_id", reference=reference, document="swc_catalogue") + "; x"
+    started = time.perf_counter()
+    assert word(text, "nl", NL_UNITS) == f"catalogue_id {reference} staat niet in het document swc_catalogue; x"
+    assert time.perf_counter() - started < 1.0

@@ -90,6 +90,9 @@ def test_add_kpi_already_added_by_the_register_is_inconsistent(tmp_path, with_ne
     comp = pick(v.conditions, "composition")[0]
     assert comp.outcome is Outcome.NOT_MET
     assert comp.details["problems"] == ["O3-self-service is already added by register entry CR-A"]
+    # the JSON names the entries as a list of ids, not as one comma-joined text; the Dutch Markdown joins them
+    assert [s["entries"] for s in comp.details["kpi_states"]] == [["CR-A"]]
+    assert "| O3-self-service is al toegevoegd door normregisteritem CR-A | 1 |\n" in render_markdown(v, "nl")
 
 
 @pytest.fixture()
@@ -355,7 +358,7 @@ def test_dutch_markdown_words_the_kpi_set_in_dutch_and_the_json_keeps_the_engine
     assert comp["details"]["problems"] == [
         "O3-csat is already a KPI on 2026-10-01: a KPI of goal O3 by the annex, not removed by the register"]
     assert comp["details"]["kpi_states"] == [{"kpi": "O3-csat", "day": "2026-10-01", "problem": "already_kpi",
-                                              "entries": "", "why": {"code": "kpi_of_annex", "args": {"goal": "O3"}}}]
+                                              "entries": [], "why": {"code": "kpi_of_annex", "args": {"goal": "O3"}}}]
     assert ("O3-csat is op 2026-10-01 al een KPI: een KPI van doel O3 volgens bijlage 12a, niet verwijderd via het "
             "normregister | 1 |\n") in render_markdown(v, "nl")
     assert ("O3-csat is already a KPI on 2026-10-01: a KPI of goal O3 by the annex, not removed by the register | 1 |\n"

@@ -276,11 +276,11 @@ def _composition_facts(req: Mapping[str, Any], kind: str, rule: Rule | None, old
         member, why = kpi_membership(subject, contract, effective)
         how = why.text()
         in_force.append(f"{subject.id} on {day}: {how}")
-        added = ", ".join(str(e.get("id")) for _, e in adding(subject.id, contract))
+        added = [str(e.get("id")) for _, e in adding(subject.id, contract)]
         problem = ("already_added" if not must_be_in and added else "already_kpi" if not must_be_in and member
                    else "not_kpi" if must_be_in and not member else None)
         problems.extend([] if problem is None else [{
-            "already_added": f"{subject.id} is already added by register entry {added}",
+            "already_added": f"{subject.id} is already added by register entry {', '.join(added)}",
             "already_kpi": f"{subject.id} is already a KPI on {day}: {how}",
             "not_kpi": f"{subject.id} is not a KPI on {day}: {how}"}[problem]])
         states.append({"kpi": subject.id, "day": day, "why": why.as_dict(), "problem": problem, "entries": added})

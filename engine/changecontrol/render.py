@@ -78,7 +78,8 @@ def _in_dutch(data: dict[str, Any], words: dict[str, str]) -> None:
         if d.get("margin_formula"):  # numbers only, so the comma is the only change
             d["margin_formula"] = _DECIMAL_POINT.sub(",", d["margin_formula"])
         if "kpi_states" in d:
-            said = [dict(x, why=reasons.from_data([x["why"]], "nl")) for x in d["kpi_states"]]
+            said = [dict(x, why=reasons.from_data([x["why"]], "nl"), entries=", ".join(x["entries"]))
+                    for x in d["kpi_states"]]
             d["in_force"] = [words["in_force"].format(**x) for x in said]
             d["problems"] = [words[x["problem"]].format(**x) for x in said if x["problem"]]
         if "clashes" in d:

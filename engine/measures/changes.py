@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..details import conditions_text, detail
+from ..details import JOIN, conditions_text, detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..tables import Table
@@ -231,7 +231,7 @@ def change_success(ctx: MeasureContext, rule: Rule, period: Period, norms: Mappi
     pending = ~failed & (window_end > ctx.as_of)
     judged = ~pending
     ids = ch.ids[rows]
-    breaches = tuple(sorted((Breach(str(ids[i]), "; ".join(why[i])) for i in np.flatnonzero(failed)),
+    breaches = tuple(sorted((Breach(str(ids[i]), JOIN.join(why[i])) for i in np.flatnonzero(failed)),
                             key=lambda b: b.record_id))
     n = int(judged.sum())
     return Measurement(metrics={"success_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,

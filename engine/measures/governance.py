@@ -7,7 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..details import detail
+from ..details import JOIN, detail
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period, months_in
 from ..timeparse import NAT
@@ -114,7 +114,7 @@ def improvement_cycle(ctx: MeasureContext, rule: Rule, period: Period, norms: Ma
         why = [w for w, bad in ((detail("no_owner"), not owner[i]), (detail("no_decision_moment"), not has_decision[i]),
                                 (detail("not_updated", days=int(p["max_age_days"])), not fresh[i]),
                                 (detail("decision_overdue"), overdue[i])) if bad]
-        breaches.append(Breach(str(t.col("item_id")[rows[i]]), "; ".join(why)))
+        breaches.append(Breach(str(t.col("item_id")[rows[i]]), JOIN.join(why)))
     snapshot = date.fromordinal(day)
     if len(rows) < int(p["min_top"]):
         breaches.append(Breach(f"register {snapshot}", detail("too_few_items", count=len(rows), minimum=p["min_top"])))

@@ -162,7 +162,7 @@ def patch_compliance(ctx: MeasureContext, rule: Rule, period: Period, norms: Map
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]).tolist() if len(bad) else []
     firsts = bad[starts].tolist()
     breaches = make_breaches([comp[r] for r in firsts],  # one per component: its late patches' texts joined
-                             ["; ".join(texts[a:b]) for a, b in zip(starts, starts[1:] + [len(bad)])])
+                             [JOIN.join(texts[a:b]) for a, b in zip(starts, starts[1:] + [len(bad)])])
     return Measurement(metrics={"compliant_share": percent(n - len(breaches), n)}, population=n, breaches=breaches,
                        notes=(f"{n} managed component(s) with a patch due or overdue in {period.label}",))
 

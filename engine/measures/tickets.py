@@ -6,7 +6,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..details import detail, frame
+from ..details import JOIN, detail, frame
 from ..model import Breach, Measurement, NormInForce, Rule
 from ..periods import Period
 from ..timeparse import NAT
@@ -85,7 +85,7 @@ def _breaches(ctx: MeasureContext, rule: Rule, table, rows: np.ndarray, failing:
         parts = [_details(f, positions) for f in failing]
         if len(parts) == 1:  # every position fails the one duration
             return parts[0]
-        return ["; ".join([d for d in each if d is not None]) for each in zip(*parts)]
+        return [JOIN.join([d for d in each if d is not None]) for each in zip(*parts)]
     return record_breaches(ctx, table, rows, order, details, made=(key, rule))
 
 
@@ -119,7 +119,7 @@ def _merge(breaches: list[tuple[str, str]]) -> tuple[Breach, ...]:
     merged: dict[str, list[str]] = {}
     for rid, text in breaches:
         merged.setdefault(rid, []).append(text)
-    return tuple(Breach(rid, "; ".join(d)) for rid, d in sorted(merged.items()))
+    return tuple(Breach(rid, JOIN.join(d)) for rid, d in sorted(merged.items()))
 
 
 def backlog_age(ctx: MeasureContext, rule: Rule, period: Period, norms: Mapping[str, NormInForce]) -> Measurement:
