@@ -448,5 +448,14 @@ def _value(kind: str, value: str, lang: str, units: Mapping[str, Mapping[str, st
     raise ValueError(kind)
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def decimal_comma(text: str) -> str:
+    """A figure or formula written in English with the Dutch decimal comma, as the annex writes "99,5%": only a point
+    between digits changes ("90 − (100 − 90) × 0.05" → "… × 0,05"). The one place every Dutch output does this."""
+    return _DECIMAL_POINT.sub(",", text)
+
+
 def _number(text: str, lang: str) -> str:
-    return text.replace(".", ",") if lang == "nl" else text
+    return decimal_comma(text) if lang == "nl" else text

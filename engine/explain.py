@@ -16,6 +16,7 @@ import numpy as np
 
 from . import operators
 from .bundle import Bundle
+from .details import decimal_comma
 from .calendar import ServiceCalendar
 from .calendar_explain import Timeline, explain, render_timeline
 from .errors import InputError, Problem
@@ -185,7 +186,7 @@ def render_explanations(record_id: str, items: list[Explanation | DayExplanation
         lines += [f"## {ex.rule_id}: {term(ex.measurement, lang)}", "",
                   f"- {'klok' if lang == 'nl' else 'clock'}: {clock}",
                   f"- {'gemeten' if lang == 'nl' else 'measured'}: {ex.timeline.counted_seconds} s"
-                  f" ({minutes.replace('.', ',') if lang == 'nl' else minutes} min)"
+                  f" ({decimal_comma(minutes) if lang == 'nl' else minutes} min)"
                   + ("" if ex.ended else (" — geen eindmoment; gemeten tot de peildatum" if lang == "nl"
                                           else " — no end yet; measured up to as-of")),
                   f"- {'norm per melding' if lang == 'nl' else 'per-record limit'}: {limit}",

@@ -62,7 +62,7 @@ def fmt_num(value: Any, unit: str = "", lang: str | None = None, digits: int = 2
     if lang is None:
         return f"{text} %" if unit == "%" else (f"{text} {unit}" if unit and unit not in ("tickets",) else text)
     if lang == "nl":
-        text = text.replace(".", ",")
+        text = details.decimal_comma(text)
     if not unit:
         return text
     forms = _unit_words(lang).get(unit)

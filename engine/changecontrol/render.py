@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from .. import reasons, resources
+from ..details import decimal_comma
 from ..report import environment
 from ..yamlio import load_yaml
 from .model import Verdict
@@ -54,9 +55,6 @@ def labels(lang: str) -> dict[str, Any]:
     return load_yaml(resources.templates_dir() / "change-labels.yaml")[lang]
 
 
-_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
-
-
 def render_markdown(v: Verdict, lang: str = "nl") -> str:
     """Markdown in ``lang``. Dutch writes its figures as the report does (``fmt_num``): decimal comma, unit words,
     ≥ and ≤; the English keeps the decimal point and the identifiers of the contract settings (``business_h``)."""
@@ -76,7 +74,7 @@ def _in_dutch(data: dict[str, Any], words: dict[str, str]) -> None:
     for c in data["conditions"]:
         d = c["details"]
         if d.get("margin_formula"):  # numbers only, so the comma is the only change
-            d["margin_formula"] = _DECIMAL_POINT.sub(",", d["margin_formula"])
+            d["margin_formula"] = decimal_comma(d["margin_formula"])
         if "kpi_states" in d:
             said = [dict(x, why=reasons.from_data([x["why"]], "nl"), entries=", ".join(x["entries"]))
                     for x in d["kpi_states"]]
